@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+
+from media_library.admin import thumbnail
+
+from .models import Article, Byline, Correction, Section
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    min_num = 0
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    verbose_name = "byline"
+    verbose_name_plural = "bylines (in the order printed)"
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = [("kind", "created_at"), "text"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "thumbnail_column",
+        "headline",
+        "section",
+        "byline_names",
+        "status",
+        "published_at",
+        "updated_at",
+    ]
+    list_display_links = ["thumbnail_column", "headline"]
+    list_filter = ["status", "section", "published_at", "bylines__author"]
+    search_fields = ["headline", "dek", "slug", "bylines__author__name", "tags__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["hero_image", "related", "section"]
+    inlines = [BylineInline, CorrectionInline]
+    readonly_fields = ["hero_preview", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "section", "tags"]}),
+        ("Story", {"fields": ["body"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_caption"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+        (
+            "Search and sharing",
+            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+        ),
+        ("Related stories", {"classes": ["collapse"], "fields": ["related"]}),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("section", "hero_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+        )
+
+    @admin.display(description="Image")
+    def thumbnail_column(self, obj):
+        return thumbnail(obj.hero_image, size=64)
+
+    @admin.display(description="Hero preview")
+    def hero_preview(self, obj):
+        return thumbnail(obj.hero_image, size=320)
+
+    @admin.display(description="Bylines")
+    def byline_names(self, obj):
+        return ", ".join(b.author.name for b in obj.bylines.all()) or "—"

@@ -1,0 +1,235 @@
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from newsroom.sanitize import clean_html
+from newsroom.slugs import unique_slug
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Lower numbers come first in the menu."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "section"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: every page, feed, sitemap and search uses it."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_section(self, section: Section):
+        return self.filter(section=section)
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def latest(self):
+        return self.order_by("-published_at", "-id")
+
+    def with_card_relations(self):
+        """What a story card shows (section, thumbnail, bylines): O(1) queries."""
+        return self.select_related("section", "hero_image").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def with_public_relations(self):
+        """What a story page shows, in a fixed number of queries."""
+        return self.select_related("section", "hero_image").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related(
+                    "author", "author__headshot"
+                ),
+            ),
+            "tags",
+            "corrections",
+        )
+
+
+class Article(models.Model):
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="The story's address. Left empty, it is made from the headline.",
+    )
+    dek = models.TextField(
+        blank=True, help_text="The standfirst: one or two sentences under the headline."
+    )
+    body = models.TextField(
+        blank=True, help_text="Scripts, styles and unsafe links are removed on save."
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(blank=True)
+    authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", blank=True
+    )
+    hero_image = models.ForeignKey(
+        "media_library.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hero_for",
+        help_text="The picture at the top of the story. It cannot be deleted "
+        "from the library while a story uses it.",
+    )
+    hero_caption = models.TextField(
+        "hero caption override",
+        blank=True,
+        help_text="Leave empty to use the image's own caption. "
+        "The credit is always added.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
+        verbose_name="related stories",
+    )
+    seo_title = models.CharField(
+        "SEO title", max_length=255, blank=True, help_text="Defaults to the headline."
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=320,
+        blank=True,
+        help_text="Defaults to the dek.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField("published", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = "story"
+        verbose_name_plural = "stories"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(self, self.headline)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def meta_title(self) -> str:
+        return self.seo_title or self.headline
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or self.dek
+
+    @property
+    def hero_caption_text(self) -> str:
+        if self.hero_caption:
+            return self.hero_caption
+        return self.hero_image.caption if self.hero_image else ""
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="byline_author_once_per_story"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update"
+    CLARIFICATION = "clarification", "Clarification"
+
+
+class Correction(models.Model):
+    Kind = CorrectionKind
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(
+        max_length=20, choices=CorrectionKind.choices, default=CorrectionKind.CORRECTION
+    )
+    text = models.TextField(help_text="What changed, as readers will see it.")
+    created_at = models.DateTimeField("time", default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CorrectionKind.values),
+                name="correction_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.article}"

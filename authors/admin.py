@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from media_library.admin import thumbnail
+
+from .models import Author, Book
+
+
+class BookInline(admin.StackedInline):
+    model = Book
+    extra = 0
+    fields = [("title", "position"), ("publisher", "year", "published_on"), "note", "url"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["headshot_column", "name", "job_title", "year_joined", "is_active"]
+    list_display_links = ["headshot_column", "name"]
+    list_filter = ["is_active", "job_title"]
+    search_fields = ["name", "job_title", "beats"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["headshot", "user"]
+    inlines = [BookInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "headshot", "is_active"]}),
+        ("Biography", {"fields": ["short_bio", "bio", "beats", "year_joined", "education"]}),
+        (
+            "Links and contact",
+            {"fields": ["x_handle", "bluesky", "mastodon", "website", "tips_email"]},
+        ),
+        ("Login", {"fields": ["user"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("headshot")
+
+    @admin.display(description="Headshot")
+    def headshot_column(self, obj):
+        return thumbnail(obj.headshot, size=48)

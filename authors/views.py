@@ -1,0 +1,23 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from articles.models import Article, Section
+
+from .models import Author, Book
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(
+        Author.objects.select_related("headshot").prefetch_related(
+            Prefetch("books", queryset=Book.objects.order_by("position", "-year"))
+        ),
+        slug=slug,
+    )
+    stories = Article.objects.published().by_author(author).with_card_relations()
+    page_obj = Paginator(stories.latest(), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "authors/author_detail.html",
+        {"author": author, "page_obj": page_obj, "sections": Section.objects.all()},
+    )

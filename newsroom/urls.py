@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from articles import views as article_views
+
+admin.site.site_header = f"{settings.SITE_NAME} admin"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("", article_views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("authors/", include("authors.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(
+            rf"^{media_prefix}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    ]
