@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from newsroom.fields import URLField
 from newsroom.slugs import unique_slug
 
 handle_validator = RegexValidator(
@@ -71,8 +72,8 @@ class Author(models.Model):
     bluesky = models.CharField(
         "Bluesky handle", max_length=253, blank=True, help_text="name.bsky.social"
     )
-    mastodon = models.URLField("Mastodon profile URL", blank=True)
-    website = models.URLField(blank=True)
+    mastodon = URLField("Mastodon profile URL", blank=True)
+    website = URLField(blank=True)
     tips_email = models.EmailField("e-mail for tips", blank=True)
     is_active = models.BooleanField(
         "active", default=True, help_text="Inactive authors keep their page."
@@ -133,7 +134,7 @@ class Book(models.Model):
     note = models.CharField(
         max_length=300, blank=True, help_text='Such as "illustrated by Karl Tate".'
     )
-    url = models.URLField("link", blank=True)
+    url = URLField("link", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

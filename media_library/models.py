@@ -8,6 +8,8 @@ from django.utils.text import get_valid_filename
 from PIL import Image as PILImage
 from taggit.managers import TaggableManager
 
+from newsroom.fields import URLField
+
 
 class Licence(models.TextChoices):
     PUBLIC_DOMAIN = "public-domain", "Public domain"
@@ -60,7 +62,7 @@ class Image(models.Model):
         max_length=255,
         help_text='Who owns the picture, as printed: "NASA/JPL-Caltech".',
     )
-    source_url = models.URLField(
+    source_url = URLField(
         "source URL", blank=True, help_text="Where the picture came from."
     )
     licence = models.CharField(

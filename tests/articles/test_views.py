@@ -1,0 +1,169 @@
+import datetime as dt
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Status
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    ImageFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sky_crane():
+    image = ImageFactory(
+        caption="Smoke rises where the descent stage hit the ground.",
+        credit="NASA/JPL-Caltech",
+        alt_text="A dark plume on the horizon of a rocky plain.",
+    )
+    author = AuthorFactory(name="Mike Wall", slug="mike-wall")
+    story = ArticleFactory(
+        headline="Perseverance watched its sky crane crash on Mars",
+        dek="The rover's Hazcam caught the plume.",
+        body="<p>The descent stage flew off and crashed on purpose.</p>",
+        hero_image=image,
+        authors=[author],
+        status=Status.PUBLISHED,
+        # 15:30 UTC is 10:30 in New York (EST) on that day.
+        published_at=dt.datetime(2021, 2, 25, 15, 30, tzinfo=dt.UTC),
+    )
+    story.tags.add("Mars", "Perseverance")
+    CorrectionFactory(article=story, text="The photo was released on Feb. 24.")
+    return story
+
+
+def test_story_page_shows_everything_a_reader_needs(client, sky_crane):
+    response = client.get(sky_crane.get_absolute_url())
+    assert response.status_code == 200
+    assertContains(response, "<h1>Perseverance watched its sky crane crash on Mars</h1>")
+    assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
+    assertContains(
+        response,
+        "Smoke rises where the descent stage hit the ground. "
+        '<span class="credit">(Image credit: NASA/JPL-Caltech)</span>',
+    )
+    assertContains(response, 'alt="A dark plume on the horizon of a rocky plain."')
+    assertContains(response, '<a href="/authors/mike-wall/" rel="author">Mike Wall</a>')
+    assertContains(response, "<p>The descent stage flew off and crashed on purpose.</p>")
+    assertContains(response, "<li>Mars</li>")
+    assertContains(response, "The photo was released on Feb. 24.")
+
+
+def test_story_date_in_the_newsrooms_time_zone(client, sky_crane):
+    response = client.get(sky_crane.get_absolute_url())
+    assertContains(response, "February 25, 2021, 10:30 AM EST")
+    assertContains(response, 'datetime="2021-02-25T10:30:00-05:00"')
+
+
+def test_hero_caption_override_keeps_the_credit(client, sky_crane):
+    sky_crane.hero_caption = "Our own caption."
+    sky_crane.save()
+    response = client.get(sky_crane.get_absolute_url())
+    assertContains(response, "Our own caption. <span class=\"credit\">(Image credit:")
+    assertNotContains(response, "Smoke rises where the descent stage hit the ground.")
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Status.DRAFT},
+        {
+            "status": Status.PUBLISHED,
+            "published_at": timezone.now() + timedelta(minutes=1),
+        },
+    ],
+    ids=["draft", "publish-time-in-future"],
+)
+def test_unpublished_story_is_404_and_not_listed(client, state):
+    story = ArticleFactory(headline="Secret scoop about Venus", **state)
+    author = AuthorFactory()
+    story.bylines.create(author=author)
+    assert client.get(story.get_absolute_url()).status_code == 404
+    for url in (
+        reverse("home"),
+        story.section.get_absolute_url(),
+        author.get_absolute_url(),
+    ):
+        assertNotContains(client.get(url), "Secret scoop about Venus")
+
+
+def test_unicode_slug_story_page(client):
+    story = ArticleFactory(headline="Ça décolle à Kourou", published=True)
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_home_lists_latest_published_stories(client, sky_crane):
+    older = ArticleFactory(
+        headline="Older story",
+        published=True,
+        published_at=sky_crane.published_at - timedelta(days=1),
+    )
+    response = client.get(reverse("home"))
+    content = response.content.decode()
+    assert content.index(sky_crane.headline) < content.index(older.headline)
+    assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
+    assertContains(response, "By Mike Wall")
+    assertContains(response, "Feb. 25, 2021")
+    assertContains(response, sky_crane.hero_image.file.url)
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1" * 400, "%00"])
+def test_malformed_page_numbers_are_not_errors(client, sky_crane, page):
+    assert client.get(reverse("home"), {"page": page}).status_code == 200
+
+
+def test_section_page_lists_only_its_stories(client):
+    spaceflight = SectionFactory(name="Spaceflight", slug="spaceflight")
+    inside = ArticleFactory(headline="Inside story", section=spaceflight, published=True)
+    ArticleFactory(headline="Elsewhere story", published=True)
+    response = client.get(spaceflight.get_absolute_url())
+    assertContains(response, inside.headline)
+    assertNotContains(response, "Elsewhere story")
+
+
+def test_unknown_story_gets_the_sites_404_page(client):
+    response = client.get("/stories/no-such-story/")
+    assert response.status_code == 404
+    assertContains(response, "We couldn't find that page", status_code=404)
+
+
+def _heavy_story(n_authors=5, n_tags=20, n_corrections=3):
+    authors = [AuthorFactory(headshot=ImageFactory()) for _ in range(n_authors)]
+    story = ArticleFactory(published=True, hero_image=ImageFactory(), authors=authors)
+    story.tags.add(*[f"tag {i}" for i in range(n_tags)])
+    for _ in range(n_corrections):
+        CorrectionFactory(article=story)
+    related = ArticleFactory(published=True, authors=authors[:2])
+    story.related.add(related)
+    return story
+
+
+def test_story_page_query_budget_does_not_grow(client, django_assert_max_num_queries):
+    small = _heavy_story(n_authors=1, n_tags=1, n_corrections=1)
+    big = _heavy_story()
+    for story in (small, big):
+        with django_assert_max_num_queries(8):
+            assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_list_pages_query_budget_does_not_grow(client, django_assert_max_num_queries):
+    section = SectionFactory()
+    for _ in range(15):
+        ArticleFactory(
+            section=section,
+            published=True,
+            hero_image=ImageFactory(),
+            authors=[AuthorFactory(), AuthorFactory()],
+        )
+    for url in (reverse("home"), section.get_absolute_url()):
+        with django_assert_max_num_queries(6):
+            assert client.get(url).status_code == 200
