@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from taggit.managers import TaggableManager
 
 from media_library.admin import thumbnail
+from newsroom.admin import TagSuggestWidget
 
 from .models import Article, Byline, Correction, Section
 
@@ -32,6 +34,7 @@ class CorrectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     list_display = [
         "thumbnail_column",
         "headline",

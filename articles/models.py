@@ -57,9 +57,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "hero_image").prefetch_related(
             Prefetch(
                 "bylines",
-                queryset=Byline.objects.select_related(
-                    "author", "author__headshot"
-                ),
+                queryset=Byline.objects.select_related("author", "author__headshot"),
             ),
             "tags",
             "corrections",
@@ -148,14 +146,14 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.headline
 
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         if not self.slug:
             self.slug = unique_slug(self, self.headline)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
     def is_public(self) -> bool:

@@ -49,9 +49,7 @@ def article_detail(request, slug):
         "articles/article_detail.html",
         {
             "article": article,
-            "related": article.related.published()
-            .with_card_relations()
-            .latest()[:4],
+            "related": article.related.published().with_card_relations().latest()[:4],
             "sections": Section.objects.all(),
         },
     )

@@ -8,7 +8,12 @@ from .models import Author, Book
 class BookInline(admin.StackedInline):
     model = Book
     extra = 0
-    fields = [("title", "position"), ("publisher", "year", "published_on"), "note", "url"]
+    fields = [
+        ("title", "position"),
+        ("publisher", "year", "published_on"),
+        "note",
+        "url",
+    ]
 
 
 @admin.register(Author)
@@ -22,7 +27,10 @@ class AuthorAdmin(admin.ModelAdmin):
     inlines = [BookInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "headshot", "is_active"]}),
-        ("Biography", {"fields": ["short_bio", "bio", "beats", "year_joined", "education"]}),
+        (
+            "Biography",
+            {"fields": ["short_bio", "bio", "beats", "year_joined", "education"]},
+        ),
         (
             "Links and contact",
             {"fields": ["x_handle", "bluesky", "mastodon", "website", "tips_email"]},

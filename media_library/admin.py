@@ -2,6 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from taggit.managers import TaggableManager
+
+from newsroom.admin import TagSuggestWidget
 
 from .models import Image, file_sha256
 
@@ -24,9 +27,8 @@ class ImageForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload is not getattr(self.instance, "file", None):
-            existing = (
-                Image.objects.exclude(pk=self.instance.pk)
-                .duplicate_of(file_sha256(upload))
+            existing = Image.objects.exclude(pk=self.instance.pk).duplicate_of(
+                file_sha256(upload)
             )
             if existing:
                 url = reverse("admin:media_library_image_change", args=[existing.pk])
@@ -55,6 +57,7 @@ def thumbnail(img: Image | None, size: int = 80) -> str:
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     form = ImageForm
     list_display = [
         "thumbnail_column",
@@ -79,7 +82,10 @@ class ImageAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["file", "preview", "title", "alt_text"]}),
-        ("Caption and credit", {"fields": ["caption", "credit", "licence", "source_url"]}),
+        (
+            "Caption and credit",
+            {"fields": ["caption", "credit", "licence", "source_url"]},
+        ),
         ("Finding it again", {"fields": ["tags"]}),
         (
             "File details",

@@ -70,7 +70,9 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
-    file_size = models.PositiveBigIntegerField("size in bytes", editable=False, default=0)
+    file_size = models.PositiveBigIntegerField(
+        "size in bytes", editable=False, default=0
+    )
     format = models.CharField(max_length=10, editable=False, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False, blank=True)
     uploaded_by = models.ForeignKey(
@@ -101,6 +103,20 @@ class Image(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        new_upload = bool(self.file) and not self.file._committed
+        if new_upload:
+            self.record_file_metadata()
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        except IntegrityError:
+            # The row was refused (the same file uploaded twice at once, say):
+            # take back the file this save just stored, so nothing is left over.
+            if new_upload and self.file.name:
+                self.file.storage.delete(self.file.name)
+            raise
+
     @property
     def orientation(self) -> str:
         if not (self.width and self.height):
@@ -118,17 +134,3 @@ class Image(models.Model):
             self.format = picture.format or ""
             self.width, self.height = picture.size
         f.seek(0)
-
-    def save(self, *args, **kwargs):
-        new_upload = bool(self.file) and not self.file._committed
-        if new_upload:
-            self.record_file_metadata()
-        try:
-            with transaction.atomic():
-                super().save(*args, **kwargs)
-        except IntegrityError:
-            # The row was refused (the same file uploaded twice at once, say):
-            # take back the file this save just stored, so nothing is left over.
-            if new_upload and self.file.name:
-                self.file.storage.delete(self.file.name)
-            raise

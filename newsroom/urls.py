@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles import views as article_views
+from newsroom.admin import tag_suggestions
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -11,6 +12,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("", article_views.home, name="home"),
+    path("admin/tag-suggestions/", tag_suggestions, name="tag_suggestions"),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("", include("articles.urls")),

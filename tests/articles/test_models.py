@@ -84,7 +84,15 @@ def test_body_sanitized_on_save_keeping_the_text(dirty):
     story = ArticleFactory(body=dirty)
     story.refresh_from_db()
     lowered = story.body.lower()
-    for bad in ("<script", "alert", "onerror", "onclick", "style", "javascript", "data:"):
+    for bad in (
+        "<script",
+        "alert",
+        "onerror",
+        "onclick",
+        "style",
+        "javascript",
+        "data:",
+    ):
         assert bad not in lowered, story.body
     assert "Liftoff" in story.body
     assert "at dawn" in story.body

@@ -44,7 +44,9 @@ def sky_crane():
 def test_story_page_shows_everything_a_reader_needs(client, sky_crane):
     response = client.get(sky_crane.get_absolute_url())
     assert response.status_code == 200
-    assertContains(response, "<h1>Perseverance watched its sky crane crash on Mars</h1>")
+    assertContains(
+        response, "<h1>Perseverance watched its sky crane crash on Mars</h1>"
+    )
     assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
     assertContains(
         response,
@@ -53,7 +55,9 @@ def test_story_page_shows_everything_a_reader_needs(client, sky_crane):
     )
     assertContains(response, 'alt="A dark plume on the horizon of a rocky plain."')
     assertContains(response, '<a href="/authors/mike-wall/" rel="author">Mike Wall</a>')
-    assertContains(response, "<p>The descent stage flew off and crashed on purpose.</p>")
+    assertContains(
+        response, "<p>The descent stage flew off and crashed on purpose.</p>"
+    )
     assertContains(response, "<li>Mars</li>")
     assertContains(response, "The photo was released on Feb. 24.")
 
@@ -68,7 +72,7 @@ def test_hero_caption_override_keeps_the_credit(client, sky_crane):
     sky_crane.hero_caption = "Our own caption."
     sky_crane.save()
     response = client.get(sky_crane.get_absolute_url())
-    assertContains(response, "Our own caption. <span class=\"credit\">(Image credit:")
+    assertContains(response, 'Our own caption. <span class="credit">(Image credit:')
     assertNotContains(response, "Smoke rises where the descent stage hit the ground.")
 
 
@@ -123,7 +127,9 @@ def test_malformed_page_numbers_are_not_errors(client, sky_crane, page):
 
 def test_section_page_lists_only_its_stories(client):
     spaceflight = SectionFactory(name="Spaceflight", slug="spaceflight")
-    inside = ArticleFactory(headline="Inside story", section=spaceflight, published=True)
+    inside = ArticleFactory(
+        headline="Inside story", section=spaceflight, published=True
+    )
     ArticleFactory(headline="Elsewhere story", published=True)
     response = client.get(spaceflight.get_absolute_url())
     assertContains(response, inside.headline)
