@@ -1,11 +1,51 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
 from media_library.admin import thumbnail
 from newsroom.admin import TagSuggestWidget
 
 from .models import Article, Byline, Correction, Section
+
+
+# What a story body may contain; newsroom.sanitize.clean_html allows all of it
+# and stays the server-side guarantee whatever the editor sends.
+BODY_EDITOR = AdminProseEditorWidget(
+    preset="configurable",
+    config={
+        "extensions": {
+            "Bold": True,
+            "Italic": True,
+            "Strike": True,
+            "Subscript": True,
+            "Superscript": True,
+            "Heading": {"levels": [2, 3, 4]},
+            "BulletList": True,
+            "OrderedList": True,
+            "ListItem": True,
+            "Blockquote": True,
+            "HorizontalRule": True,
+            "HardBreak": True,
+            "Link": {"enableTarget": False},
+            "HTML": True,
+            "History": True,
+            "SpecialCharacters": True,
+        }
+    },
+)
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {
+            "body": BODY_EDITOR,
+            "dek": forms.Textarea(attrs={"rows": 2}),
+            "hero_caption": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 @admin.register(Section)
@@ -34,6 +74,7 @@ class CorrectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     list_display = [
         "thumbnail_column",
