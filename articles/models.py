@@ -48,8 +48,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_card_relations(self):
         """What a story card shows (section, thumbnail, bylines): O(1) queries."""
-        return self.select_related("section", "hero_image").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        return (
+            self.select_related("section", "hero_image")
+            .defer("body")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
         )
 
     def with_public_relations(self):
