@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from taggit.managers import TaggableManager
@@ -27,6 +29,17 @@ class ImageForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload is not getattr(self.instance, "file", None):
+            limit = settings.IMAGE_MAX_UPLOAD_BYTES
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    "This file is %(size)s; the library takes images up to "
+                    "%(limit)s. Export a smaller JPEG or WebP and upload that.",
+                    code="too_big",
+                    params={
+                        "size": filesizeformat(upload.size),
+                        "limit": filesizeformat(limit),
+                    },
+                )
             existing = Image.objects.exclude(pk=self.instance.pk).duplicate_of(
                 file_sha256(upload)
             )

@@ -143,3 +143,15 @@ def test_image_list_shows_thumbnails_and_searches(admin_client):
     assertContains(response, "Falcon 9 launch")
     assert "Hazcam plume" not in response.content.decode()
     assertContains(response, "<img src=")
+
+
+def test_upload_over_the_byte_limit_refused(admin_client, media_files, settings):
+    data = image_bytes(300, 300, fmt="PNG")
+    settings.IMAGE_MAX_UPLOAD_BYTES = len(data) - 1
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"), upload_form(data)
+    )
+    assert response.status_code == 200
+    assertContains(response, "the library takes images up to")
+    assert Image.objects.count() == 0
+    assert media_files() == []
