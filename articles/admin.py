@@ -9,7 +9,6 @@ from newsroom.admin import TagSuggestWidget
 
 from .models import Article, Byline, Correction, Section
 
-
 # What a story body may contain; newsroom.sanitize.clean_html allows all of it
 # and stays the server-side guarantee whatever the editor sends.
 BODY_EDITOR = AdminProseEditorWidget(
@@ -40,7 +39,21 @@ BODY_EDITOR = AdminProseEditorWidget(
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "section",
+            "tags",
+            "body",
+            "hero_image",
+            "hero_caption",
+            "status",
+            "published_at",
+            "seo_title",
+            "seo_description",
+            "related",
+        ]
         widgets = {
             "body": BODY_EDITOR,
             "dek": forms.Textarea(attrs={"rows": 2}),

@@ -1,0 +1,34 @@
+# make run   install, write a development .env, load the demo newsroom, serve it
+# make test  install, run the test suite (pytest options: make test PYTEST_ARGS="-x")
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install run test
+
+install: $(VENV)/.installed
+
+# Reinstalls when pyproject.toml changes; deleting .venv starts afresh.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null || { \
+		echo "newsroom needs Python 3.11 or newer, and $(PYTHON) is missing or older." >&2; \
+		echo "Install one and run: make $(MAKECMDGOALS) PYTHON=python3.12" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+# A development .env (debug on, a fresh random key); an existing one is kept.
+.env:
+	@$(PYTHON) -c 'import secrets; print("# Development settings written by make; see .env.example."); print("DEBUG=on"); print("SECRET_KEY=" + secrets.token_urlsafe(50))' > $@.tmp
+	@mv $@.tmp $@
+	@echo "Wrote a development .env"
+
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
