@@ -5,6 +5,8 @@ import pytest
 def _test_storage(settings, tmp_path):
     """Uploads go to a throwaway folder; static URLs need no collectstatic manifest."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The real hasher costs seconds per login in a suite that logs in often.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

@@ -1,0 +1,329 @@
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils.html import strip_tags
+from pytest_django.asserts import assertContains, assertNotContains
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, Byline, Correction, Section, Status
+from authors.models import Author, Book
+from media_library.models import Image
+from newsroom import demo
+from newsroom.demo import content
+
+SAMPLE_STORY = (
+    Path(__file__).resolve().parents[3] / "shared" / "reference" / "sample-story.txt"
+)
+SKY_CRANE = content.SKY_CRANE_SLUG
+COUNTED_MODELS = [
+    Article,
+    Article.related.through,
+    Byline,
+    Author,
+    Book,
+    Image,
+    Section,
+    Correction,
+    Tag,
+    TaggedItem,
+    get_user_model(),
+    Group,
+    Group.permissions.through,
+]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The demo's pictures go to a throwaway folder, never the repo's media/."""
+    settings.MEDIA_ROOT = tmp_path / "demo-media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def load_demo() -> str:
+    """Run the command as a developer would (tests run with DEBUG off)."""
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in COUNTED_MODELS}
+
+
+@pytest.mark.django_db
+def test_running_twice_gives_the_same_rows_and_files(media_root):
+    load_demo()
+    counts, files = row_counts(), stored_files(media_root)
+    saved_at = dict(Article.objects.values_list("slug", "updated_at"))
+
+    out = load_demo()
+
+    assert row_counts() == counts
+    assert stored_files(media_root) == files
+    assert dict(Article.objects.values_list("slug", "updated_at")) == saved_at
+    assert "(0 new files)" in out
+    assert counts["media_library.Image"] >= 8
+    assert len(files) == counts["media_library.Image"]
+
+
+@pytest.mark.django_db
+def test_refuses_with_debug_off_unless_forced(media_root):
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert Article.objects.count() == 0
+    assert get_user_model().objects.count() == 0
+    assert not media_root.exists() or stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_loads_with_debug_on(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert Article.objects.filter(slug=SKY_CRANE).exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_load_leaves_no_rows_and_no_files(monkeypatch, media_root):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "_story", fail)  # after every picture is stored
+    with pytest.raises(RuntimeError):
+        load_demo()
+
+    assert Image.objects.count() == 0
+    assert Section.objects.count() == 0
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_sky_crane_story():
+    load_demo()
+
+    story = Article.objects.published().get(slug=SKY_CRANE)
+
+    assert "sky crane" in story.headline
+    assert story.section.slug in {"spaceflight", "science-astronomy"}
+    assert [b.author.name for b in story.bylines.all()] == ["Mike Wall"]
+    assert story.hero_image.credit == "NASA/JPL-Caltech"
+    assert story.hero_image.licence == "public-domain"
+    assert story.hero_image.alt_text
+    assert story.hero_image.caption
+    assert {"Mars", "Perseverance", "NASA", "Mars 2020"} <= set(story.tags.names())
+    assert story.published_at.isoformat() == "2021-02-25T15:30:00+00:00"
+    for fact in ["Jezero", "seven minutes of terror", "Feb. 24", "HiRISE"]:
+        assert fact in story.body
+    for fact in ["$2.7 billion", "142", "360-degree", "Mastcam-Z"]:
+        assert fact in story.body
+    related = set(story.related.values_list("slug", flat=True))
+    assert {"how-we-know-jezero-held-a-lake", "perseverance-sample-depot"} <= related
+
+
+@pytest.mark.django_db
+def test_mike_wall_profile():
+    load_demo()
+
+    mike = Author.objects.get(slug="mike-wall")
+
+    assert mike.name == "Mike Wall"
+    assert mike.job_title == "Senior Space Writer"
+    assert mike.year_joined == 2010
+    assert mike.x_handle == "michaeldwall"
+    assert {"exoplanets", "spaceflight", "military space"} <= set(mike.beat_list)
+    assert "herpetologist" in mike.bio
+    assert mike.bio.count("\n\n") >= 2
+    assert mike.education_list == [
+        "Ph.D. in evolutionary biology, University of Sydney",
+        "Bachelor's degree, University of Arizona",
+        "Graduate certificate in science writing, University of California, Santa Cruz",
+    ]
+    assert mike.headshot.credit == "Staff"
+    assert mike.headshot.licence == "staff"
+    book = mike.books.get()
+    assert (book.title, book.publisher, book.year) == (
+        "Out There",
+        "Grand Central Publishing",
+        2018,
+    )
+    assert book.published_on.isoformat() == "2018-11-13"
+    assert book.note == "illustrated by Karl Tate"
+
+
+@pytest.mark.django_db
+def test_every_section_has_a_published_story():
+    load_demo()
+
+    assert Section.objects.count() == 5
+    for section in Section.objects.all():
+        assert Article.objects.published().for_section(section).exists(), section
+    assert Section.objects.get(slug="science-astronomy").name == "Science & Astronomy"
+
+
+@pytest.mark.django_db
+def test_every_published_story_has_a_byline_and_tags():
+    load_demo()
+
+    stories = Article.objects.published()
+    assert stories.count() >= 13
+    for story in stories:
+        assert story.bylines.exists(), story
+        assert story.tags.exists(), story
+    assert stories.exclude(hero_image=None).count() >= 5
+    assert stories.exclude(seo_title="").count() >= 2
+
+
+@pytest.mark.django_db
+def test_some_stories_have_two_bylines_in_order():
+    load_demo()
+
+    two = [a for a in Article.objects.all() if a.bylines.count() == 2]
+
+    assert two
+    for story in two:
+        assert [b.position for b in story.bylines.all()] == [0, 1]
+
+
+@pytest.mark.django_db
+def test_a_correction_and_an_update_on_published_stories():
+    load_demo()
+
+    for kind in [Correction.Kind.CORRECTION, Correction.Kind.UPDATE]:
+        note = Correction.objects.filter(kind=kind).select_related("article").first()
+        assert note is not None, kind
+        assert note.article.is_public
+        assert note.created_at > note.article.published_at
+
+
+@pytest.mark.django_db
+def test_the_draft_stays_private(client):
+    load_demo()
+
+    draft = Article.objects.get(slug=content.DRAFT_SLUG)
+
+    assert draft.status == Status.DRAFT
+    assert draft.published_at is None
+    assert not Article.objects.published().filter(pk=draft.pk).exists()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assertNotContains(client.get("/"), draft.headline)
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_and_are_staff_but_not_superusers():
+    out = load_demo()
+
+    for username, password, group in [
+        ("editor", "sky-crane-editor", "Editors"),
+        ("writer", "sky-crane-writer", "Writers"),
+    ]:
+        assert f"{username} / {password}" in out
+        user = authenticate(username=username, password=password)
+        assert user is not None, username
+        assert user.is_staff
+        assert not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert Author.objects.get(user__username="writer").slug == "daniel-okafor"
+
+
+@pytest.mark.django_db
+def test_a_changed_demo_password_is_reset():
+    load_demo()
+    writer = get_user_model().objects.get(username="writer")
+    writer.set_password("something-else-entirely")
+    writer.save()
+
+    load_demo()
+
+    assert authenticate(username="writer", password="sky-crane-writer") is not None
+
+
+@pytest.mark.django_db
+def test_editors_may_delete_and_writers_may_not():
+    load_demo()
+    editor = get_user_model().objects.get(username="editor")
+    writer = get_user_model().objects.get(username="writer")
+
+    for perm in ["articles.delete_article", "media_library.delete_image"]:
+        assert editor.has_perm(perm)
+        assert not writer.has_perm(perm)
+    for perm in [
+        "articles.add_article",
+        "articles.change_byline",
+        "articles.add_correction",
+        "media_library.add_image",
+        "authors.view_author",
+        "articles.view_section",
+        "taggit.view_tag",
+    ]:
+        assert writer.has_perm(perm), perm
+    assert not writer.has_perm("authors.change_author")
+    assert not writer.has_perm("articles.change_section")
+
+
+@pytest.mark.django_db
+def test_pictures_are_complete_and_sized():
+    load_demo()
+    editor = get_user_model().objects.get(username="editor")
+
+    for image in Image.objects.all():
+        assert image.title and image.alt_text and image.credit, image
+        assert image.format == "JPEG"
+        assert len(image.sha256) == 64
+        assert image.uploaded_by == editor
+        expected = (400, 400) if image.headshot_of.exists() else (1200, 675)
+        assert (image.width, image.height) == expected, image
+
+
+@pytest.mark.django_db
+def test_pages_show_the_demo(client):
+    load_demo()
+
+    assertContains(client.get("/"), "Perseverance watched its sky crane crash")
+    story = client.get(f"/stories/{SKY_CRANE}/")
+    assertContains(story, "Image credit: NASA/JPL-Caltech")
+    assertContains(story, "Mike Wall")
+    author = client.get("/authors/mike-wall/")
+    assertContains(author, "Senior Space Writer")
+    assertContains(author, "Out There")
+
+
+def words(text: str) -> list[str]:
+    text = text.lower().replace("\u2019", "'").replace("\u2014", " ")
+    return re.findall(r"[a-z0-9$][a-z0-9$'.,-]*[a-z0-9]|[a-z0-9$]", text)
+
+
+@pytest.mark.django_db
+def test_no_sentence_is_copied_from_the_sample_story():
+    if not SAMPLE_STORY.exists():
+        pytest.skip(f"{SAMPLE_STORY} is not here")
+    load_demo()
+    sample = SAMPLE_STORY.read_text(encoding="utf-8")
+    sentences = [" ".join(words(s)) for s in re.split(r"(?<=[.!?\"])\s+|\n+", sample)]
+    sentences = [s for s in sentences if len(s.split()) >= 8]
+    assert sentences
+
+    ours = [
+        strip_tags(a.body) + "\n" + a.dek + "\n" + a.headline
+        for a in Article.objects.all()
+    ]
+    ours += [f"{a.short_bio}\n{a.bio}" for a in Author.objects.all()]
+    ours += [f"{i.caption}\n{i.alt_text}" for i in Image.objects.all()]
+    ours += [c.text for c in Correction.objects.all()]
+    text = " " + " ".join(" ".join(words(t)) for t in ours) + " "
+
+    copied = [s for s in sentences if f" {s} " in text]
+    assert copied == []
+    # Stricter: not even eight words in a row.
+    sample_words = words(sample)
+    runs = {" ".join(sample_words[i : i + 8]) for i in range(len(sample_words) - 7)}
+    assert [run for run in runs if f" {run} " in text] == []
