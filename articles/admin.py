@@ -6,6 +6,8 @@ from taggit.managers import TaggableManager
 
 from media_library.admin import thumbnail
 from newsroom.admin import TagSuggestWidget
+from newsroom.workflow.admin import WorkflowAdminMixin
+from newsroom.workflow.forms import WorkflowForm
 
 from .models import Article, Byline, Correction, Section
 
@@ -36,7 +38,7 @@ BODY_EDITOR = AdminProseEditorWidget(
 )
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(WorkflowForm):
     class Meta:
         model = Article
         fields = [
@@ -48,8 +50,6 @@ class ArticleForm(forms.ModelForm):
             "body",
             "hero_image",
             "hero_caption",
-            "status",
-            "published_at",
             "seo_title",
             "seo_description",
             "related",
@@ -86,7 +86,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleForm
     formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     list_display = [
@@ -107,10 +107,13 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["hero_preview", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "section", "tags"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "dek", "section", "tags", "base_revision"]},
+        ),
         ("Story", {"fields": ["body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_caption"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
         (
             "Search and sharing",
             {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},

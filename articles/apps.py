@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Stories"
+
+    def ready(self):
+        from newsroom.workflow import registry
+
+        from . import views
+        from .models import Article
+
+        registry.register(
+            Article,
+            registry.Adapter(
+                render_preview=views.render_article,
+                publish_problems=views.publish_problems,
+            ),
+        )

@@ -1,11 +1,13 @@
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from newsroom.sanitize import clean_html
 from newsroom.slugs import unique_slug
+from newsroom.workflow.models import Publishable, PublishableQuerySet
+from newsroom.workflow.states import LIVE_STATES, State, permissions_for
 
 
 class Section(models.Model):
@@ -27,23 +29,18 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+# The workflow's states; kept under this name for readers of this app.
+Status = State
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: every page, feed, sitemap and search uses it."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
-
+class ArticleQuerySet(PublishableQuerySet):
     def for_section(self, section: Section):
         return self.filter(section=section)
 
     def by_author(self, author):
         return self.filter(bylines__author=author)
 
-    def latest(self):
+    def newest_first(self):
         return self.order_by("-published_at", "-id")
 
     def with_card_relations(self):
@@ -68,7 +65,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(Publishable):
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
@@ -121,10 +118,6 @@ class Article(models.Model):
         blank=True,
         help_text="Defaults to the dek.",
     )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    published_at = models.DateTimeField("published", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,15 +127,16 @@ class Article(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = "story"
         verbose_name_plural = "stories"
+        permissions = permissions_for("article", "story")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=Status.values),
+                condition=models.Q(status__in=State.values),
                 name="article_status_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status=Status.PUBLISHED)
+                condition=~models.Q(status__in=LIVE_STATES)
                 | models.Q(published_at__isnull=False),
-                name="article_published_has_time",
+                name="article_live_has_time",
             ),
         ]
         indexes = [models.Index(fields=["status", "-published_at"])]
@@ -159,13 +153,45 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    @property
-    def is_public(self) -> bool:
-        return (
-            self.status == Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+    # --- Workflow ---------------------------------------------------------------
+
+    @classmethod
+    def owner_q(cls, user) -> Q:
+        """A writer owns what they created and what carries their byline."""
+        return Q(created_by=user) | Q(bylines__author__user=user)
+
+    def owner_users(self):
+        users = {b.author.user for b in self.bylines.select_related("author__user")}
+        users.add(self.created_by)
+        return [u for u in users if u is not None]
+
+    def revision_data(self) -> dict:
+        return {
+            **{name: getattr(self, name) for name in REVISION_FIELDS},
+            "section": self.section_id,
+            "hero_image": self.hero_image_id,
+            "bylines": list(
+                self.bylines.order_by("position", "id").values_list(
+                    "author_id", flat=True
+                )
+            ),
+            "tags": sorted(self.tags.names()),
+            "related": sorted(self.related.values_list("pk", flat=True)),
+        }
+
+    def apply_revision_data(self, data: dict) -> None:
+        for name in REVISION_FIELDS:
+            setattr(self, name, data.get(name, ""))
+        self.section_id = data["section"]
+        self.hero_image_id = data.get("hero_image")
+        self.save()
+        self.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=self, author_id=author_id, position=position)
+            for position, author_id in enumerate(data.get("bylines", []))
         )
+        self.tags.set(data.get("tags", []))
+        self.related.set(data.get("related", []))
 
     @property
     def meta_title(self) -> str:
@@ -180,6 +206,18 @@ class Article(models.Model):
         if self.hero_caption:
             return self.hero_caption
         return self.hero_image.caption if self.hero_image else ""
+
+
+# The story's own text fields, as stored in a revision.
+REVISION_FIELDS = [
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "hero_caption",
+    "seo_title",
+    "seo_description",
+]
 
 
 class Byline(models.Model):

@@ -1,7 +1,11 @@
+import copy
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from .models import Article, Section
+from authors.models import Author
+
+from .models import REVISION_FIELDS, Article, Byline, Section
 
 STORIES_PER_PAGE = 20
 
@@ -13,7 +17,7 @@ def _page(request, queryset):
 
 
 def home(request):
-    stories = Article.objects.published().with_card_relations().latest()
+    stories = Article.objects.published().with_card_relations().newest_first()
     return render(
         request,
         "articles/article_list.html",
@@ -27,7 +31,10 @@ def home(request):
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     stories = (
-        Article.objects.published().for_section(section).with_card_relations().latest()
+        Article.objects.published()
+        .for_section(section)
+        .with_card_relations()
+        .newest_first()
     )
     return render(
         request,
@@ -44,12 +51,59 @@ def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.published().with_public_relations(), slug=slug
     )
+    return render_article(request, article)
+
+
+def render_article(request, article, *, banner="", revision_data=None):
+    """The public story page, for readers and (with a banner) for previews.
+
+    With `revision_data`, the page shows that revision's text, bylines and tags
+    instead of what is saved now; nothing is written.
+    """
+    bylines = list(article.bylines.all())
+    tags = [tag.name for tag in article.tags.all()]
+    if revision_data is not None:
+        article = copy.copy(article)
+        for name in REVISION_FIELDS:
+            setattr(article, name, revision_data.get(name, ""))
+        authors = Author.objects.select_related("headshot").in_bulk(
+            revision_data.get("bylines", [])
+        )
+        bylines = [
+            Byline(author=authors[pk], position=n)
+            for n, pk in enumerate(revision_data.get("bylines", []))
+            if pk in authors
+        ]
+        tags = revision_data.get("tags", [])
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "related": article.related.published().with_card_relations().latest()[:4],
+            "bylines": bylines,
+            "tags": tags,
+            "corrections": article.corrections.all(),
+            "related": article.related.published()
+            .with_card_relations()
+            .newest_first()[:4],
             "sections": Section.objects.all(),
+            "preview_banner": banner,
         },
     )
+
+
+def publish_problems(article) -> list[str]:
+    """What must be fixed before the story may go live."""
+    problems = []
+    image = article.hero_image
+    if image is not None:
+        missing = [
+            label
+            for label, value in (("alt text", image.alt_text), ("credit", image.credit))
+            if not value.strip()
+        ]
+        if missing:
+            problems.append(
+                f"its hero image “{image}” (#{image.pk}) has no {' or '.join(missing)}."
+            )
+    return problems

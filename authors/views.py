@@ -15,7 +15,7 @@ def author_detail(request, slug):
         slug=slug,
     )
     stories = Article.objects.published().by_author(author).with_card_relations()
-    page_obj = Paginator(stories.latest(), 20).get_page(request.GET.get("page"))
+    page_obj = Paginator(stories.newest_first(), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "authors/author_detail.html",

@@ -6,6 +6,8 @@ from django.urls import reverse_lazy
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from newsroom.workflow.admin import TransitionAdmin  # noqa: F401 (registers it)
+
 TAG_SUGGESTIONS = 10
 
 

@@ -156,6 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# --- Editorial workflow ------------------------------------------------------
+
+# How long a preview link for an outside reviewer works, unless revoked first.
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
+
 # --- Security (HTTPS=on in production) ---------------------------------------
 
 HTTPS = env.bool("HTTPS", default=False)

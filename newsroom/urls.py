@@ -5,6 +5,7 @@ from django.views.static import serve
 
 from articles import views as article_views
 from newsroom.admin import tag_suggestions
+from newsroom.workflow.views import share_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -15,6 +16,11 @@ urlpatterns = [
     path("admin/tag-suggestions/", tag_suggestions, name="tag_suggestions"),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
+    path(
+        "preview/<int:content_type_id>/<int:object_id>/<str:signed>/",
+        share_preview,
+        name="share_preview",
+    ),
     path("", include("articles.urls")),
 ]
 

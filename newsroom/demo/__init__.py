@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import Q
 
 from articles.models import Article, Byline, Correction, Section, Status
 from authors.models import Author, Book
 from media_library.models import Image
+from newsroom.roles import ROLES, sync_roles
 
 from . import content, pictures
 
@@ -131,27 +131,8 @@ def _upsert(model: type[models.Model], lookup: dict, **values):
 
 
 def _groups() -> dict[str, Group]:
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=content.EDITOR_APPS)
-    )
-
-    wanted = [
-        (app, f"{action}_{model}")
-        for app, model, actions in content.WRITER_PERMISSIONS
-        for action in actions
-    ]
-    query = Q()
-    for app, codename in wanted:
-        query |= Q(content_type__app_label=app, codename=codename)
-    permissions = list(Permission.objects.filter(query))
-    if len(permissions) != len(wanted):
-        found = {(p.content_type.app_label, p.codename) for p in permissions}
-        missing = ", ".join(f"{a}.{c}" for a, c in wanted if (a, c) not in found)
-        raise LookupError(f"Permissions not found (run migrate first?): {missing}")
-    writers, _ = Group.objects.get_or_create(name="Writers")
-    writers.permissions.set(permissions)
-    return {"Editors": editors, "Writers": writers}
+    sync_roles()
+    return {g.name: g for g in Group.objects.filter(name__in=ROLES)}
 
 
 def _user(spec: dict, group: Group):

@@ -61,19 +61,7 @@ USERS = [
     },
 ]
 
-# Editors get every permission on these apps' models.
-EDITOR_APPS = ["articles", "authors", "media_library", "taggit"]
-
-# Writers get these, as (app label, model, actions).
-WRITER_PERMISSIONS = [
-    ("articles", "article", ["add", "change", "view"]),
-    ("articles", "byline", ["add", "change", "view"]),
-    ("articles", "correction", ["add", "change", "view"]),
-    ("media_library", "image", ["add", "view"]),
-    ("authors", "author", ["view"]),
-    ("articles", "section", ["view"]),
-    ("taggit", "tag", ["view"]),
-]
+# The groups' permissions are newsroom.roles.ROLES.
 
 
 # --- Sections ----------------------------------------------------------------

@@ -1,0 +1,413 @@
+"""Admin screens of the editorial workflow, for any publishable model.
+
+`WorkflowAdminMixin` adds to a ModelAdmin: the state panel with only the actions
+the user may take, conflict-checked edits with revisions, history and diff,
+restore, previews, share links, a review queue and a calendar. Every button
+calls `newsroom.workflow.services`, where the rules are enforced.
+"""
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import diff, registry, services
+from .forms import WorkflowForm, parse_local_time
+from .models import Revision, ShareLink, Transition
+from .states import RULES, State
+from .views import no_cache, share_url
+
+WORKFLOW_READONLY = ["status", "published_at", "revised_at"]
+
+
+class WorkflowAdminMixin:
+    form = WorkflowForm
+    change_form_template = "admin/workflow/change_form.html"
+    change_list_template = "admin/workflow/change_list.html"
+    actions = ["publish_selected"]
+
+    # --- Who sees and edits what ---------------------------------------------
+
+    def get_queryset(self, request):
+        return services.visible_to(request.user, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and not services.is_owner(request.user, obj):
+            return request.user.has_perm(services._perm(obj, "edit_others"))
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return services.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not services.can_edit(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(services._perm(self.model, "publish"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *WORKFLOW_READONLY]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"workflow_user": request.user})
+
+    # --- Saving --------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.check_allowed(request.user, "edit", obj)
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_edit(form.instance, by=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        can_review = request.user.has_perm(services._perm(self.model, "review"))
+        return super().changelist_view(
+            request, {**(extra_context or {}), "can_review": can_review}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None and self.has_view_permission(request, obj):
+            if request.method == "GET" and services.can_edit(request.user, obj):
+                for lock in services.open_for_editing(obj, user=request.user):
+                    since = timezone.localtime(lock.opened_at)
+                    self.message_user(
+                        request,
+                        f"{lock.user.get_full_name() or lock.user} also has this open "
+                        f"(since {since:%H:%M}). Saving over each other is refused, "
+                        "so coordinate before you both edit.",
+                        messages.WARNING,
+                    )
+            context["workflow"] = self.workflow_context(request, obj)
+        return super().change_view(request, object_id, form_url, context)
+
+    def workflow_context(self, request, obj) -> dict:
+        tz = timezone.get_current_timezone_name()
+        ct_kwargs = {
+            "content_type__model": obj._meta.model_name,
+            "content_type__app_label": obj._meta.app_label,
+            "object_id": obj.pk,
+        }
+        links = ShareLink.objects.filter(
+            **ct_kwargs, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        return {
+            "state": obj.get_status_display(),
+            "status": obj.status,
+            "actions": services.available_actions(request.user, obj),
+            "trail": Transition.objects.filter(**ct_kwargs).select_related("by")[:30],
+            "revisions": Revision.objects.filter(**ct_kwargs).select_related(
+                "created_by"
+            )[:10],
+            "time_zone": tz,
+            "published_at_utc": obj.published_at.astimezone(dt.UTC)
+            if obj.published_at
+            else None,
+            "share_links": [(link, share_url(request, link)) for link in links]
+            if services.may(request.user, "share", obj)
+            else None,
+            "can_share": services.may(request.user, "share", obj),
+            "can_edit": services.can_edit(request.user, obj),
+            "url": lambda name, *args: self._url(name, obj, *args),
+        }
+
+    # --- URLs ----------------------------------------------------------------
+
+    def _name(self, view):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{view}"
+
+    def _url(self, view, obj, *args):
+        return reverse(f"admin:{self._name(view)}", args=[obj.pk, *args])
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("review-queue/", wrap(self.review_queue_view),
+                 name=self._name("review_queue")),
+            path("calendar/", wrap(self.calendar_view), name=self._name("calendar")),
+            path("<int:pk>/workflow/<str:action>/", wrap(self.transition_view),
+                 name=self._name("transition")),
+            path("<int:pk>/revisions/", wrap(self.revisions_view),
+                 name=self._name("revisions")),
+            path("<int:pk>/revisions/diff/", wrap(self.diff_view),
+                 name=self._name("diff")),
+            path("<int:pk>/revisions/<int:number>/preview/",
+                 wrap(self.preview_view), name=self._name("revision_preview")),
+            path("<int:pk>/revisions/<int:number>/restore/",
+                 wrap(self.restore_view), name=self._name("restore")),
+            path("<int:pk>/preview/", wrap(self.preview_view),
+                 name=self._name("preview")),
+            path("<int:pk>/share/", wrap(self.share_view), name=self._name("share")),
+            path("<int:pk>/share/<int:link_id>/revoke/", wrap(self.revoke_view),
+                 name=self._name("revoke")),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _item(self, request, pk, action="edit"):
+        """The item, if this user may `action` it: 404 if missing, 403 if not."""
+        item = get_object_or_404(self.model._default_manager, pk=pk)
+        services.check_allowed(request.user, action, item)
+        return item
+
+    def _back(self, item):
+        return HttpResponseRedirect(self._url("change", item))
+
+    # --- Transitions ---------------------------------------------------------
+
+    def transition_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action not in RULES:
+            raise Http404("No such action.")
+        item = get_object_or_404(self.model._default_manager, pk=pk)
+        try:
+            at = None
+            if RULES[action].needs_time:
+                at = parse_local_time(request.POST.get("at", ""))
+            step = services.transition(
+                item, action, by=request.user,
+                comment=request.POST.get("comment", ""), at=at,
+            )  # fmt: skip
+        except services.WorkflowPermissionDenied:
+            raise
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return self._back(item)
+        text = f"“{item}” is now {State(step.to_state).label.lower()}."
+        if step.scheduled_for:
+            local = timezone.localtime(step.scheduled_for)
+            text += (
+                f" It goes live at {local:%Y-%m-%d %H:%M} {local.tzname()} "
+                f"({step.scheduled_for.astimezone(dt.UTC):%H:%M} UTC)."
+            )
+        self.message_user(request, text, messages.SUCCESS)
+        return self._back(item)
+
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        done = 0
+        for item in queryset:
+            try:
+                services.transition(item, "publish", by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if done:
+            self.message_user(request, f"Published {done}.", messages.SUCCESS)
+
+    # --- Revisions -----------------------------------------------------------
+
+    def revisions_view(self, request, pk):
+        item = self._item(request, pk)
+        revisions = Revision.for_item(item).select_related("created_by")
+        return TemplateResponse(
+            request,
+            "admin/workflow/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": item,
+                "title": f"History of “{item}”",
+                "revisions": revisions,
+                "trail": Transition.for_item(item).select_related("by"),
+                "url": lambda name, *args: self._url(name, item, *args),
+            },
+        )
+
+    def diff_view(self, request, pk):
+        item = self._item(request, pk)
+        revisions = Revision.for_item(item)
+        try:
+            a = revisions.get(number=int(request.GET.get("a", "")))
+            b = revisions.get(number=int(request.GET.get("b", "")))
+        except (ValueError, Revision.DoesNotExist):
+            self.message_user(request, "Pick two revisions to compare.", messages.ERROR)
+            return HttpResponseRedirect(self._url("revisions", item))
+        labels = {f.name: str(f.verbose_name).capitalize() for f in item._meta.fields}
+        return TemplateResponse(
+            request,
+            "admin/workflow/diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": item,
+                "title": f"Revision {a.number} → {b.number} of “{item}”",
+                "a": a,
+                "b": b,
+                "rows": diff.compare(a.data, b.data, labels),
+                "url": lambda name, *args: self._url(name, item, *args),
+            },
+        )
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = self._item(request, pk)
+        revision = get_object_or_404(Revision.for_item(item), number=number)
+        new = services.restore_revision(item, revision, by=request.user)
+        self.message_user(
+            request,
+            f"Restored revision {number} as new revision {new.number}. "
+            "Nothing was overwritten: every earlier revision is still in the history.",
+            messages.SUCCESS,
+        )
+        return self._back(item)
+
+    # --- Previews and share links --------------------------------------------
+
+    @no_cache
+    def preview_view(self, request, pk, number=None):
+        item = self._item(request, pk)
+        data, banner = None, f"{item.get_status_display()}: not on the public site."
+        if number is not None:
+            data = get_object_or_404(Revision.for_item(item), number=number).data
+            banner = f"Revision {number} of “{item}”: not on the public site."
+        return registry.render_preview(request, item, revision_data=data, banner=banner)
+
+    def share_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = self._item(request, pk, "share")
+        link = services.create_share_link(item, by=request.user)
+        self.message_user(
+            request,
+            format_html(
+                "Preview link for outside reviewers, valid until {}: "
+                '<a href="{url}">{url}</a>',
+                f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M %Z}",
+                url=share_url(request, link),
+            ),
+            messages.SUCCESS,
+        )
+        return self._back(item)
+
+    def revoke_view(self, request, pk, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = self._item(request, pk, "share")
+        link = get_object_or_404(ShareLink.for_item(item), pk=link_id)
+        services.revoke_share_link(link, by=request.user)
+        self.message_user(
+            request, "The preview link no longer works.", messages.SUCCESS
+        )
+        return self._back(item)
+
+    # --- Review queue and calendar -------------------------------------------
+
+    def review_queue_view(self, request):
+        if not request.user.has_perm(services._perm(self.model, "review")):
+            raise PermissionDenied
+        submitted = Transition.objects.filter(
+            content_type__app_label=self.model._meta.app_label,
+            content_type__model=self.model._meta.model_name,
+            object_id=OuterRef("pk"),
+            to_state=State.IN_REVIEW,
+        ).order_by("-at")
+        items = (
+            self.model._default_manager.in_review()
+            .annotate(submitted_at=Subquery(submitted.values("at")[:1]))
+            .order_by("submitted_at", "pk")
+        )
+        return TemplateResponse(
+            request,
+            "admin/workflow/review_queue.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Review queue",
+                "items": items,
+            },
+        )
+
+    def calendar_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            start = dt.date.fromisoformat(request.GET.get("week", ""))
+        except ValueError:
+            start = today
+        start -= dt.timedelta(days=start.weekday())  # Monday
+        days = [start + dt.timedelta(days=n) for n in range(7)]
+        tz = timezone.get_current_timezone()
+        begin = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(
+            days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+        )
+        items = (
+            services.visible_to(request.user, self.model)
+            .filter(
+                status__in=[State.SCHEDULED, State.PUBLISHED],
+                published_at__gte=begin,
+                published_at__lt=end,
+            )
+            .order_by("published_at")
+        )
+        by_day = {day: [] for day in days}
+        for item in items:
+            by_day[timezone.localdate(item.published_at)].append(item)
+        return TemplateResponse(
+            request,
+            "admin/workflow/calendar.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"Calendar: week of {start:%B %-d, %Y}",
+                "days": list(by_day.items()),
+                "today": today,
+                "previous": days[0] - dt.timedelta(days=7),
+                "next": days[0] + dt.timedelta(days=7),
+                "time_zone": timezone.get_current_timezone_name(),
+            },
+        )
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """All recent workflow activity, read-only."""
+
+    list_display = ["at", "item_link", "action", "from_state", "to_state", "by",
+                    "comment"]  # fmt: skip
+    list_filter = ["action", "to_state", "content_type", "by", "at"]
+    search_fields = ["comment", "by__username"]
+    date_hierarchy = "at"
+    list_select_related = ["by", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Item")
+    def item_link(self, obj):
+        url = reverse(
+            f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change",
+            args=[obj.object_id],
+        )
+        return format_html(
+            '<a href="{}">{} #{}</a>', url, obj.content_type.name, obj.object_id
+        )

@@ -1,0 +1,238 @@
+"""Models of the shared editorial workflow.
+
+`Publishable` is the abstract base of every content type that goes through review
+and publication. The audit trail, revisions, edit locks and share links point at
+any publishable item through a generic relation, so the workflow names none of
+them.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .states import LIVE_STATES, WRITER_EDITABLE_STATES, State
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see, decided at query time: published, or scheduled
+        for a minute that has come. Every page, feed, sitemap and search uses it."""
+        return self.filter(status__in=LIVE_STATES, published_at__lte=timezone.now())
+
+    def due(self):
+        """Scheduled items whose minute has come but which the worker has not yet
+        recorded as published."""
+        return self.filter(status=State.SCHEDULED, published_at__lte=timezone.now())
+
+    def in_review(self):
+        return self.filter(status=State.IN_REVIEW)
+
+    def owned_by(self, user):
+        return self.filter(self.model.owner_q(user)).distinct()
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When it went, or goes, live.",
+    )
+    revised_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor last changed it while it was live.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    # --- What a content type may override ------------------------------------
+
+    @classmethod
+    def owner_q(cls, user) -> Q:
+        """Rows this user owns: their own work (a content type adds co-bylines)."""
+        return Q(created_by=user)
+
+    def owner_users(self):
+        """Users told about this item's progress (its writers)."""
+        return [self.created_by] if self.created_by else []
+
+    def revision_data(self) -> dict:
+        """A JSON-ready snapshot of the item's content."""
+        raise NotImplementedError
+
+    def apply_revision_data(self, data: dict) -> None:
+        """Put a snapshot back and save it."""
+        raise NotImplementedError
+
+    # --- Derived ---------------------------------------------------------------
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in LIVE_STATES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_writer_editable(self) -> bool:
+        return self.status in WRITER_EDITABLE_STATES
+
+
+class GenericItem(models.Model):
+    """A pointer to any publishable item."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_item(cls, item):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        )
+
+
+class Transition(GenericItem):
+    """One row of the audit trail: who moved what from where to where, and why."""
+
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the scheduler did it.",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.TextField(blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "workflow step"
+        verbose_name_plural = "workflow activity"
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        who = self.by or "scheduler"
+        return f"{who}: {self.action} ({self.from_state} → {self.to_state})"
+
+
+class Revision(GenericItem):
+    class Kind(models.TextChoices):
+        SAVED = "saved", "Saved"
+        RESTORED = "restored", "Restored from an older revision"
+        CONFLICT = "conflict", "Unsaved: refused because a newer version existed"
+
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAVED)
+    data = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "revision"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"],
+                name="revision_number_unique_per_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number}"
+
+
+class EditLock(GenericItem):
+    """Who has an item open in the admin, refreshed while they keep it open."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["opened_at"]
+        verbose_name = "edit lock"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"],
+                name="edit_lock_once_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} editing"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _default_expiry():
+    return timezone.now() + timedelta(hours=settings.PREVIEW_LINK_HOURS)
+
+
+class ShareLink(GenericItem):
+    """A read-only preview of one item for an outside reviewer."""
+
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_default_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "preview link"
+
+    def __str__(self) -> str:
+        return f"Preview link for {self.content_type} {self.object_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,456 @@
+"""Every change of editorial state, in one place.
+
+The admin, its actions, management commands and tests all call these functions,
+so each rule is enforced once, on the server, whatever the caller. A refused
+action raises `WorkflowPermissionDenied` (403 over HTTP) or `InvalidTransition`
+(a clear message) and changes nothing.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from . import registry, signals
+from .models import EditLock, Publishable, Revision, ShareLink, Transition
+from .states import RULES, Rule, State
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+EDIT_LOCK_MINUTES = 15
+
+
+class WorkflowPermissionDenied(PermissionDenied):
+    """The user may not do this to this item."""
+
+
+class InvalidTransition(ValidationError):
+    """The item is not in a state this action starts from, or input is missing."""
+
+
+# --- Permissions -------------------------------------------------------------
+
+
+def _perm(item_or_model, action: str) -> str:
+    meta = item_or_model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def is_owner(user, item: Publishable) -> bool:
+    if not user.is_authenticated or item.pk is None:
+        return False
+    return type(item)._default_manager.filter(item.owner_q(user), pk=item.pk).exists()
+
+
+def can_edit(user, item: Publishable) -> bool:
+    """Editors edit anything; writers their own drafts and stories sent back."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perm(_perm(item, "edit_others")):
+        return True
+    if not user.has_perm(_perm(item, "change")):
+        return False
+    return item.is_writer_editable and is_owner(user, item)
+
+
+def may(user, action: str, item: Publishable) -> bool:
+    """Whether `user` holds the right for `action` on `item`, whatever its state."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if action == "edit":
+        return can_edit(user, item)
+    rule = RULES.get(action)
+    if rule is None:  # a right that is not a transition, such as "share"
+        return user.has_perm(_perm(item, action))
+    if rule.permission == "own":
+        return user.has_perm(_perm(item, "edit_others")) or (
+            user.has_perm(_perm(item, "change")) and is_owner(user, item)
+        )
+    return user.has_perm(_perm(item, rule.permission))
+
+
+def check_allowed(user, action: str, item: Publishable) -> None:
+    if not may(user, action, item):
+        raise WorkflowPermissionDenied(
+            f"You may not {action.replace('_', ' ')} “{item}”."
+        )
+
+
+def available_actions(user, item: Publishable) -> list[Rule]:
+    """The buttons to show: actions this user may take from the current state."""
+    return [
+        rule
+        for rule in RULES.values()
+        if item.status in rule.sources and may(user, rule.action, item)
+    ]
+
+
+def visible_to(user, model: type[Publishable]) -> models.QuerySet:
+    """The admin list: everything for editors, a writer's own work for writers."""
+    qs = model._default_manager.all()
+    if user.has_perm(_perm(model, "edit_others")):
+        return qs
+    return qs.filter(model.owner_q(user)).distinct()
+
+
+# --- Transitions -------------------------------------------------------------
+
+
+def _to_minute(when: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when.replace(second=0, microsecond=0)
+
+
+@transaction.atomic
+def transition(
+    item: Publishable,
+    action: str,
+    *,
+    by,
+    comment: str = "",
+    at: dt.datetime | None = None,
+) -> Transition:
+    """Apply `action` to `item` for user `by`: the one door every state change
+    goes through."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise InvalidTransition(f"There is no “{action}” action.")
+    check_allowed(by, action, item)
+    locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    if locked.status not in rule.sources:
+        raise InvalidTransition(
+            f"“{item}” is {locked.get_status_display().lower()}; "
+            f"“{rule.label}” is not possible from there."
+        )
+    comment = comment.strip()
+    if rule.needs_comment and not comment:
+        raise InvalidTransition(f"“{rule.label}” needs a comment saying why.")
+    now = timezone.now()
+    if rule.needs_time:
+        if at is None:
+            raise InvalidTransition(f"“{rule.label}” needs a date and time.")
+        at = _to_minute(at)
+        if at <= now:
+            shown = formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+            raise InvalidTransition(
+                f"{shown} has already passed. Pick a time in the future, or "
+                "publish now."
+            )
+        _check_publishable(locked)
+    if action == "publish":
+        _check_publishable(locked)
+
+    from_state = locked.status
+    locked.status = rule.target
+    fields = ["status"]
+    if rule.needs_time:
+        locked.published_at = at
+        fields.append("published_at")
+    elif action == "publish":
+        # A story published early or republished keeps an earlier publication
+        # time only if it really went out then.
+        if not (
+            locked.published_at
+            and locked.published_at <= now
+            and from_state == State.UNPUBLISHED
+        ):
+            locked.published_at = now
+            fields.append("published_at")
+    locked.save(update_fields=fields)
+    item.status, item.published_at = locked.status, locked.published_at
+
+    step = Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action=action,
+        from_state=from_state,
+        to_state=rule.target,
+        by=by if by and by.is_authenticated else None,
+        comment=comment,
+        scheduled_for=at if rule.needs_time else None,
+    )
+    transaction.on_commit(lambda: _after_transition(item, step))
+    return step
+
+
+def _check_publishable(item: Publishable) -> None:
+    """Ask the content type what stops it going live (missing image credit, say)."""
+    problems = registry.adapter_for(item).publish_problems(item)
+    if problems:
+        raise InvalidTransition([f"“{item}” cannot go live yet: {p}" for p in problems])
+
+
+def publish_due(now: dt.datetime | None = None) -> "PublishReport":
+    """Record as published every scheduled item whose minute has come.
+
+    Visibility never waits for this (the published() query already shows them);
+    this writes the audit row and sends the notifications, once per item even with
+    several workers running: each row is taken with a lock that other workers
+    skip. One failing item is logged and does not stop the others.
+    """
+    report = PublishReport()
+    for model in registry.models():
+        failed: list[int] = []
+        while True:
+            with transaction.atomic():
+                item = (
+                    model._default_manager.select_for_update(skip_locked=True)
+                    .filter(
+                        status=State.SCHEDULED, published_at__lte=now or timezone.now()
+                    )
+                    .exclude(pk__in=failed)
+                    .order_by("published_at", "pk")
+                    .first()
+                )
+                if item is None:
+                    break
+                try:
+                    with transaction.atomic():
+                        _record_published(item)
+                    report.published.append(item)
+                except Exception:
+                    log.exception(
+                        "Could not publish scheduled %s %s", model.__name__, item.pk
+                    )
+                    failed.append(item.pk)
+                    report.failed.append(item)
+    return report
+
+
+def _record_published(item: Publishable) -> None:
+    _check_publishable(item)
+    item.status = State.PUBLISHED
+    item.save(update_fields=["status"])
+    step = Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action="publish",
+        from_state=State.SCHEDULED,
+        to_state=State.PUBLISHED,
+        by=None,
+        comment="Published on schedule.",
+        scheduled_for=item.published_at,
+    )
+    transaction.on_commit(lambda: _after_transition(item, step))
+
+
+@dataclass
+class PublishReport:
+    published: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+
+# --- After a transition: notifications and signals ---------------------------
+
+NOTIFY = {
+    "submit": "editors",
+    "request_changes": "owners",
+    "schedule": "owners",
+    "reschedule": "owners",
+    "publish": "owners",
+    "unpublish": "owners",
+}
+
+
+def _after_transition(item: Publishable, step: Transition) -> None:
+    try:
+        notify(item, step)
+    except Exception:  # a mail failure never undoes or breaks a transition
+        log.exception("Could not send workflow e-mail for %s", step)
+    signals.transitioned.send(sender=type(item), item=item, transition=step)
+
+
+def notify(item: Publishable, step: Transition) -> None:
+    audience = NOTIFY.get(step.action)
+    if audience is None:
+        return
+    if audience == "editors":
+        users = User.objects.with_perm(_perm(item, "review"))
+    else:
+        users = item.owner_users()
+    recipients = sorted({u.email for u in users if u.email and u != step.by})
+    if not recipients:
+        return
+    rule = RULES[step.action]
+    who = step.by.get_full_name() or step.by.username if step.by else "The scheduler"
+    lines = [f"{who}: {rule.label.lower()} “{item}”."]
+    if step.scheduled_for:
+        local = timezone.localtime(step.scheduled_for)
+        lines.append(
+            f"Goes live: {formats.date_format(local, 'DATETIME_FORMAT')} "
+            f"({local.tzname()})."
+        )
+    if step.comment:
+        lines.append(f"Comment: {step.comment}")
+    admin_url = _admin_url(item)
+    lines.append(f"Open it: {admin_url}")
+    send_mail(
+        subject=f"[{rule.label}] {item}",
+        message="\n\n".join(lines),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+def _admin_url(item) -> str:
+    meta = item._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+
+
+# --- Revisions ---------------------------------------------------------------
+
+
+def latest_revision(item: Publishable) -> Revision | None:
+    return (
+        Revision.for_item(item)
+        .exclude(kind=Revision.Kind.CONFLICT)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _next_number(item) -> int:
+    last = Revision.for_item(item).order_by("-number").values_list("number", flat=True)
+    return (last.first() or 0) + 1
+
+
+def save_revision(
+    item: Publishable, *, by, kind=Revision.Kind.SAVED, data=None, note=""
+) -> Revision:
+    """Store a snapshot of `item` (or of `data`, text a user could not save)."""
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        number=_next_number(item),
+        kind=kind,
+        data=item.revision_data() if data is None else data,
+        created_by=by if by and by.is_authenticated else None,
+        note=note,
+    )
+
+
+class EditConflict(ValidationError):
+    def __init__(self, message, *, latest: Revision, draft: Revision):
+        super().__init__(message, code="conflict")
+        self.latest, self.draft = latest, draft
+
+
+@transaction.atomic
+def check_edit(item: Publishable, *, by, base_revision: int | None, unsaved_data: dict):
+    """Before saving an edit: is `by` allowed, and is it based on the latest
+    revision? If someone saved in between, keep the submitted text as an unsaved
+    draft revision and raise `EditConflict`."""
+    check_allowed(by, "edit", item)
+    type(item)._default_manager.select_for_update().filter(pk=item.pk).first()
+    latest = latest_revision(item)
+    if latest is None or base_revision is None or latest.number == base_revision:
+        return
+    draft = save_revision(
+        item,
+        by=by,
+        kind=Revision.Kind.CONFLICT,
+        data=unsaved_data,
+        note=f"Based on revision {base_revision}; revision {latest.number} was newer.",
+    )
+    who = latest.created_by or "someone"
+    when = formats.date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
+    raise EditConflict(
+        f"A newer version exists: {who} saved revision {latest.number} at {when}, "
+        f"after you opened this story. Nothing was overwritten. Your text is still "
+        f"in the form below and is kept as unsaved revision {draft.number}; compare "
+        f"it with the history, merge, and save again.",
+        latest=latest,
+        draft=draft,
+    )
+
+
+def record_edit(item: Publishable, *, by) -> Revision:
+    """After an edit is saved: note a live change and store the revision."""
+    if item.is_public:
+        item.revised_at = timezone.now()
+        type(item)._default_manager.filter(pk=item.pk).update(
+            revised_at=item.revised_at
+        )
+    revision = save_revision(item, by=by)
+    release_lock(item, user=by)
+    transaction.on_commit(
+        lambda: signals.edited.send(sender=type(item), item=item, revision=revision)
+    )
+    return revision
+
+
+@transaction.atomic
+def restore_revision(item: Publishable, revision: Revision, *, by) -> Revision:
+    """Put an old revision's content back, as a new revision; nothing is lost."""
+    check_allowed(by, "edit", item)
+    if (revision.content_type_id, revision.object_id) != (
+        ContentType.objects.get_for_model(item).pk,
+        item.pk,
+    ):
+        raise InvalidTransition("That revision belongs to another item.")
+    item.apply_revision_data(revision.data)
+    return save_revision(
+        item,
+        by=by,
+        kind=Revision.Kind.RESTORED,
+        note=f"Restored revision {revision.number}.",
+    )
+
+
+# --- Edit locks --------------------------------------------------------------
+
+
+def open_for_editing(item: Publishable, *, user) -> list[EditLock]:
+    """Record that `user` has the item open; return the others who have it open."""
+    now = timezone.now()
+    ct = ContentType.objects.get_for_model(item)
+    EditLock.objects.update_or_create(
+        content_type=ct,
+        object_id=item.pk,
+        user=user,
+        defaults={"seen_at": now},
+        create_defaults={"opened_at": now, "seen_at": now},
+    )
+    fresh = now - dt.timedelta(minutes=EDIT_LOCK_MINUTES)
+    return list(
+        EditLock.objects.filter(content_type=ct, object_id=item.pk, seen_at__gte=fresh)
+        .exclude(user=user)
+        .select_related("user")
+    )
+
+
+def release_lock(item: Publishable, *, user) -> None:
+    if user and user.is_authenticated:
+        EditLock.for_item(item).filter(user=user).delete()
+
+
+# --- Share links -------------------------------------------------------------
+
+
+def create_share_link(item: Publishable, *, by, hours: int | None = None) -> ShareLink:
+    check_allowed(by, "share", item)
+    link = ShareLink(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        created_by=by,
+    )
+    if hours:
+        link.expires_at = timezone.now() + dt.timedelta(hours=hours)
+    link.save()
+    return link
+
+
+def revoke_share_link(link: ShareLink, *, by) -> None:
+    check_allowed(by, "share", link.item)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
