@@ -1,0 +1,51 @@
+"""Users in each role, and stories in any workflow state, for the workflow tests."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from authors.models import Author
+from newsroom.roles import EDITORS, WRITERS
+from newsroom.workflow.states import LIVE_STATES, State
+from tests.factories import ArticleFactory, AuthorFactory
+from tests.newsroom.workflow_helpers import user_in
+
+
+@pytest.fixture
+def writer(db):
+    return user_in(WRITERS, username="wanda", first_name="Wanda")
+
+
+@pytest.fixture
+def other_writer(db):
+    return user_in(WRITERS, username="otto")
+
+
+@pytest.fixture
+def editor(db):
+    return user_in(EDITORS, username="edie", first_name="Edie")
+
+
+@pytest.fixture
+def story_in(writer):
+    """A story by `writer` (creator and byline) in the given state."""
+
+    def make(state=State.DRAFT, **kwargs):
+        published_at = None
+        if state in LIVE_STATES or state == State.UNPUBLISHED:
+            published_at = timezone.now() + (
+                dt.timedelta(hours=2)
+                if state == State.SCHEDULED
+                else -dt.timedelta(hours=2)
+            )
+        story = ArticleFactory(
+            status=state, published_at=published_at, created_by=writer, **kwargs
+        )
+        author = Author.objects.filter(user=writer).first() or AuthorFactory(
+            user=writer
+        )
+        story.bylines.create(author=author)
+        return story
+
+    return make
