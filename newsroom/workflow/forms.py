@@ -71,10 +71,10 @@ def parse_local_time(value: str) -> dt.datetime:
         ) from None
     if naive.tzinfo is not None:
         return naive
-    aware = timezone.make_aware(naive.replace(second=0, microsecond=0))
-    if timezone.localtime(aware).replace(tzinfo=None) != naive.replace(
-        second=0, microsecond=0
-    ):
+    naive = naive.replace(second=0, microsecond=0)
+    aware = timezone.make_aware(naive)
+    # Through UTC and back: astimezone() to the same zone object changes nothing.
+    if timezone.localtime(aware.astimezone(dt.UTC)).replace(tzinfo=None) != naive:
         raise services.InvalidTransition(
             f"{naive:%Y-%m-%d %H:%M} does not exist in "
             f"{timezone.get_current_timezone_name()}: the clocks skip that hour. "
