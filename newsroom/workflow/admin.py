@@ -119,9 +119,6 @@ class WorkflowAdminMixin:
                 "created_by"
             )[:10],
             "time_zone": tz,
-            "published_at_utc": obj.published_at.astimezone(dt.UTC)
-            if obj.published_at
-            else None,
             "share_links": [(link, share_url(request, link)) for link in links]
             if services.may(request.user, "share", obj)
             else None,

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
 from . import registry, signals
@@ -291,8 +291,8 @@ def notify(item: Publishable, step: Transition) -> None:
         )
     if step.comment:
         lines.append(f"Comment: {step.comment}")
-    admin_url = _admin_url(item)
-    lines.append(f"Open it: {admin_url}")
+    if admin_url := _admin_url(item):
+        lines.append(f"Open it: {admin_url}")
     send_mail(
         subject=f"[{rule.label}] {item}",
         message="\n\n".join(lines),
@@ -303,7 +303,12 @@ def notify(item: Publishable, step: Transition) -> None:
 
 def _admin_url(item) -> str:
     meta = item._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+    try:
+        return reverse(
+            f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk]
+        )
+    except NoReverseMatch:  # a content type without an admin page
+        return ""
 
 
 # --- Revisions ---------------------------------------------------------------
@@ -344,23 +349,25 @@ class EditConflict(ValidationError):
         self.latest, self.draft = latest, draft
 
 
-@transaction.atomic
 def check_edit(item: Publishable, *, by, base_revision: int | None, unsaved_data: dict):
     """Before saving an edit: is `by` allowed, and is it based on the latest
     revision? If someone saved in between, keep the submitted text as an unsaved
-    draft revision and raise `EditConflict`."""
+    draft revision and raise `EditConflict` (after that revision is stored, so
+    the refusal cannot roll it back)."""
     check_allowed(by, "edit", item)
-    type(item)._default_manager.select_for_update().filter(pk=item.pk).first()
-    latest = latest_revision(item)
-    if latest is None or base_revision is None or latest.number == base_revision:
-        return
-    draft = save_revision(
-        item,
-        by=by,
-        kind=Revision.Kind.CONFLICT,
-        data=unsaved_data,
-        note=f"Based on revision {base_revision}; revision {latest.number} was newer.",
-    )
+    with transaction.atomic():
+        type(item)._default_manager.select_for_update().filter(pk=item.pk).first()
+        latest = latest_revision(item)
+        if latest is None or base_revision is None or latest.number == base_revision:
+            return
+        draft = save_revision(
+            item,
+            by=by,
+            kind=Revision.Kind.CONFLICT,
+            data=unsaved_data,
+            note=f"Based on revision {base_revision}; revision {latest.number} "
+            "was newer.",
+        )
     who = latest.created_by or "someone"
     when = formats.date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
     raise EditConflict(
