@@ -1,0 +1,798 @@
+"""Upload checks for the image library: the one place that decides whether a
+file may become a library image, whoever hands it over (the admin form, the bulk
+upload, `load_demo`, a shell session: `Image.save()` runs it for every new file).
+
+`check_upload(file, name=...)` reads the file once and, in this order:
+
+1. refuses it over IMAGE_MAX_UPLOAD_BYTES (before reading it), or empty;
+2. refuses names whose extension is not one we take;
+3. recognises SVG, HTML, HEIC, PDF, TIFF and other look-alikes by their first
+   bytes, to say what they are;
+4. opens it with Pillow restricted to JPEG, PNG, WebP, AVIF and GIF (the header
+   only) and refuses an extension that disagrees with the content, or a picture
+   over IMAGE_MAX_PIXELS, before a single pixel is decoded;
+5. walks the container (JPEG markers, PNG chunks, GIF blocks, RIFF, ISO boxes)
+   to find where the picture ends: a file cut short is damaged, and bytes after
+   the end are refused (that is where polyglots keep their HTML, PHP or ZIP);
+6. refuses markup (`<script`, `<?php`, `<html`...) or a ZIP directory anywhere
+   outside the compressed pixel data: in headers, metadata, comments, unknown
+   chunks. (Compressed pixels are not searched: short markers turn up in
+   random bytes by chance, and step 8 re-encodes every pixel anyway.)
+7. decodes every frame in full: a damaged file fails here;
+8. re-encodes the picture with its EXIF orientation applied and no metadata at
+   all (no EXIF, GPS, XMP, IPTC or comments), keeping its colour profile: that
+   copy, never the uploaded bytes, is what storage receives.
+
+It also reads the title, caption and credit an agency or camera wrote into the
+file (XMP, IPTC, EXIF), so forms can prefill them, and the SHA-256 of the bytes
+as uploaded, so the same upload is recognised as a duplicate.
+"""
+
+import hashlib
+import io
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 (DTDs refused before parsing)
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+from PIL import ExifTags, ImageOps, ImageSequence, IptcImagePlugin
+from PIL import Image as PILImage
+
+# Pillow format name -> the extensions a file of that format may carry.
+# MPO is how Pillow names a JPEG with extra frames (many cameras write them).
+FORMAT_EXTENSIONS = {
+    "JPEG": (".jpg", ".jpeg", ".jpe"),
+    "MPO": (".jpg", ".jpeg", ".jpe"),
+    "PNG": (".png",),
+    "WEBP": (".webp",),
+    "AVIF": (".avif",),
+    "GIF": (".gif",),
+}
+ACCEPTED_EXTENSIONS = sorted({e for exts in FORMAT_EXTENSIONS.values() for e in exts})
+# The only decoders Pillow may try on an upload.
+PILLOW_FORMATS = ["JPEG", "PNG", "WEBP", "AVIF", "GIF"]
+ACCEPTED = "JPEG, PNG, WebP, AVIF or GIF"
+
+# An animation may decode to this many times IMAGE_MAX_PIXELS in all its frames.
+ANIMATION_PIXEL_FACTOR = 10
+
+# Markup that has no business in a picture's bytes: what makes a polyglot run
+# as a web page or a script if the file is ever served or included as one.
+MARKUP = re.compile(
+    rb"<(?:script|html|body|iframe|object|embed|svg|\?php|!doctype\s+html)\b",
+    re.IGNORECASE,
+)
+ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
+ZIP_TAIL = 65_535 + 22  # ZIP readers look for the directory this far from the end
+
+# First bytes of files people try to upload instead of a picture.
+LOOKALIKES = [
+    (b"%PDF", "a PDF document"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"BM", "a BMP image"),
+    (b"8BPS", "a Photoshop document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x00\x00\x01\x00", "an icon"),
+]
+HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"hevm", b"hevs"}
+
+
+def _svg() -> ValidationError:
+    return ValidationError(
+        "SVG drawings are not accepted: they can carry scripts that would run on "
+        "our pages. Export the drawing as PNG and upload that.",
+        code="svg",
+    )
+
+
+def _html() -> ValidationError:
+    return ValidationError(
+        "This file is a web page (HTML), not a picture.", code="html"
+    )
+
+
+def _heic() -> ValidationError:
+    return ValidationError(
+        "This is a HEIC photo (the iPhone's own format), which browsers cannot "
+        "show. Export it as JPEG (or set the phone to “Most Compatible”) and "
+        "upload that.",
+        code="heic",
+    )
+
+
+REFUSED_EXTENSIONS = {
+    ".svg": _svg,
+    ".svgz": _svg,
+    ".html": _html,
+    ".htm": _html,
+    ".heic": _heic,
+    ".heif": _heic,
+}
+# First bytes of the formats we take: a file that starts like one but that
+# Pillow cannot open is damaged, not "something else".
+ACCEPTED_MAGIC = re.compile(
+    rb"\A(?:\xff\xd8\xff|\x89PNG\r\n\x1a\n|GIF8[79]a|RIFF....WEBP|....ftypavi[fs])",
+    re.DOTALL,
+)
+
+
+class BadImage(Exception):
+    """The container is damaged: cut short, or not what its header says."""
+
+
+@dataclass
+class SuggestedText:
+    """What the file itself says about the picture (XMP, IPTC or EXIF)."""
+
+    title: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass
+class CheckedUpload:
+    """An upload that passed every check, and what was learnt from it."""
+
+    file: ContentFile  # the re-encoded, metadata-free picture to store
+    sha256: str  # of the bytes as uploaded
+    format: str  # Pillow's name: JPEG, PNG, WEBP, AVIF or GIF
+    width: int  # after EXIF orientation
+    height: int
+    frames: int = 1
+    suggested: SuggestedText = field(default_factory=SuggestedText)
+
+
+class CheckedFile(ContentFile):
+    """The stored copy of a checked upload, carrying its `CheckedUpload`, so
+    `Image.save()` does not check the same file twice."""
+
+    checked: CheckedUpload
+
+
+def safe_basename(filename: str) -> str:
+    """A name safe on every storage and web server: no folders, no control or
+    shell characters, and one dot only (``x.php.png`` becomes ``x-php.png``,
+    which Apache will not run as PHP)."""
+    name = PurePath(str(filename).replace("\\", "/")).name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = ext, ""
+    stem = get_valid_filename(stem.replace(".", "-") or "image").strip("-_")
+    ext = get_valid_filename(ext).lower() if ext else ""
+    stem = stem[:80] or "image"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def check_upload(upload, *, name: str | None = None) -> CheckedUpload:
+    """Check an uploaded file (a Django `File`) and return what to store.
+
+    Raises `ValidationError` with a message a writer can act on, and a `code`:
+    too_big, empty, extension, svg, html, heic, not_image, mismatch,
+    too_many_pixels, damaged, trailing_data, hidden_markup or hidden_archive.
+    Nothing is written anywhere.
+    """
+    basename = safe_basename(name or getattr(upload, "name", "") or "image")
+    size = upload.size
+    limit = settings.IMAGE_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ValidationError(
+            "This file is %(size)s; the library takes images up to "
+            "%(limit)s. Export a smaller JPEG or WebP and upload that.",
+            code="too_big",
+            params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
+        )
+    if not size:
+        raise ValidationError("This file is empty.", code="empty")
+    extension = PurePath(basename).suffix.lower()
+    if extension in REFUSED_EXTENSIONS:
+        raise REFUSED_EXTENSIONS[extension]()
+    if extension not in ACCEPTED_EXTENSIONS:
+        raise ValidationError(
+            "“%(name)s” is not a kind of file the library takes: upload a "
+            "%(accepted)s image (.jpg, .png, .webp, .avif or .gif).",
+            code="extension",
+            params={"name": basename, "accepted": ACCEPTED},
+        )
+
+    data = _read(upload)
+    _refuse_lookalikes(data)
+    picture_format, width, height = _open_header(data, extension)
+    _refuse_hidden_content(data, picture_format)
+    frames = _decode_every_frame(data, width * height)
+    suggested = suggested_text(data)
+    clean, oriented_size = _without_metadata(data)
+    stored_name = str(PurePath(basename).with_suffix(extension))
+    checked = CheckedUpload(
+        file=clean,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="JPEG" if picture_format == "MPO" else picture_format,
+        width=oriented_size[0],
+        height=oriented_size[1],
+        frames=frames,
+        suggested=suggested,
+    )
+    clean.name = stored_name
+    clean.checked = checked
+    return checked
+
+
+# --- Reading and recognising ---------------------------------------------------
+
+
+def _read(upload) -> bytes:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _refuse_lookalikes(data: bytes) -> None:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        raise _svg()
+    if head.startswith((b"<!doctype html", b"<html", b"<script", b"<head", b"<body")):
+        raise _html()
+    if data[4:8] == b"ftyp" and (
+        data[8:12] in HEIC_BRANDS
+        or (HEIC_BRANDS & _iso_brands(data) and b"avif" not in _iso_brands(data))
+    ):
+        raise _heic()
+    for magic, kind in LOOKALIKES:
+        if data.startswith(magic):
+            raise ValidationError(
+                "This file is %(kind)s, which the library does not take. Export "
+                "it as a %(accepted)s image and upload that.",
+                code="not_image",
+                params={"kind": kind, "accepted": ACCEPTED},
+            )
+
+
+def _iso_brands(data: bytes) -> set[bytes]:
+    """The compatible brands of an ISO-BMFF `ftyp` box (AVIF, HEIC)."""
+    size = int.from_bytes(data[0:4], "big")
+    return {data[i : i + 4] for i in range(16, min(size, 256), 4)}
+
+
+def _open_header(data: bytes, extension: str) -> tuple[str, int, int]:
+    """Format and size from the header, before any pixel is decoded."""
+    limit = settings.IMAGE_MAX_PIXELS
+    try:
+        with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
+            picture_format = picture.format
+            width, height = picture.size
+    except PILImage.DecompressionBombError as error:
+        raise _too_many_pixels(limit) from error
+    except Exception as error:  # Pillow raises many kinds for unreadable files
+        if ACCEPTED_MAGIC.match(data):
+            raise _damaged() from error
+        raise ValidationError(
+            "This file is not a picture the library can read. Upload a "
+            "%(accepted)s image.",
+            code="not_image",
+            params={"accepted": ACCEPTED},
+        ) from error
+
+    if extension not in FORMAT_EXTENSIONS.get(picture_format, ()):
+        right = FORMAT_EXTENSIONS[picture_format][0]
+        raise ValidationError(
+            "This file is named “%(extension)s” but holds a %(format)s picture. "
+            "Rename it to “%(right)s” or export it again as %(named)s, and upload "
+            "it again.",
+            code="mismatch",
+            params={
+                "extension": extension,
+                "format": _format_label(picture_format),
+                "right": right,
+                "named": _format_label(_format_for_extension(extension)),
+            },
+        )
+    if width * height > limit:
+        raise _too_many_pixels(limit, width, height)
+    return picture_format, width, height
+
+
+def _too_many_pixels(limit: int, width: int = 0, height: int = 0) -> ValidationError:
+    megapixels = f"{limit / 1_000_000:g}"
+    if width and height:
+        return ValidationError(
+            "This picture is %(width)s × %(height)s pixels; the library takes up "
+            "to %(megapixels)s megapixels. Resize it and upload it again.",
+            code="too_many_pixels",
+            params={
+                "width": f"{width:,}",
+                "height": f"{height:,}",
+                "megapixels": megapixels,
+            },
+        )
+    return ValidationError(
+        "This picture is larger than the library takes (%(megapixels)s "
+        "megapixels). Resize it and upload it again.",
+        code="too_many_pixels",
+        params={"megapixels": megapixels},
+    )
+
+
+def _format_label(picture_format: str) -> str:
+    return {"MPO": "JPEG", "WEBP": "WebP"}.get(picture_format, picture_format)
+
+
+def _format_for_extension(extension: str) -> str:
+    return next(f for f, exts in FORMAT_EXTENSIONS.items() if extension in exts)
+
+
+# --- Where the picture ends ----------------------------------------------------
+
+Span = tuple[int, int]
+
+
+def _refuse_hidden_content(data: bytes, picture_format: str) -> None:
+    try:
+        end, pixel_data = picture_layout(data, picture_format)
+    except BadImage as error:
+        raise _damaged() from error
+    if data[end:].strip(b"\x00\xff"):  # padding is harmless; anything else is not
+        raise ValidationError(
+            "This file has extra data hidden after the end of the picture, as "
+            "files made to attack websites do. Open it in an image editor, export "
+            "it again and upload the new file.",
+            code="trailing_data",
+        )
+    # Compressed pixels look like random bytes, where any short marker turns up
+    # by chance; everything else (headers, metadata, comments, unknown chunks)
+    # is where a payload hides, so that is what is searched.
+    rest = b"\x00".join(data[a:b] for a, b in _outside(pixel_data, end))
+    if picture_format == "AVIF":  # its EXIF and XMP live inside the pixel box
+        rest += b"\x00" + _avif_metadata(data)
+    if match := MARKUP.search(rest):
+        raise ValidationError(
+            "This file has web page code (“%(marker)s”) hidden inside the "
+            "picture, as files made to attack websites do. Open it in an image "
+            "editor, export it again and upload the new file.",
+            code="hidden_markup",
+            params={"marker": match.group().decode("ascii", "replace")},
+        )
+    if ZIP_END_OF_DIRECTORY in rest or ZIP_END_OF_DIRECTORY in data[-ZIP_TAIL:]:
+        raise ValidationError(
+            "This file has an archive (ZIP) hidden inside the picture, as files "
+            "made to attack websites do. Open it in an image editor, export it "
+            "again and upload the new file.",
+            code="hidden_archive",
+        )
+
+
+def _outside(spans: list[Span], end: int) -> list[Span]:
+    """The parts of 0..end not covered by `spans` (sorted, not overlapping)."""
+    parts, pos = [], 0
+    for a, b in sorted(spans):
+        if a > pos:
+            parts.append((pos, a))
+        pos = max(pos, b)
+    if pos < end:
+        parts.append((pos, end))
+    return parts
+
+
+def _avif_metadata(data: bytes) -> bytes:
+    try:
+        with PILImage.open(io.BytesIO(data), formats=["AVIF"]) as picture:
+            return b"\x00".join(
+                value if isinstance(value, bytes) else str(value).encode()
+                for value in (picture.info.get("exif"), picture.info.get("xmp"))
+                if value
+            )
+    except Exception:
+        return b""
+
+
+def _damaged() -> ValidationError:
+    return ValidationError(
+        "This picture is damaged or incomplete (perhaps cut short while it was "
+        "copied). Export it again and upload the new file.",
+        code="damaged",
+    )
+
+
+def picture_layout(data: bytes, picture_format: str) -> tuple[int, list[Span]]:
+    """Where the picture ends (offset just past its last byte), and the spans
+    of compressed pixel data in it. Raises `BadImage` for a damaged container."""
+    if picture_format in ("JPEG", "MPO"):
+        end, pixels = _jpeg_layout(data, 0)
+        # A camera's extra frames (MPO) are whole JPEGs, one after the other.
+        while picture_format == "MPO" and data[end : end + 2] == b"\xff\xd8":
+            end, more = _jpeg_layout(data, end)
+            pixels += more
+        return end, pixels
+    walk = {"PNG": _png_layout, "GIF": _gif_layout, "WEBP": _webp_layout}
+    return walk.get(picture_format, _iso_layout)(data)
+
+
+def _jpeg_layout(data: bytes, start: int) -> tuple[int, list[Span]]:
+    """Walk the markers of the JPEG at `start` to just past its EOI marker."""
+    n, pixels = len(data), []
+    if data[start : start + 2] != b"\xff\xd8":
+        raise BadImage("no start-of-image marker")
+    pos = start + 2
+    while True:
+        if pos >= n:
+            raise BadImage("ends before its end-of-image marker")
+        if data[pos] != 0xFF:
+            raise BadImage(f"expected a marker at {pos}")
+        while pos < n and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= n:
+            raise BadImage("ends inside a marker")
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # end of image
+            return pos, pixels
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            continue
+        if pos + 2 > n:
+            raise BadImage("ends inside a segment header")
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        if length < 2:
+            raise BadImage("segment length below 2")
+        pos += length
+        if pos > n:
+            raise BadImage("ends inside a segment")
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker
+            scan = pos
+            while True:
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= n:
+                    raise BadImage("ends inside the image data")
+                following = data[pos + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    pos += 2  # stuffed byte or restart marker: still image data
+                elif following == 0xFF:
+                    pos += 1  # fill byte before a marker
+                else:
+                    break
+            pixels.append((scan, pos))
+
+
+def _png_layout(data: bytes) -> tuple[int, list[Span]]:
+    """Walk the chunks to just past IEND (and its CRC)."""
+    n, pos, pixels = len(data), 8, []
+    while True:
+        if pos + 8 > n:
+            raise BadImage("ends before IEND")
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        chunk_type = data[pos + 4 : pos + 8]
+        if chunk_type in (b"IDAT", b"fdAT"):
+            pixels.append((pos + 8, pos + 8 + length))
+        pos += 12 + length
+        if pos > n:
+            raise BadImage("ends inside a chunk")
+        if chunk_type == b"IEND":
+            return pos, pixels
+
+
+def _gif_layout(data: bytes) -> tuple[int, list[Span]]:
+    """Walk the blocks to just past the trailer (0x3B). A file that stops
+    exactly where the trailer should be is tolerated: many encoders forget it."""
+    n, pixels = len(data), []
+    if n < 13:
+        raise BadImage("shorter than a GIF header")
+    pos = 13
+    if data[10] & 0x80:  # global colour table
+        pos += 3 * (2 << (data[10] & 7))
+    while True:
+        if pos == n:
+            return n, pixels
+        if pos > n:
+            raise BadImage("ends inside a colour table")
+        introducer = data[pos]
+        pos += 1
+        if introducer == 0x3B:
+            return pos, pixels
+        if introducer == 0x21:  # extension: label, then sub-blocks
+            pos = _gif_sub_blocks(data, pos + 1)
+        elif introducer == 0x2C:  # image: descriptor, colour table, LZW data
+            if pos + 9 > n:
+                raise BadImage("ends inside an image descriptor")
+            flags = data[pos + 8]
+            pos += 9
+            if flags & 0x80:
+                pos += 3 * (2 << (flags & 7))
+            start = pos
+            pos = _gif_sub_blocks(data, pos + 1)
+            pixels.append((start, pos))
+        else:
+            raise BadImage(f"unknown block {introducer:#x} at {pos - 1}")
+
+
+def _gif_sub_blocks(data: bytes, pos: int) -> int:
+    n = len(data)
+    while True:
+        if pos >= n:
+            raise BadImage("ends inside a data block")
+        size = data[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos
+
+
+WEBP_PIXEL_CHUNKS = (b"VP8 ", b"VP8L", b"ALPH")
+
+
+def _webp_layout(data: bytes) -> tuple[int, list[Span]]:
+    """A WebP is one RIFF chunk holding chunks (animation frames hold chunks)."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise BadImage("not a RIFF WebP")
+    size = int.from_bytes(data[4:8], "little")
+    end = 8 + size + (size & 1)
+    if end > len(data):
+        raise BadImage("ends before its RIFF size")
+    return end, _riff_pixels(data, 12, end)
+
+
+def _riff_pixels(data: bytes, pos: int, end: int) -> list[Span]:
+    pixels = []
+    while pos + 8 <= end:
+        fourcc = data[pos : pos + 4]
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        body, pos = pos + 8, pos + 8 + size + (size & 1)
+        if pos > end:
+            raise BadImage(f"ends inside chunk {fourcc!r}")
+        if fourcc in WEBP_PIXEL_CHUNKS:
+            pixels.append((body, body + size))
+        elif fourcc == b"ANMF":  # 16 bytes of frame header, then chunks
+            pixels += _riff_pixels(data, body + 16, body + size)
+    return pixels
+
+
+def _iso_layout(data: bytes) -> tuple[int, list[Span]]:
+    """Walk the top-level ISO-BMFF boxes of an AVIF; the picture ends where the
+    last well-formed box does (a box is named with four ASCII letters or
+    digits, as every real box type is)."""
+    n, pos, pixels = len(data), 0, []
+    while pos < n:
+        if pos + 8 > n:
+            return pos, pixels
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        box_type = data[pos + 4 : pos + 8]
+        if not re.fullmatch(rb"[a-zA-Z0-9 ]{4}", box_type):
+            return pos, pixels
+        header = 8
+        if size == 1:
+            if pos + 16 > n:
+                raise BadImage("ends inside a box header")
+            size, header = int.from_bytes(data[pos + 8 : pos + 16], "big"), 16
+        elif size == 0:
+            size = n - pos
+        if size < header:
+            raise BadImage(f"box {box_type!r} shorter than its header")
+        if pos + size > n:
+            raise BadImage(f"ends inside box {box_type!r}")
+        if box_type == b"mdat":
+            pixels.append((pos + header, pos + size))
+        pos += size
+    return pos, pixels
+
+
+# --- Decoding ------------------------------------------------------------------
+
+
+def _decode_every_frame(data: bytes, frame_pixels: int) -> int:
+    """Decode every pixel of every frame; return the number of frames."""
+    budget = settings.IMAGE_MAX_PIXELS * ANIMATION_PIXEL_FACTOR
+    decoded = frames = 0
+    try:
+        # verify() checks what decoding does not (PNG chunk CRCs); it leaves
+        # the image unusable, so decoding needs a second open.
+        with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
+            picture.verify()
+        with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
+            for frame in ImageSequence.Iterator(picture):
+                decoded += frame_pixels
+                if decoded > budget:
+                    raise ValidationError(
+                        "This animation has too many frames for its size "
+                        "(%(frames)s or more). Shorten it or make it smaller.",
+                        code="too_many_pixels",
+                        params={"frames": frames + 1},
+                    )
+                frame.load()
+                frames += 1
+    except ValidationError:
+        raise
+    except Exception as error:  # truncated, bad CRC, bad data: Pillow varies
+        raise _damaged() from error
+    return frames
+
+
+def _without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
+    """The picture re-encoded in its own format, EXIF orientation applied, with
+    its colour profile and animation but no other metadata."""
+    with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
+        picture_format = "JPEG" if picture.format == "MPO" else picture.format
+        icc_profile = picture.info.get("icc_profile")
+        orientation = picture.getexif().get(ExifTags.Base.Orientation, 1)
+        animated = getattr(picture, "n_frames", 1) > 1 and picture_format != "JPEG"
+        options: dict = {"icc_profile": icc_profile} if icc_profile else {}
+
+        if animated:
+            frames, durations = [], []
+            for frame in ImageSequence.Iterator(picture):
+                durations.append(frame.info.get("duration", 100))
+                frames.append(_bare(ImageOps.exif_transpose(frame.copy())))
+            first = frames[0]
+            options |= {
+                "save_all": True,
+                "append_images": frames[1:],
+                "duration": durations,
+            }
+            if "loop" in picture.info:  # absent means "play once"
+                options["loop"] = picture.info["loop"]
+            options |= _still_options(picture_format)
+        elif picture_format == "JPEG" and orientation in (1, None):
+            # Unrotated JPEG: reuse its own quantisation tables and subsampling,
+            # so re-encoding adds almost no loss.
+            first = picture
+            options |= {"quality": "keep", "subsampling": "keep", "optimize": True}
+        else:
+            first = _bare(ImageOps.exif_transpose(picture))
+            options |= _still_options(picture_format)
+
+        buffer = io.BytesIO()
+        saved_info = first.info
+        first.info = {  # only what the encoders need; no exif, xmp, comments
+            k: v for k, v in saved_info.items() if k in ("transparency", "background")
+        }
+        try:
+            first.save(buffer, format=picture_format, **options)
+        finally:
+            first.info = saved_info
+        return ContentFile(buffer.getvalue()), first.size
+
+
+def _bare(picture: PILImage.Image) -> PILImage.Image:
+    """A copy of a frame without the metadata Pillow keeps in `info`."""
+    picture.info = {
+        k: v for k, v in picture.info.items() if k in ("transparency", "background")
+    }
+    return picture
+
+
+def _still_options(picture_format: str) -> dict:
+    if picture_format == "JPEG":
+        return {"quality": 92, "optimize": True}
+    if picture_format == "WEBP":
+        return {"quality": 92, "method": 4}
+    if picture_format == "AVIF":
+        return {"quality": 85}
+    return {}
+
+
+# --- What the file says about itself -------------------------------------------
+
+XMP_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}
+# (record, dataset) numbers of the IPTC fields we read.
+IPTC_TITLE, IPTC_HEADLINE, IPTC_CAPTION = (2, 5), (2, 105), (2, 120)
+IPTC_BYLINE, IPTC_CREDIT, IPTC_COPYRIGHT = (2, 80), (2, 110), (2, 116)
+EXIF_XP_TITLE = 0x9C9B
+COPYRIGHT_PREFIX = re.compile(
+    r"^\s*(?:©|\(c\)|copyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,.:]*",
+    re.IGNORECASE,
+)
+
+
+def suggested_text(data: bytes) -> SuggestedText:
+    """Title, caption and credit from the file's XMP, IPTC or EXIF, in that
+    order of preference; empty strings where it carries none."""
+    try:
+        with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
+            xmp = _xmp(picture.info.get("xmp") or b"")
+            iptc = _iptc(picture)
+            exif = picture.getexif()
+    except Exception:  # metadata is a convenience, never a reason to refuse
+        return SuggestedText()
+
+    def xmp_value(prefix: str, name: str) -> str:
+        return xmp.get(f"{{{XMP_NAMESPACES[prefix]}}}{name}", "")
+
+    title = (
+        xmp_value("dc", "title")
+        or iptc.get(IPTC_TITLE, "")
+        or xmp_value("photoshop", "Headline")
+        or iptc.get(IPTC_HEADLINE, "")
+        or _exif_text(exif.get(EXIF_XP_TITLE), utf16=True)
+    )
+    caption = (
+        xmp_value("dc", "description")
+        or iptc.get(IPTC_CAPTION, "")
+        or _exif_text(exif.get(ExifTags.Base.ImageDescription))
+    )
+    credit = (
+        xmp_value("photoshop", "Credit")
+        or iptc.get(IPTC_CREDIT, "")
+        or _credit_from_copyright(
+            xmp_value("dc", "rights")
+            or iptc.get(IPTC_COPYRIGHT, "")
+            or _exif_text(exif.get(ExifTags.Base.Copyright))
+        )
+        or xmp_value("dc", "creator")
+        or iptc.get(IPTC_BYLINE, "")
+        or _exif_text(exif.get(ExifTags.Base.Artist))
+    )
+    return SuggestedText(
+        title=_one_line(title)[:255],
+        caption=caption.strip(),
+        credit=_one_line(credit)[:255],
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _credit_from_copyright(text: str) -> str:
+    """“© 2021 NASA/JPL-Caltech. All rights reserved.” -> “NASA/JPL-Caltech”."""
+    text = COPYRIGHT_PREFIX.sub("", text.strip())
+    text = re.sub(r"[\s.,;]*all rights reserved\.?\s*$", "", text, flags=re.I)
+    return text.strip(" .,;")
+
+
+def _exif_text(value, *, utf16: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        if utf16:
+            return value.decode("utf-16-le", "replace").rstrip("\x00").strip()
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, tuple):  # XP* tags may come back as a tuple of bytes
+        return _exif_text(bytes(value), utf16=utf16)
+    return str(value).rstrip("\x00").strip()
+
+
+def _xmp(packet: bytes | str) -> dict[str, str]:
+    """{"{namespace}name": text} from an XMP packet: simple values, and the
+    first entry of rdf:Alt/Seq/Bag lists (the x-default title, the creators)."""
+    if isinstance(packet, str):
+        packet = packet.encode("utf-8")
+    packet = packet.strip(b"\x00 \t\r\n")
+    if not packet or re.search(rb"<!(?:DOCTYPE|ENTITY)", packet, re.IGNORECASE):
+        return {}  # no DTD, so no entity expansion (what defusedxml refuses too)
+    try:
+        root = ET.fromstring(packet)  # noqa: S314 (no DTD: see above)
+    except ET.ParseError:
+        return {}
+    rdf = XMP_NAMESPACES["rdf"]
+    values: dict[str, str] = {}
+    for description in root.iter(f"{{{rdf}}}Description"):
+        for name, value in description.attrib.items():
+            values.setdefault(name, value.strip())
+        for prop in description:
+            items = [li.text.strip() for li in prop.iter(f"{{{rdf}}}li") if li.text]
+            text = ", ".join(i for i in items if i) or (prop.text or "").strip()
+            if text:
+                values.setdefault(prop.tag, text)
+    return values
+
+
+def _iptc(picture: PILImage.Image) -> dict[tuple[int, int], str]:
+    try:
+        info = IptcImagePlugin.getiptcinfo(picture) or {}
+    except Exception:
+        return {}
+    values = {}
+    for key, raw in info.items():
+        first = raw[0] if isinstance(raw, list) else raw
+        if isinstance(first, bytes):
+            try:  # UTF-8 is the norm now; older files are mostly Latin-1
+                text = first.decode("utf-8")
+            except UnicodeDecodeError:
+                text = first.decode("latin-1")
+            values[key] = text.strip()
+    return values
