@@ -102,8 +102,30 @@ def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
 # --- docker-compose.yml -------------------------------------------------------
 
 
-def test_compose_runs_database_cache_and_site(compose):
-    assert set(compose["services"]) == {"db", "redis", "web"}
+def test_compose_runs_database_cache_site_and_worker(compose):
+    assert set(compose["services"]) == {"db", "redis", "web", "worker"}
+
+
+def test_worker_runs_the_scheduler_with_the_sites_settings(compose, web, env_vars):
+    worker = compose["services"]["worker"]
+    assert command(worker).split() == [
+        "python", "manage.py", "publish_scheduled", "--every", "30"
+    ]  # fmt: skip
+    assert (worker["build"], worker["volumes"]) == (web["build"], web["volumes"])
+    assert environment(worker) == environment(web)
+    assert set(environment(worker)) - env_vars == set()
+    assert not worker.get("ports"), "the worker serves nothing"
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_worker_command_exists_and_takes_every():
+    from django.core.management import get_commands, load_command_class
+
+    assert get_commands()["publish_scheduled"] == "newsroom"
+    parser = load_command_class("newsroom", "publish_scheduled").create_parser(
+        "manage.py", "publish_scheduled"
+    )
+    assert parser.parse_args(["--every", "30"]).every == 30
 
 
 def test_db_is_postgres_17_on_a_named_volume_with_a_healthcheck(compose):
