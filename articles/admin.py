@@ -39,6 +39,9 @@ BODY_EDITOR = AdminProseEditorWidget(
 
 
 class ArticleForm(WorkflowForm):
+    class Media:
+        css = {"all": ["newsroom/admin/story-form.css"]}
+
     class Meta:
         model = Article
         fields = [
@@ -103,7 +106,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug", "bylines__author__name", "tags__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["hero_image", "related", "section"]
+    autocomplete_fields = ["hero_image", "related"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["hero_preview", "created_at", "updated_at"]
     fieldsets = [
@@ -121,6 +124,12 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ("Related stories", {"classes": ["collapse"], "fields": ["related"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def before_revision(self, request, obj, change):
+        # A writer's new story carries their byline unless they chose others.
+        author = getattr(request.user, "author_profile", None)
+        if not change and author and not obj.bylines.exists():
+            Byline.objects.create(article=obj, author=author)
 
     def get_queryset(self, request):
         return (

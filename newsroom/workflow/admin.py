@@ -75,7 +75,11 @@ class WorkflowAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        self.before_revision(request, form.instance, change)
         services.record_edit(form.instance, by=request.user)
+
+    def before_revision(self, request, obj, change):
+        """Last changes to a saved item before its revision is stored."""
 
     def changelist_view(self, request, extra_context=None):
         can_review = request.user.has_perm(services._perm(self.model, "review"))

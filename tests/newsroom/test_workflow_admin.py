@@ -500,6 +500,9 @@ def test_mail_failure_never_breaks_a_transition(
 
 
 def test_new_story_in_admin_belongs_to_its_writer(client, writer):
+    from tests.factories import AuthorFactory
+
+    profile = AuthorFactory(user=writer)
     section = SectionFactory()
     login(client, writer).post(
         reverse("admin:articles_article_add"),
@@ -515,5 +518,6 @@ def test_new_story_in_admin_belongs_to_its_writer(client, writer):
     story = Article.objects.get()
     assert story.created_by == writer
     assert story.status == State.DRAFT
-    assert Revision.for_item(story).count() == 1
+    assert Revision.for_item(story).get().data["bylines"] == [profile.pk]
+    assert [b.author for b in story.bylines.all()] == [profile]
     assert services.can_edit(writer, story)
