@@ -70,10 +70,8 @@ def may(user, action: str, item: Publishable) -> bool:
     rule = RULES.get(action)
     if rule is None:  # a right that is not a transition, such as "share"
         return user.has_perm(_perm(item, action))
-    if rule.permission == "own":
-        return user.has_perm(_perm(item, "edit_others")) or (
-            user.has_perm(_perm(item, "change")) and is_owner(user, item)
-        )
+    if rule.permission == "own":  # submit, withdraw, revise: the item's writers
+        return user.has_perm(_perm(item, "change")) and is_owner(user, item)
     return user.has_perm(_perm(item, rule.permission))
 
 
@@ -168,6 +166,7 @@ def transition(
     locked.save(update_fields=fields)
     item.status, item.published_at = locked.status, locked.published_at
 
+    release_lock(item, user=by)
     step = Transition.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,

@@ -34,8 +34,8 @@ class Rule:
     label: str
     sources: tuple[State, ...]
     target: State
-    # "own": the user may edit the item (writers their own, editors any);
-    # anything else is a custom model permission "<permission>_<model_name>".
+    # "own": for the item's own writers (its creator and bylines), whatever
+    # their role; anything else is a model permission "<permission>_<model_name>".
     permission: str
     needs_comment: bool = False
     needs_time: bool = False

@@ -20,9 +20,11 @@ WRITER_ACTIONS = {"submit", "withdraw", "revise"}
 
 
 def allowed_for(role: str, action: str) -> bool:
+    """The story belongs to `writer`; submitting, withdrawing and revising are
+    its writers' own steps, everything else editors' work."""
     if role == "editor":
-        return True
-    if role == "writer":  # the story's own writer
+        return action not in WRITER_ACTIONS
+    if role == "writer":
         return action in WRITER_ACTIONS
     return False  # another writer
 
@@ -121,7 +123,6 @@ def test_buttons_offered_match_the_rules(story_in, writer, editor):
         "withdraw"
     ]
     assert {r.action for r in services.available_actions(editor, in_review)} == {
-        "withdraw",
         "request_changes",
         "approve",
     }
@@ -146,3 +147,19 @@ def test_co_bylined_writer_counts_as_owner(story_in, other_writer):
     assert not services.can_edit(other_writer, story)
     story.bylines.create(author=AuthorFactory(user=other_writer), position=1)
     assert services.can_edit(other_writer, story)
+
+
+def test_editor_submits_own_story(story_in, editor):
+    story = story_in(State.DRAFT)
+    story.created_by = editor
+    story.save()
+    services.transition(story, "submit", by=editor)
+    story.refresh_from_db()
+    assert story.status == State.IN_REVIEW
+
+
+def test_transition_releases_the_actors_edit_lock(story_in, writer, editor):
+    story = story_in(State.DRAFT)
+    services.open_for_editing(story, user=writer)
+    services.transition(story, "submit", by=writer)
+    assert services.open_for_editing(story, user=editor) == []
