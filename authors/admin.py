@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from media_library.admin import thumbnail
+from media_library.admin import ImagePickerMixin, thumbnail
 
 from .models import Author, Book
 
@@ -17,7 +17,7 @@ class BookInline(admin.StackedInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ImagePickerMixin, admin.ModelAdmin):
     list_display = ["headshot_column", "name", "job_title", "year_joined", "is_active"]
     list_display_links = ["headshot_column", "name"]
     list_filter = ["is_active", "job_title"]

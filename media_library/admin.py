@@ -1,17 +1,135 @@
+import datetime
+
 from django import forms
-from django.conf import settings
-from django.contrib import admin
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.utils.html import format_html
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F, Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from taggit.forms import TagField
 from taggit.managers import TaggableManager
 
 from newsroom.admin import TagSuggestWidget
 
-from .models import Image, file_sha256
+from . import services
+from .models import CreditPreset, Image, Licence, Rendition
+from .renditions import SPECS, image_plan, rendition_for, rendition_url
+from .usage import Use, expired_in_use, uses_of
+
+ACCEPT = "image/jpeg,image/png,image/webp,image/avif,image/gif"
+METADATA_HELP = " Left empty, it is taken from the file's own metadata (IPTC, XMP)."
+
+
+# --- Widgets -------------------------------------------------------------------
+
+
+class CreditInput(forms.TextInput):
+    """A text box offering the credit presets as suggestions (an HTML datalist);
+    any other credit can still be typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "size": 60, **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-presets"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "",
+            '<option value="{}"></option>',
+            (
+                (preset,)
+                for preset in CreditPreset.objects.values_list("name", flat=True)
+            ),
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
+
+
+class ImagePickerWidget(AutocompleteSelect):
+    """The admin's autocomplete for a field pointing at Image, with a thumbnail
+    beside each title (in the results and in the chosen value)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # Initialised by image-picker.js, not by the admin's autocomplete.js.
+        attrs["class"] = attrs["class"].replace("admin-autocomplete", "image-picker")
+        attrs["data-thumbnail-url"] = reverse(
+            "admin:media_library_image_thumbnail", args=["__id__"]
+        )
+        return attrs
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["media_library/admin/image-picker.js"],
+            css={"all": ["media_library/admin/media-library.css"]},
+        )
+
+
+class ImagePickerMixin:
+    """For a ModelAdmin: its autocomplete fields pointing at Image show
+    thumbnails (`ImagePickerWidget`)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if (
+            "widget" not in kwargs
+            and db_field.related_model is Image
+            and db_field.name in self.get_autocomplete_fields(request)
+        ):
+            kwargs["widget"] = ImagePickerWidget(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked on its own later, so one
+    bad file does not refuse the others."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], "required")
+        return files
+
+
+def thumbnail(img: Image | None, size: int = 80) -> str:
+    """A small square crop of `img` for admin lists and pickers."""
+    if not img or not img.file:
+        return "—"
+    if not img.width:  # an image stored before the library measured files
+        url = img.file.url
+    else:
+        url = rendition_url(img, "thumbnail", 160 if size <= 80 else 320, "jpeg")
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" '
+        'class="library-thumbnail">',
+        url,
+        img.alt_text,
+        size,
+        size,
+    )
+
+
+# --- Forms ---------------------------------------------------------------------
 
 
 class ImageForm(forms.ModelForm):
+    file = forms.FileField(
+        label="Image file",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=Image._meta.get_field("file").help_text,
+    )
+
     class Meta:
         model = Image
         fields = [
@@ -21,50 +139,144 @@ class ImageForm(forms.ModelForm):
             "caption",
             "credit",
             "licence",
+            "licence_expires_on",
             "source_url",
+            "focal_x",
+            "focal_y",
             "tags",
         ]
-        widgets = {"caption": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "caption": forms.Textarea(attrs={"rows": 3}),
+            "credit": CreditInput,
+            "focal_x": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
+            "focal_y": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggested = None
+        for name in ("title", "credit", "caption"):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text += METADATA_HELP
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and upload is not getattr(self.instance, "file", None):
-            limit = settings.IMAGE_MAX_UPLOAD_BYTES
-            if upload.size > limit:
-                raise forms.ValidationError(
-                    "This file is %(size)s; the library takes images up to "
-                    "%(limit)s. Export a smaller JPEG or WebP and upload that.",
-                    code="too_big",
-                    params={
-                        "size": filesizeformat(upload.size),
-                        "limit": filesizeformat(limit),
-                    },
-                )
-            existing = Image.objects.exclude(pk=self.instance.pk).duplicate_of(
-                file_sha256(upload)
-            )
-            if existing:
-                url = reverse("admin:media_library_image_change", args=[existing.pk])
-                raise forms.ValidationError(
-                    format_html(
-                        'This file is already in the library as <a href="{}">“{}”</a>.'
-                        " Use that image instead of uploading it again.",
-                        url,
-                        existing.title,
-                    ),
-                    code="duplicate",
-                )
+        if isinstance(upload, UploadedFile):  # a new file, not the stored one
+            checked = services.check_new_upload(upload, replacing=self.instance)
+            self.suggested = checked.suggested
+            return checked.file
         return upload
 
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("title", "caption", "credit"):
+            if self.suggested and not cleaned.get(name) and name in self.fields:
+                cleaned[name] = getattr(self.suggested, name)
+        for name in ("title", "credit"):
+            if (
+                name in self.fields
+                and not cleaned.get(name)
+                and name not in self.errors
+            ):
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        self.fields[name].error_messages["required"], code="required"
+                    ),
+                )
+        return cleaned
 
-def thumbnail(img: Image | None, size: int = 80) -> str:
-    if not img or not img.file:
-        return "—"
+
+class BulkUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Image files",
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        help_text="Choose several JPEG, PNG, WebP, AVIF or GIF files at once.",
+    )
+    credit = forms.CharField(
+        required=False,
+        max_length=255,
+        widget=CreditInput,
+        help_text="For files whose own metadata names no credit.",
+    )
+    licence = forms.ChoiceField(choices=Licence.choices, initial=Licence.AGENCY)
+    tags = TagField(required=False, widget=TagSuggestWidget)
+
+
+# --- Admin list filters --------------------------------------------------------
+
+
+class OrientationFilter(admin.SimpleListFilter):
+    title = "orientation"
+    parameter_name = "orientation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("landscape", "Landscape (wider)"),
+            ("portrait", "Portrait (taller)"),
+            ("square", "Square"),
+        ]
+
+    def queryset(self, request, queryset):
+        lookup = {
+            "landscape": {"width__gt": F("height")},
+            "portrait": {"width__lt": F("height")},
+            "square": {"width": F("height")},
+        }.get(self.value())
+        return queryset.filter(**lookup) if lookup else queryset
+
+
+class LicenceExpiryFilter(admin.SimpleListFilter):
+    title = "licence expiry"
+    parameter_name = "expiry"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expired", "Expired"),
+            ("soon", "Expires within 30 days"),
+            ("dated", "Has an expiry date"),
+            ("never", "Never expires"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "expired":
+                return queryset.expired(today)
+            case "soon":
+                return queryset.filter(
+                    licence_expires_on__gt=today,
+                    licence_expires_on__lte=today + datetime.timedelta(days=30),
+                )
+            case "dated":
+                return queryset.filter(licence_expires_on__isnull=False)
+            case "never":
+                return queryset.filter(licence_expires_on__isnull=True)
+        return queryset
+
+
+# --- Admin pages ---------------------------------------------------------------
+
+
+# (spec, width, label, width shown) of the crops shown under the focal point.
+CROP_PREVIEWS = [
+    ("thumbnail", 160, "Square", 120),
+    ("card", 480, "Cards and story heroes", 240),
+    ("social", 1200, "Social sharing", 240),
+]
+
+
+def use_html(use: Use) -> str:
+    """“Hero image of the story “X” (on the site: view)”, linked to its admin."""
+    label = format_html("“{}”", use.obj)
+    if use.admin_url:
+        label = format_html('<a href="{}">{}</a>', use.admin_url, label)
+    state = "on the site" if use.is_public else "not on the site"
+    if use.is_public and use.public_url:
+        state = format_html('<a href="{}">on the site</a>', use.public_url)
     return format_html(
-        '<img src="{}" alt="{}" style="width:{}px;height:auto;border-radius:3px">',
-        img.file.url,
-        img.alt_text,
-        size,
+        "{} of the {} {} ({})", use.relation.capitalize(), use.kind, label, state
     )
 
 
@@ -77,15 +289,26 @@ class ImageAdmin(admin.ModelAdmin):
         "title",
         "credit",
         "licence",
+        "licence_expires_on",
         "dimensions",
+        "missing",
         "uploaded_at",
     ]
     list_display_links = ["thumbnail_column", "title"]
-    list_filter = ["licence", "credit", "format", "uploaded_at"]
+    list_filter = [
+        "licence",
+        LicenceExpiryFilter,
+        "credit",
+        OrientationFilter,
+        "format",
+        "uploaded_at",
+    ]
     search_fields = ["title", "caption", "credit", "alt_text", "tags__name"]
     date_hierarchy = "uploaded_at"
     readonly_fields = [
-        "preview",
+        "focal_point_picker",
+        "crops",
+        "uses",
         "dimensions",
         "file_size",
         "format",
@@ -94,12 +317,29 @@ class ImageAdmin(admin.ModelAdmin):
         "uploaded_at",
     ]
     fieldsets = [
-        (None, {"fields": ["file", "preview", "title", "alt_text"]}),
+        (None, {"fields": ["file", "title", "alt_text"]}),
+        (
+            "Focal point",
+            {
+                "description": "Click the part of the picture that must stay in "
+                "every crop (a face, the rocket). Save to see the crops.",
+                "fields": ["focal_point_picker", ("focal_x", "focal_y"), "crops"],
+            },
+        ),
         (
             "Caption and credit",
-            {"fields": ["caption", "credit", "licence", "source_url"]},
+            {
+                "fields": [
+                    "caption",
+                    "credit",
+                    "licence",
+                    "licence_expires_on",
+                    "source_url",
+                ]
+            },
         ),
         ("Finding it again", {"fields": ["tags"]}),
+        ("Where it is used", {"fields": ["uses"]}),
         (
             "File details",
             {
@@ -115,23 +355,213 @@ class ImageAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    delete_confirmation_template = "admin/media_library/image/delete_confirmation.html"
+    delete_selected_confirmation_template = (
+        "admin/media_library/image/delete_selected_confirmation.html"
+    )
+
+    class Media:
+        js = ["media_library/admin/focal-point.js"]
+        css = {"all": ["media_library/admin/media-library.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # nothing to point at or list before the file is in
+            return [
+                (name, options)
+                for name, options in self.fieldsets
+                if name not in ("Focal point", "Where it is used")
+            ]
+        return self.fieldsets
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("uploaded_by")
+            .prefetch_related(
+                Prefetch(
+                    "renditions", queryset=Rendition.objects.filter(spec="thumbnail")
+                )
+            )
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "bulk-upload/",
+                self.admin_site.admin_view(self.bulk_upload_view),
+                name="media_library_image_bulk_upload",
+            ),
+            path(
+                "expired-in-use/",
+                self.admin_site.admin_view(self.expired_in_use_view),
+                name="media_library_image_expired_in_use",
+            ),
+            path(
+                "<path:object_id>/thumbnail/",
+                self.admin_site.admin_view(self.thumbnail_view),
+                name="media_library_image_thumbnail",
+            ),
+        ]
+        return own + super().get_urls()
+
+    # --- Columns and read-only fields ---
 
     @admin.display(description="Image")
     def thumbnail_column(self, obj):
         return thumbnail(obj)
 
-    @admin.display(description="Preview")
-    def preview(self, obj):
-        return thumbnail(obj, size=320)
-
     @admin.display(description="Size")
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(description="Missing")
+    def missing(self, obj):
+        gaps = [
+            label
+            for label, value in [("alt text", obj.alt_text), ("credit", obj.credit)]
+            if not value
+        ]
+        return ", ".join(gaps) or "—"
+
+    @admin.display(description="Picture")
+    def focal_point_picker(self, obj):
+        if not obj or not obj.pk or not obj.width:
+            return "—"
+        preview = image_plan(obj, SPECS["full"], 800)
+        return format_html(
+            '<div class="focal-point" data-focal-point>'
+            '<img src="{}" width="{}" height="{}" alt="{}">'
+            '<span class="focal-point-marker" aria-hidden="true"></span></div>',
+            rendition_url(obj, "full", 800, "jpeg"),
+            preview.width,
+            preview.height,
+            obj.alt_text,
+        )
+
+    @admin.display(description="Crops")
+    def crops(self, obj):
+        if not obj or not obj.pk or not obj.width:
+            return "—"
+        shown = []
+        for spec, width, label, display_width in CROP_PREVIEWS:
+            crop = image_plan(obj, SPECS[spec], width)
+            shown.append(
+                (
+                    rendition_url(obj, spec, width, "jpeg"),
+                    display_width,
+                    round(display_width * crop.height / crop.width),
+                    label,
+                )
+            )
+        return format_html(
+            '<div class="crop-previews">{}</div>',
+            format_html_join(
+                "",
+                '<figure><img src="{}" width="{}" height="{}" alt="">'
+                "<figcaption>{}</figcaption></figure>",
+                shown,
+            ),
+        )
+
+    @admin.display(description="Used in")
+    def uses(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        found = uses_of(obj)
+        if not found:
+            return "Not used anywhere yet."
+        return format_html(
+            '<ul class="image-uses">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((use_html(u),) for u in found)),
+        )
+
+    # --- Saving and deleting ---
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """An image in use is not deleted: the page lists its uses, in words and
+        linked, instead of Django's list of protected rows."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        in_use = [
+            format_html("“{}”: {}", image.title, use_html(use))
+            for image in objs
+            for use in uses_of(image)
+        ]
+        return deleted, counts, perms_needed, in_use or protected
+
+    # --- Extra pages ---
+
+    def bulk_upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        results = []
+        form = BulkUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                results.append(
+                    services.add_image(
+                        upload,
+                        uploaded_by=request.user,
+                        credit=form.cleaned_data["credit"],
+                        licence=form.cleaned_data["licence"],
+                        tags=form.cleaned_data["tags"],
+                    )
+                )
+            outcomes = [r.outcome for r in results]
+            messages.info(
+                request,
+                f"{outcomes.count(services.Outcome.ADDED)} added, "
+                f"{outcomes.count(services.Outcome.DUPLICATE)} already in the "
+                f"library, {outcomes.count(services.Outcome.REFUSED)} refused.",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Upload several images",
+            "form": form,
+            "results": results,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(
+            request, "admin/media_library/image/bulk_upload.html", context
+        )
+
+    def expired_in_use_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        rows = [
+            (image, [use_html(use) for use in uses]) for image, uses in expired_in_use()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Expired images still on the site",
+            "rows": rows,
+        }
+        return TemplateResponse(
+            request, "admin/media_library/image/expired_in_use.html", context
+        )
+
+    def thumbnail_view(self, request, object_id):
+        """Redirect to an image's thumbnail (for the picker, which knows ids)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        image = get_object_or_404(Image, pk=object_id if object_id.isdigit() else 0)
+        if not image.width:
+            raise Http404("This image has no file.")
+        made = rendition_for(image, spec="thumbnail", width=160, fmt="jpeg")
+        return HttpResponseRedirect(made.file.url)
+
+
+@admin.register(CreditPreset)
+class CreditPresetAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]

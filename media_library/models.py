@@ -1,14 +1,20 @@
+import datetime
 import hashlib
-from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_valid_filename
-from PIL import Image as PILImage
 from taggit.managers import TaggableManager
 
 from newsroom.fields import URLField
+
+from .validation import check_upload, safe_basename
+
+# Part of every rendition's version: raise it when the rendition sizes or
+# encoder settings change, and every picture gets new renditions on next use.
+RENDITIONS_REVISION = 1
 
 
 class Licence(models.TextChoices):
@@ -20,31 +26,28 @@ class Licence(models.TextChoices):
 
 
 def image_upload_to(instance: "Image", filename: str) -> str:
-    """images/YYYY/MM/<safe basename>; the storage adds a suffix on collision."""
-    name = get_valid_filename(PurePath(filename.replace("\\", "/")).name) or "image"
-    return f"images/{timezone.now():%Y/%m}/{name}"
-
-
-def file_sha256(file) -> str:
-    """SHA-256 of an uploaded or stored file, read in chunks."""
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in file.chunks() if hasattr(file, "chunks") else iter(file.read, b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
+    """images/YYYY/MM/<safe basename>; the storage adds a suffix on collision
+    (atomically on the filesystem), so two uploads never share a name."""
+    return f"images/{timezone.now():%Y/%m}/{safe_basename(filename)}"
 
 
 class ImageQuerySet(models.QuerySet):
     def duplicate_of(self, sha256: str) -> "Image | None":
         return self.filter(sha256=sha256).first()
 
+    def expired(self, on: datetime.date | None = None):
+        """Images whose licence has run out by `on` (today, in the newsroom's
+        time zone): from the expiry date on, they may not be newly used."""
+        return self.filter(licence_expires_on__lte=on or timezone.localdate())
+
 
 class Image(models.Model):
     file = models.ImageField(
         "image file",
         upload_to=image_upload_to,
-        help_text="JPEG, PNG, WebP, AVIF or GIF.",
+        max_length=255,
+        help_text="JPEG, PNG, WebP, AVIF or GIF. The library keeps a copy without "
+        "camera metadata (GPS position, camera serial numbers), turned upright.",
     )
     title = models.CharField(
         max_length=255, help_text="For finding the image in the library."
@@ -67,6 +70,25 @@ class Image(models.Model):
     )
     licence = models.CharField(
         max_length=20, choices=Licence.choices, default=Licence.AGENCY
+    )
+    licence_expires_on = models.DateField(
+        "licence expires on",
+        null=True,
+        blank=True,
+        help_text="For agency or wire pictures licensed for a time: from this day "
+        "on the image may not be added to stories. Leave empty if it never expires.",
+    )
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right. Click the picture to set it.",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom.",
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
@@ -98,6 +120,12 @@ class Image(models.Model):
                 condition=~models.Q(sha256=""),
                 name="image_unique_sha256",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1
+                ),
+                name="image_focal_point_inside",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,7 +134,7 @@ class Image(models.Model):
     def save(self, *args, **kwargs):
         new_upload = bool(self.file) and not self.file._committed
         if new_upload:
-            self.record_file_metadata()
+            self.accept_upload()
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
@@ -116,6 +144,18 @@ class Image(models.Model):
             if new_upload and self.file.name:
                 self.file.storage.delete(self.file.name)
             raise
+        # signals.image_saved compares these with what was stored before.
+        self._previous_state = getattr(self, "_stored_state", {})
+        self._remember_stored_state()
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:media_library_image_change", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        image = super().from_db(db, field_names, values)
+        image._remember_stored_state()
+        return image
 
     @property
     def orientation(self) -> str:
@@ -125,12 +165,120 @@ class Image(models.Model):
             return "square"
         return "landscape" if self.width > self.height else "portrait"
 
-    def record_file_metadata(self) -> None:
-        """Fill in size, format, dimensions and SHA-256 from the file itself."""
-        f = self.file.file
-        self.sha256 = file_sha256(f)
-        self.file_size = self.file.size
-        with PILImage.open(f) as picture:
-            self.format = picture.format or ""
-            self.width, self.height = picture.size
-        f.seek(0)
+    @property
+    def licence_expired(self) -> bool:
+        return bool(
+            self.licence_expires_on and self.licence_expires_on <= timezone.localdate()
+        )
+
+    @property
+    def rendition_version(self) -> str:
+        """Changes whenever the renditions must: a new file, a new focal point,
+        new rendition settings. Part of every rendition URL and row."""
+        key = (
+            f"{RENDITIONS_REVISION}:{self.file.name}:"
+            f"{self.focal_x:.4f}:{self.focal_y:.4f}"
+        )
+        return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+    def accept_upload(self) -> None:
+        """Check the new file (`validation.check_upload`; raises ValidationError)
+        and put the checked, metadata-free copy in its place, with its size,
+        format, dimensions and the SHA-256 of the bytes as uploaded."""
+        content = self.file.file
+        checked = getattr(content, "checked", None) or check_upload(
+            content, name=self.file.name
+        )
+        self.file = checked.file
+        self.sha256 = checked.sha256
+        self.format = checked.format
+        self.width, self.height = checked.width, checked.height
+        self.file_size = checked.file.size
+
+    def _remember_stored_state(self) -> None:
+        """The file name and rendition version as stored (None when deferred)."""
+        loaded = self.__dict__
+        self._stored_state = {
+            "file": str(loaded["file"] or "") if "file" in loaded else None,
+            "version": self.rendition_version
+            if {"file", "focal_x", "focal_y"} <= loaded.keys()
+            else None,
+        }
+
+
+class CreditPreset(models.Model):
+    """A credit line the library offers when typing one, as agencies want it."""
+
+    name = models.CharField(
+        "credit",
+        max_length=255,
+        unique=True,
+        help_text='As printed under pictures: "NASA/JPL-Caltech".',
+    )
+    position = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Lower numbers are offered first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "credit preset"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RenditionSpec(models.TextChoices):
+    """The named sizes public pages use; `renditions.SPECS` has their geometry."""
+
+    THUMBNAIL = "thumbnail", "Thumbnail (square)"
+    CARD = "card", "Story card (16:9)"
+    HERO = "hero", "Story hero (16:9)"
+    FULL = "full", "Full width (uncropped)"
+    SOCIAL = "social", "Social sharing (1200 × 630)"
+
+
+class RenditionFormat(models.TextChoices):
+    AVIF = "avif", "AVIF"
+    WEBP = "webp", "WebP"
+    JPEG = "jpeg", "JPEG"
+
+
+def rendition_upload_to(instance: "Rendition", filename: str) -> str:
+    return f"renditions/{instance.image_id}/{filename}"
+
+
+class Rendition(models.Model):
+    """One stored resized copy of an image: made on first use, never remade
+    (`renditions.rendition_for`), retired when its image's file or focal point
+    changes (`signals`)."""
+
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="renditions"
+    )
+    spec = models.CharField(max_length=20, choices=RenditionSpec.choices)
+    target_width = models.PositiveIntegerField(
+        "requested width", help_text="The size asked for; never wider than the image."
+    )
+    format = models.CharField(max_length=4, choices=RenditionFormat.choices)
+    version = models.CharField(
+        max_length=16, help_text="The image's rendition version it was made from."
+    )
+    file = models.FileField(upload_to=rendition_upload_to, max_length=255, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["image", "spec", "target_width", "format"]
+        verbose_name = "rendition"
+        constraints = [
+            # Concurrent first requests insert the same row: one wins, the
+            # others wait for it and use its file.
+            models.UniqueConstraint(
+                fields=["image", "spec", "target_width", "format", "version"],
+                name="rendition_made_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.image} ({self.spec}, {self.target_width}px, {self.format})"

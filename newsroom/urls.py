@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/tag-suggestions/", tag_suggestions, name="tag_suggestions"),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
+    path("images/", include("media_library.urls")),
     path(
         "preview/<int:content_type_id>/<int:object_id>/<str:signed>/",
         share_preview,

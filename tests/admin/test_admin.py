@@ -7,6 +7,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from articles.models import Article, Status
+from media_library.renditions import rendition_url
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -59,7 +60,10 @@ def test_every_screen_renders(admin_client, content, model):
 
 def test_story_list_shows_thumbnail_and_bylines(admin_client, content):
     response = admin_client.get(reverse("admin:articles_article_changelist"))
-    assertContains(response, content.hero_image.file.url)
+    # A small rendition, not the full-size original.
+    assertContains(
+        response, rendition_url(content.hero_image, "thumbnail", 160, "jpeg")
+    )
     assertContains(response, content.bylines.first().author.name)
 
 

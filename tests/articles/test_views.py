@@ -7,6 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Status
+from media_library.renditions import rendition_url
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -117,7 +118,8 @@ def test_home_lists_latest_published_stories(client, sky_crane):
     assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
     assertContains(response, "By Mike Wall")
     assertContains(response, "Feb. 25, 2021")
-    assertContains(response, sky_crane.hero_image.file.url)
+    # The card rendition, not the full-size original.
+    assertContains(response, rendition_url(sky_crane.hero_image, "card", 480, "jpeg"))
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1" * 400, "%00"])

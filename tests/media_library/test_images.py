@@ -97,7 +97,7 @@ def test_non_image_upload_refused_with_clear_error(admin_client, media_files):
         upload_form(b"<svg onload=alert(1)></svg>", name="evil.png"),
     )
     assert response.status_code == 200
-    assertContains(response, "Upload a valid image")
+    assertContains(response, "SVG drawings are not accepted")
     assert Image.objects.count() == 0
     assert media_files() == []
 

@@ -1,0 +1,299 @@
+"""Renditions: the resized, cropped, re-encoded copies pages serve.
+
+A rendition is named by its spec (thumbnail, card, hero, full, social), the
+width asked for and its format (AVIF, WebP, JPEG). Its geometry is arithmetic on
+the image's stored width, height and focal point (`plan`), so a page can write
+`<picture>` markup, sizes included, without a query or a file read.
+
+Pages link either to the stored file (when the renditions were prefetched with
+the image) or to `views.rendition`, which makes the file on first request
+(`rendition_for`) and redirects to it. Either way a rendition is made once:
+the row's unique constraint makes concurrent first requests wait for the one
+that got there first, then use its file.
+"""
+
+import functools
+import io
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps, features
+
+from .models import Image, Rendition, RenditionFormat, RenditionSpec
+from .validation import PILLOW_FORMATS, safe_basename
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    ratio: tuple[int, int] | None  # None keeps the picture's own shape
+    widths: tuple[int, ...]
+    sizes: str  # the <img sizes> hint for the layout that shows it
+    formats: tuple[str, ...] = ()  # () means AVIF (if available), WebP, JPEG
+
+
+SPECS = {
+    spec.name: spec
+    for spec in [
+        Spec(RenditionSpec.THUMBNAIL, (1, 1), (160, 320), "8rem"),
+        Spec(
+            RenditionSpec.CARD,
+            (16, 9),
+            (480, 960),
+            "(min-width: 72rem) 23rem, (min-width: 40rem) 50vw, 100vw",
+        ),
+        Spec(
+            RenditionSpec.HERO,
+            (16, 9),
+            (800, 1200, 1600),
+            "(min-width: 48rem) 46rem, 100vw",
+        ),
+        Spec(
+            RenditionSpec.FULL,
+            None,
+            (800, 1200, 2000),
+            "(min-width: 48rem) 46rem, 100vw",
+        ),
+        Spec(RenditionSpec.SOCIAL, (1200, 630), (1200,), "1200px", ("jpeg",)),
+    ]
+}
+EXTENSIONS = {
+    RenditionFormat.AVIF: "avif",
+    RenditionFormat.WEBP: "webp",
+    RenditionFormat.JPEG: "jpg",
+}
+MIME_TYPES = {
+    RenditionFormat.AVIF: "image/avif",
+    RenditionFormat.WEBP: "image/webp",
+    RenditionFormat.JPEG: "image/jpeg",
+}
+ENCODER_OPTIONS = {
+    RenditionFormat.AVIF: {"format": "AVIF", "quality": 60, "speed": 6},
+    RenditionFormat.WEBP: {"format": "WEBP", "quality": 80, "method": 4},
+    RenditionFormat.JPEG: {
+        "format": "JPEG",
+        "quality": 82,
+        "optimize": True,
+        "progressive": True,
+    },
+}
+
+
+@functools.cache
+def avif_available() -> bool:
+    """Whether this Pillow can encode AVIF (some builds only decode it)."""
+    if not features.check("avif"):
+        return False
+    try:
+        PILImage.new("RGB", (8, 8)).save(io.BytesIO(), format="AVIF")
+    except Exception:
+        return False
+    return True
+
+
+def formats_for(spec: Spec) -> tuple[str, ...]:
+    """Best first; JPEG, the fallback every browser shows, always last."""
+    if spec.formats:
+        return spec.formats
+    if avif_available():
+        return (RenditionFormat.AVIF, RenditionFormat.WEBP, RenditionFormat.JPEG)
+    return (RenditionFormat.WEBP, RenditionFormat.JPEG)
+
+
+# --- Geometry ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    box: tuple[int, int, int, int]  # the crop, in source pixels
+    width: int  # of the rendition
+    height: int
+
+
+def plan(
+    width: int, height: int, focal: tuple[float, float], spec: Spec, target: int
+) -> Plan:
+    """Crop the largest area of the spec's shape centred on the focal point
+    (moved only as far as the edges require, so the point is always inside),
+    and scale it to `target` pixels wide, never wider than the crop."""
+    if spec.ratio:
+        rw, rh = spec.ratio
+        if width * rh > height * rw:  # wider than the shape: keep the full height
+            crop_w, crop_h = max(1, min(width, round(height * rw / rh))), height
+        else:
+            crop_w, crop_h = width, max(1, min(height, round(width * rh / rw)))
+    else:
+        crop_w, crop_h = width, height
+    left = _clamp(round(focal[0] * width - crop_w / 2), 0, width - crop_w)
+    top = _clamp(round(focal[1] * height - crop_h / 2), 0, height - crop_h)
+    out_w = min(target, crop_w)
+    if spec.ratio:
+        out_h = max(1, round(out_w * spec.ratio[1] / spec.ratio[0]))
+    else:
+        out_h = max(1, round(out_w * crop_h / crop_w))
+    return Plan((left, top, left + crop_w, top + crop_h), out_w, out_h)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
+
+
+def image_plan(image: Image, spec: Spec, target: int) -> Plan:
+    return plan(image.width, image.height, (image.focal_x, image.focal_y), spec, target)
+
+
+def candidates(image: Image, spec: Spec) -> list[tuple[int, Plan]]:
+    """(requested width, plan) for each width the spec offers, dropping those
+    a small image cannot fill (they would repeat a smaller one)."""
+    seen, found = set(), []
+    for target in spec.widths:
+        p = image_plan(image, spec, target)
+        if p.width not in seen:
+            seen.add(p.width)
+            found.append((target, p))
+    return found
+
+
+# --- URLs --------------------------------------------------------------------
+
+
+def rendition_url(image: Image, spec: str, target: int, fmt: str) -> str:
+    """The stored file's URL if the image's renditions were prefetched and this
+    one exists; otherwise the address that makes it on first request. No query
+    either way."""
+    stored = _prefetched(image).get((spec, target, fmt))
+    if stored is not None and stored.file:
+        return stored.file.url
+    return reverse(
+        "media_library:rendition",
+        kwargs={
+            "pk": image.pk,
+            "version": image.rendition_version,
+            "spec": spec,
+            "width": target,
+            "ext": EXTENSIONS[fmt],
+        },
+    )
+
+
+def _prefetched(image: Image) -> dict[tuple[str, int, str], Rendition]:
+    cache = getattr(image, "_prefetched_objects_cache", {}).get("renditions")
+    if cache is None:
+        return {}
+    version = image.rendition_version
+    return {
+        (r.spec, r.target_width, r.format): r for r in cache if r.version == version
+    }
+
+
+# --- Making them -------------------------------------------------------------
+
+
+def rendition_for(image: Image, *, spec: str, width: int, fmt: str) -> Rendition:
+    """The stored rendition, made now if it does not exist yet.
+
+    The first caller inserts the row, renders and stores the file in one
+    transaction; a concurrent caller's insert of the same row waits for that
+    transaction (the unique constraint), then reads the finished row. So the
+    file is made and stored exactly once.
+    """
+    lookup = {
+        "image": image,
+        "spec": spec,
+        "target_width": width,
+        "format": fmt,
+        "version": image.rendition_version,
+    }
+    existing = Rendition.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        rendition, created = Rendition.objects.get_or_create(**lookup)
+        if not created:
+            return rendition
+        data, rendition.width, rendition.height = render(image, SPECS[spec], width, fmt)
+        stem = safe_basename(image.file.name).rsplit(".", 1)[0][:60]
+        name = f"{stem}-{spec}-{width}-{rendition.version}.{EXTENSIONS[fmt]}"
+        rendition.file.save(name, ContentFile(data), save=False)
+        try:
+            rendition.save(update_fields=["file", "width", "height"])
+        except BaseException:
+            rendition.file.storage.delete(rendition.file.name)
+            raise
+    return rendition
+
+
+def render(image: Image, spec: Spec, target: int, fmt: str) -> tuple[bytes, int, int]:
+    """Encode one rendition: (bytes, width, height). First frame only; sRGB;
+    no metadata; transparency kept, except in JPEG (laid on white)."""
+    with (
+        image.file.storage.open(image.file.name, "rb") as stored,
+        PILImage.open(stored, formats=PILLOW_FORMATS) as source,
+    ):
+        source.seek(0)
+        # Stored files are upright already; images stored before the library
+        # applied the orientation on upload are not.
+        picture = ImageOps.exif_transpose(source)
+        picture = _in_srgb(picture)
+        p = plan(
+            picture.width, picture.height, (image.focal_x, image.focal_y), spec, target
+        )
+        alpha = _has_alpha(picture)
+        # Resize with premultiplied alpha (RGBa), or edges go dark.
+        working = picture.convert("RGBA").convert("RGBa") if alpha else _rgb(picture)
+        resized = working.resize(
+            (p.width, p.height),
+            PILImage.Resampling.LANCZOS,
+            box=p.box,
+            reducing_gap=3.0,
+        )
+        if alpha:
+            resized = resized.convert("RGBA")
+            if fmt == RenditionFormat.JPEG:
+                flat = PILImage.new("RGB", resized.size, (255, 255, 255))
+                flat.paste(resized, mask=resized.getchannel("A"))
+                resized = flat
+        buffer = io.BytesIO()
+        resized.save(buffer, **ENCODER_OPTIONS[fmt])
+        return buffer.getvalue(), p.width, p.height
+
+
+def _rgb(picture: PILImage.Image) -> PILImage.Image:
+    if picture.mode == "RGB":
+        return picture
+    if picture.mode.startswith("I;16"):  # 16-bit greyscale: scale to 8 bits
+        picture = picture.point(lambda value: value / 256).convert("L")
+    return picture.convert("RGB")
+
+
+def _has_alpha(picture: PILImage.Image) -> bool:
+    return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        picture.mode == "P" and "transparency" in picture.info
+    )
+
+
+@functools.cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _in_srgb(picture: PILImage.Image) -> PILImage.Image:
+    """Convert from the picture's own colour profile, since renditions carry
+    none and browsers read profile-less pictures as sRGB."""
+    icc = picture.info.get("icc_profile")
+    if not icc or picture.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        return picture
+    output_mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+    try:
+        converted = ImageCms.profileToProfile(
+            picture,
+            ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+            _srgb(),
+            outputMode=output_mode,
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture  # a broken profile: use the pixels as they are
+    return converted or picture
