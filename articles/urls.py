@@ -8,4 +8,5 @@ urlpatterns = [
     # Unicode slugs: Django's <slug:> converter only takes ASCII.
     re_path(r"^stories/(?P<slug>[-\w]+)/$", views.article_detail, name="detail"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
+    path("search/", views.search_view, name="search"),
 ]

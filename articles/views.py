@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from authors.models import Author
 
 from .models import REVISION_FIELDS, Article, Byline, Section
+from .search import clean_query, search
 
 STORIES_PER_PAGE = 20
 
@@ -42,6 +43,19 @@ def section_detail(request, slug):
         {
             "section": section,
             "page_obj": _page(request, stories),
+            "sections": Section.objects.all(),
+        },
+    )
+
+
+def search_view(request):
+    query = clean_query(request.GET.get("q", ""))
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "page_obj": _page(request, search(query)) if query else None,
             "sections": Section.objects.all(),
         },
     )

@@ -1,0 +1,131 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.search import clean_query, search
+from newsroom.workflow.states import State
+from tests.factories import ArticleFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+SEARCH = reverse("articles:search")
+
+
+@pytest.fixture
+def stories():
+    return {
+        "headline": ArticleFactory(
+            headline="Sky crane crash seen from orbit", published=True
+        ),
+        "dek": ArticleFactory(
+            headline="Rover photos",
+            dek="The sky crane flew away after landing.",
+            published=True,
+        ),
+        "body": ArticleFactory(
+            headline="Landing day",
+            body="<p>Engineers cheered when the <b>sky crane</b> cut its cables.</p>",
+            published=True,
+        ),
+        "unrelated": ArticleFactory(headline="Comet outlook", published=True),
+    }
+
+
+def test_ranked_headline_over_dek_over_body(stories):
+    found = [s.pk for s in search("sky crane")[:10]]
+    assert found == [stories["headline"].pk, stories["dek"].pk, stories["body"].pk]
+
+
+def test_search_page_lists_matches_with_highlighted_snippets(client, stories):
+    response = client.get(SEARCH, {"q": "cables"})
+    assertContains(response, "Landing day")
+    assertContains(response, "<mark>cables</mark>")
+    assertNotContains(response, "Comet outlook")
+    assertContains(response, "1 story for “cables”")
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": State.DRAFT},
+        {"status": State.SCHEDULED, "published_at": "future"},
+        {"status": State.UNPUBLISHED, "published_at": "past"},
+        {"status": State.ARCHIVED},
+    ],
+    ids=["draft", "scheduled-not-due", "unpublished", "archived"],
+)
+def test_unpublished_stories_never_found(client, state):
+    when = {
+        "future": timezone.now() + dt.timedelta(hours=1),
+        "past": timezone.now() - dt.timedelta(hours=1),
+    }
+    ArticleFactory(
+        headline="Secret Europa lander plan",
+        status=state["status"],
+        published_at=when.get(state.get("published_at")),
+    )
+    assertNotContains(client.get(SEARCH, {"q": "Europa lander"}), "Secret Europa")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unbalanced quote',
+        "100% sure",
+        "back\\slash \\\\",
+        "'; DROP TABLE articles_article; --",
+        "sky & | ! ( ) : * crane",
+        "x" * 10_000,
+        "nul\x00byte",
+        "<script>alert(1)</script>",
+        "-",
+        "🚀",
+    ],
+)
+def test_hostile_input_gets_a_normal_page(client, stories, q):
+    response = client.get(SEARCH, {"q": q})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_empty_query_shows_just_the_form(client, stories):
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    assertNotContains(response, "Sky crane crash")
+
+
+def test_clean_query_trims_control_characters_and_length():
+    assert clean_query("  sky\x00\tcrane\n ") == "sky crane"
+    assert len(clean_query("a" * 10_000)) == 200
+
+
+@pytest.mark.parametrize("page", ["2", "abc", "-3", "99999"])
+def test_pagination_never_errors(client, stories, page):
+    assert client.get(SEARCH, {"q": "sky crane", "page": page}).status_code == 200
+
+
+def test_search_query_budget(client, django_assert_max_num_queries):
+    for n in range(12):
+        ArticleFactory(
+            headline=f"Mars sample {n}",
+            published=True,
+            authors=[AuthorFactory(), AuthorFactory()],
+        )
+    with django_assert_max_num_queries(4):
+        assert client.get(SEARCH, {"q": "Mars sample"}).status_code == 200
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
+)
+def test_postgres_stems_words_and_stays_current_after_bulk_insert(client):
+    from articles.models import Article
+
+    story = ArticleFactory(headline="Astronauts are landing", published=True)
+    assert list(search("landed")) == [story]  # stemming: landed ~ landing
+    Article.objects.filter(pk=story.pk).update(headline="Astronauts splash down")
+    assert list(search("splashing")) == [story]  # the trigger kept it current
+    assert list(search("landed")) == []
