@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsroom.workflow import registry
 
-        from . import views
+        from . import signals, views  # noqa: F401 (signals connect on import)
         from .models import Article
 
         registry.register(

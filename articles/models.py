@@ -152,6 +152,14 @@ class Article(Publishable):
         self.body = clean_html(self.body)
         if not self.slug:
             self.slug = unique_slug(self, self.headline)
+        if self.pk:
+            old = Article.objects.filter(pk=self.pk).values("slug", "published_at")
+            old = old.first()
+            if old and old["slug"] != self.slug and old["published_at"]:
+                # Readers and search engines may hold the old address: keep it.
+                OldSlug.objects.update_or_create(
+                    slug=old["slug"], defaults={"article": self}
+                )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -250,6 +258,29 @@ class CorrectionKind(models.TextChoices):
     CORRECTION = "correction", "Correction"
     UPDATE = "update", "Update"
     CLARIFICATION = "clarification", "Clarification"
+
+
+class OldSlug(models.Model):
+    """An address a story was public under: a changed slug redirects (301) to the
+    story; the slug of a deleted story answers 410 Gone."""
+
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="old_slugs",
+        help_text="Empty once the story was deleted.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "old story address"
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class Correction(models.Model):

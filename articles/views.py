@@ -1,11 +1,12 @@
 import copy
 
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 
 from authors.models import Author
 
-from .models import REVISION_FIELDS, Article, Byline, Section
+from .models import REVISION_FIELDS, Article, Byline, OldSlug, Section
 from .search import clean_query, search
 
 STORIES_PER_PAGE = 20
@@ -62,10 +63,17 @@ def search_view(request):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(
-        Article.objects.published().with_public_relations(), slug=slug
+    article = (
+        Article.objects.published().with_public_relations().filter(slug=slug).first()
     )
-    return render_article(request, article)
+    if article is not None:
+        return render_article(request, article)
+    old = OldSlug.objects.select_related("article").filter(slug=slug).first()
+    if old is not None and old.article is None:
+        return render(request, "articles/article_gone.html", status=410)
+    if old is not None and old.article.is_public:
+        return HttpResponsePermanentRedirect(old.article.get_absolute_url())
+    raise Http404("No published story has this address.")
 
 
 def render_article(request, article, *, banner="", revision_data=None):
