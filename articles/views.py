@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from authors.models import Author
 
+from . import structured_data
 from .models import REVISION_FIELDS, Article, Byline, OldSlug, Section
 from .search import clean_query, search
 
@@ -97,6 +98,7 @@ def render_article(request, article, *, banner="", revision_data=None):
             if pk in authors
         ]
         tags = revision_data.get("tags", [])
+    corrections = list(article.corrections.all())
     return render(
         request,
         "articles/article_detail.html",
@@ -104,7 +106,17 @@ def render_article(request, article, *, banner="", revision_data=None):
             "article": article,
             "bylines": bylines,
             "tags": tags,
-            "corrections": article.corrections.all(),
+            "corrections": corrections,
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            "jsonld": structured_data.script(
+                structured_data.news_article(
+                    request,
+                    article,
+                    bylines=bylines,
+                    tags=tags,
+                    corrections=corrections,
+                )
+            ),
             "related": article.related.published()
             .with_card_relations()
             .newest_first()[:4],

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from articles import structured_data
 from articles.models import Article, Section
 
 from .models import Author, Book
@@ -19,5 +20,12 @@ def author_detail(request, slug):
     return render(
         request,
         "authors/author_detail.html",
-        {"author": author, "page_obj": page_obj, "sections": Section.objects.all()},
+        {
+            "author": author,
+            "page_obj": page_obj,
+            "sections": Section.objects.all(),
+            "jsonld": structured_data.script(
+                structured_data.profile_page(request, author)
+            ),
+        },
     )

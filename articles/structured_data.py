@@ -1,0 +1,134 @@
+"""schema.org JSON-LD for story and author pages, built from what the view
+already loaded (no queries of its own)."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from media_library.models import Licence
+from media_library.templatetags.media_library import image_url
+
+LICENCE_URLS = {
+    Licence.PUBLIC_DOMAIN: "https://creativecommons.org/publicdomain/mark/1.0/",
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+}
+LOGO = "newsroom/logo.png"
+LOGO_SIZE = (600, 60)
+
+# JSON inside <script> must not be able to close the tag.
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def iso(when) -> str | None:
+    """A time in the newsroom's zone, to the second, with its UTC offset."""
+    return timezone.localtime(when).isoformat(timespec="seconds") if when else None
+
+
+def script(data: dict) -> str:
+    """A <script type="application/ld+json"> element for `data`."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(  # noqa: S308 (the escapes above make it inert HTML)
+        f'<script type="application/ld+json">{text.translate(_ESCAPES)}</script>'
+    )
+
+
+def publisher(request) -> dict:
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO)),
+            "width": LOGO_SIZE[0],
+            "height": LOGO_SIZE[1],
+        },
+    }
+
+
+def image_object(request, image, caption: str = "") -> dict:
+    data = {
+        "@type": "ImageObject",
+        "url": request.build_absolute_uri(image_url(image, "social")),
+        "contentUrl": request.build_absolute_uri(image.file.url),
+        "width": image.width,
+        "height": image.height,
+        "caption": caption or image.caption,
+        "creditText": image.credit,
+        "copyrightNotice": image.credit,
+    }
+    if licence := LICENCE_URLS.get(image.licence):
+        data["license"] = licence
+    if image.source_url:
+        data["acquireLicensePage"] = image.source_url
+    return data
+
+
+def person(request, author) -> dict:
+    data = {
+        "@type": "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+    if author.job_title:
+        data["jobTitle"] = author.job_title
+    links = (author.x_url, author.bluesky_url, author.mastodon, author.website)
+    same_as = [url for url in links if url]
+    if same_as:
+        data["sameAs"] = same_as
+    return data
+
+
+def news_article(request, article, *, bylines, tags, corrections) -> dict:
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline[:110],
+        "description": article.meta_description,
+        "datePublished": iso(article.published_at),
+        "dateModified": iso(article.revised_at or article.published_at),
+        "author": [person(request, b.author) for b in bylines],
+        "publisher": publisher(request),
+        "articleSection": article.section.name,
+        "keywords": list(tags),
+        "isAccessibleForFree": True,
+    }
+    if article.hero_image and article.hero_image.file:
+        data["image"] = [
+            image_object(request, article.hero_image, article.hero_caption_text)
+        ]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{c.get_kind_display()}: {c.text}",
+                "datePublished": iso(c.created_at),
+            }
+            for c in corrections
+        ]
+    return data
+
+
+def profile_page(request, author) -> dict:
+    who = person(request, author)
+    if author.short_bio:
+        who["description"] = author.short_bio
+    if author.headshot and author.headshot.file:
+        who["image"] = request.build_absolute_uri(
+            image_url(author.headshot, "thumbnail") or author.headshot.file.url
+        )
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": who["url"],
+        "mainEntity": who,
+        "publisher": publisher(request),
+    }
