@@ -53,6 +53,7 @@ class ArticleForm(WorkflowForm):
             "body",
             "hero_image",
             "hero_caption",
+            "featured",
             "seo_title",
             "seo_description",
             "related",
@@ -116,7 +117,10 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ),
         ("Story", {"fields": ["body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_caption"]}),
-        ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "revised_at", "featured"]},
+        ),
         (
             "Search and sharing",
             {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
@@ -124,6 +128,12 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ("Related stories", {"classes": ["collapse"], "fields": ["related"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            fields = [*fields, "featured"]  # the front page is editors' call
+        return fields
 
     def before_revision(self, request, obj, change):
         # A writer's new story carries their byline unless they chose others.

@@ -110,6 +110,11 @@ class Article(Publishable):
         related_name="related_from",
         verbose_name="related stories",
     )
+    featured = models.BooleanField(
+        "feature on the front page",
+        default=False,
+        help_text="The newest featured story leads the front page. Editors only.",
+    )
     seo_title = models.CharField(
         "SEO title", max_length=255, blank=True, help_text="Defaults to the headline."
     )

@@ -9,4 +9,6 @@ urlpatterns = [
     re_path(r"^stories/(?P<slug>[-\w]+)/$", views.article_detail, name="detail"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("search/", views.search_view, name="search"),
+    path("latest/", views.latest, name="latest"),
+    path("tag/<str:slug>/", views.tag_detail, name="tag"),
 ]

@@ -3,6 +3,8 @@ import copy
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from taggit.models import Tag
 
 from authors.models import Author
 
@@ -19,12 +21,59 @@ def _page(request, queryset):
     return Paginator(queryset, STORIES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+FRONT_PAGE_POOL = 60
+TOP_STORIES = 4
+PER_SECTION = 3
+
+
 def home(request):
+    """The lead story (the newest featured one, else the newest), top stories,
+    then the latest of each section: a fixed number of queries."""
+    published = Article.objects.published().with_card_relations().newest_first()
+    pool = list(published[:FRONT_PAGE_POOL])
+    lead = published.filter(featured=True).first() or (pool[0] if pool else None)
+    rest = [story for story in pool if story != lead]
+    top, rest = rest[:TOP_STORIES], rest[TOP_STORIES:]
+    sections = list(Section.objects.all())
+    by_section = [
+        (section, [s for s in rest if s.section_id == section.pk][:PER_SECTION])
+        for section in sections
+    ]
+    return render(
+        request,
+        "articles/front_page.html",
+        {
+            "lead": lead,
+            "top": top,
+            "by_section": [(sec, stories) for sec, stories in by_section if stories],
+            "sections": sections,
+        },
+    )
+
+
+def latest(request):
+    """Every published story, newest first, a page at a time."""
     stories = Article.objects.published().with_card_relations().newest_first()
     return render(
         request,
         "articles/article_list.html",
+        {"page_obj": _page(request, stories), "sections": Section.objects.all()},
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    stories = (
+        Article.objects.published()
+        .filter(tags__slug=tag.slug)
+        .with_card_relations()
+        .newest_first()
+    )
+    return render(
+        request,
+        "articles/tag_detail.html",
         {
+            "tag": tag,
             "page_obj": _page(request, stories),
             "sections": Section.objects.all(),
         },
@@ -84,7 +133,7 @@ def render_article(request, article, *, banner="", revision_data=None):
     instead of what is saved now; nothing is written.
     """
     bylines = list(article.bylines.all())
-    tags = [tag.name for tag in article.tags.all()]
+    tags = list(article.tags.all())
     if revision_data is not None:
         article = copy.copy(article)
         for name in REVISION_FIELDS:
@@ -97,7 +146,10 @@ def render_article(request, article, *, banner="", revision_data=None):
             for n, pk in enumerate(revision_data.get("bylines", []))
             if pk in authors
         ]
-        tags = revision_data.get("tags", [])
+        tags = [
+            Tag(name=name, slug=slugify(name, allow_unicode=True))
+            for name in revision_data.get("tags", [])
+        ]
     corrections = list(article.corrections.all())
     return render(
         request,
@@ -113,7 +165,7 @@ def render_article(request, article, *, banner="", revision_data=None):
                     request,
                     article,
                     bylines=bylines,
-                    tags=tags,
+                    tags=[tag.name for tag in tags],
                     corrections=corrections,
                 )
             ),

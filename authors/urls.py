@@ -5,5 +5,6 @@ from . import views
 app_name = "authors"
 
 urlpatterns = [
+    path("", views.author_list, name="list"),
     path("<slug:slug>/", views.author_detail, name="detail"),
 ]

@@ -8,6 +8,16 @@ from articles.models import Article, Section
 from .models import Author, Book
 
 
+def author_list(request):
+    """Everyone who writes for us, with a published story or not yet."""
+    authors = Author.objects.active().select_related("headshot")
+    return render(
+        request,
+        "authors/author_list.html",
+        {"authors": authors, "sections": Section.objects.all()},
+    )
+
+
 def author_detail(request, slug):
     author = get_object_or_404(
         Author.objects.select_related("headshot").prefetch_related(

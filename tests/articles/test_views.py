@@ -59,7 +59,7 @@ def test_story_page_shows_everything_a_reader_needs(client, sky_crane):
     assertContains(
         response, "<p>The descent stage flew off and crashed on purpose.</p>"
     )
-    assertContains(response, "<li>Mars</li>")
+    assertContains(response, '<a href="/tag/mars/" rel="tag">Mars</a>')
     assertContains(response, "The photo was released on Feb. 24.")
 
 
@@ -118,8 +118,8 @@ def test_home_lists_latest_published_stories(client, sky_crane):
     assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
     assertContains(response, "By Mike Wall")
     assertContains(response, "Feb. 25, 2021")
-    # The card rendition, not the full-size original.
-    assertContains(response, rendition_url(sky_crane.hero_image, "card", 480, "jpeg"))
+    # The lead story's hero rendition, not the full-size original.
+    assertContains(response, rendition_url(sky_crane.hero_image, "hero", 800, "jpeg"))
 
 
 @pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1" * 400, "%00"])
