@@ -135,6 +135,8 @@ class Image(models.Model):
         new_upload = bool(self.file) and not self.file._committed
         if new_upload:
             self.accept_upload()
+        # What was stored before, for signals.image_saved (post_save) to compare.
+        self._previous_state = getattr(self, "_stored_state", {})
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
@@ -144,8 +146,6 @@ class Image(models.Model):
             if new_upload and self.file.name:
                 self.file.storage.delete(self.file.name)
             raise
-        # signals.image_saved compares these with what was stored before.
-        self._previous_state = getattr(self, "_stored_state", {})
         self._remember_stored_state()
 
     def get_admin_url(self) -> str:

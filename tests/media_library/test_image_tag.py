@@ -1,0 +1,150 @@
+"""The {% image %} tag and the figure partial: <picture> with AVIF/WebP sources,
+a JPEG fallback, srcset/sizes, alt text, width and height, and no query."""
+
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db.models import Prefetch
+from django.template import Context, Template
+from django.template.loader import render_to_string
+
+from media_library import renditions
+from media_library.models import Image, Rendition
+from media_library.renditions import rendition_for, rendition_url
+from tests.factories import ArticleFactory, ImageFactory, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load media_library %}" + source).render(Context(context))
+
+
+@pytest.fixture
+def wide():
+    return ImageFactory(
+        file=ContentFile(image_bytes(2400, 1350, fmt="PNG"), name="launch.png"),
+        alt_text='Falcon 9 rises from pad 39A & "clears" the tower.',
+    )
+
+
+def test_picture_markup_with_sources_srcset_and_size(
+    wide, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(renditions, "avif_available", lambda: True)
+    with django_assert_num_queries(0):
+        html = render('{% image img "card" %}', img=wide)
+
+    def srcset(ext):
+        return ", ".join(
+            f"{rendition_url(wide, 'card', w, fmt)} {w}w"
+            for w, fmt in [(480, ext), (960, ext)]
+        )
+
+    sizes = renditions.SPECS["card"].sizes
+    assert html == (
+        "<picture>"
+        f'<source type="image/avif" srcset="{srcset("avif")}" sizes="{sizes}">'
+        f'<source type="image/webp" srcset="{srcset("webp")}" sizes="{sizes}">'
+        f'<img src="{rendition_url(wide, "card", 960, "jpeg")}" '
+        f'srcset="{srcset("jpeg")}" sizes="{sizes}" '
+        'alt="Falcon 9 rises from pad 39A &amp; &quot;clears&quot; the tower." '
+        'width="960" height="540" loading="lazy" decoding="async">'
+        "</picture>"
+    )
+
+
+def test_without_avif_the_picture_offers_webp_then_jpeg(wide, monkeypatch):
+    monkeypatch.setattr(renditions, "avif_available", lambda: False)
+    html = render('{% image img "hero" %}', img=wide)
+    assert "image/avif" not in html
+    assert re.findall(r'type="([^"]+)"', html) == ["image/webp"]
+    assert "hero-1600.jpg 1600w" in html
+
+
+def test_options(wide):
+    html = render(
+        '{% image img "thumbnail" css_class="headshot" loading="eager" alt="" %}',
+        img=wide,
+    )
+    assert (
+        'sizes="8rem" alt="" width="320" height="320" class="headshot" '
+        'fetchpriority="high" loading="eager" decoding="async">'
+    ) in html
+
+
+def test_uncropped_full_width_keeps_the_shape(wide):
+    html = render('{% image img "full" %}', img=wide)
+    assert 'width="1200" height="675"' in html
+    assert "full-2000.jpg 2000w" in html
+
+
+def test_small_image_gets_one_candidate_at_its_own_size():
+    small = ImageFactory(file=ContentFile(image_bytes(300, 200, fmt="PNG"), "s.png"))
+    html = render('{% image img "hero" %}', img=small)
+    assert 'width="300" height="169"' in html
+    assert html.count("300w") == 3  # one per format, not three widths of it
+
+
+def test_no_image_renders_nothing():
+    assert render('{% image img "card" %}', img=None) == ""
+
+
+def test_prefetched_renditions_link_straight_to_their_files(wide):
+    made = rendition_for(wide, spec="card", width=480, fmt="webp")
+    image = Image.objects.prefetch_related("renditions").get(pk=wide.pk)
+    html = render('{% image img "card" %}', img=image)
+    assert f"{made.file.url} 480w" in html
+    assert rendition_url(image, "card", 960, "webp") in html  # not made yet
+
+
+def test_prefetched_renditions_of_an_older_version_are_not_used(wide):
+    made = rendition_for(wide, spec="card", width=480, fmt="webp")
+    Image.objects.filter(pk=wide.pk).update(focal_x=0.1)  # as another editor did
+    image = Image.objects.prefetch_related(
+        Prefetch("renditions", queryset=Rendition.objects.all())
+    ).get(pk=wide.pk)
+    html = render('{% image img "card" %}', img=image)
+    assert made.file.url not in html
+
+
+def test_image_url_for_social_sharing(wide):
+    assert render('{% image_url img "social" %}', img=wide) == rendition_url(
+        wide, "social", 1200, "jpeg"
+    )
+    assert render('{% image_url img "social" %}', img=None) == ""
+
+
+def test_figure_has_caption_and_credit(wide):
+    html = render_to_string(
+        "includes/figure.html", {"img": wide, "caption": "Liftoff at dawn."}
+    )
+    assert "<picture>" in html
+    assert "hero-800.avif" in html or "hero-800.webp" in html
+    assert (
+        'Liftoff at dawn. <span class="credit">(Image credit: NASA/JPL-Caltech)'
+        "</span></figcaption>"
+    ) in html
+
+
+def test_figure_without_credit_prints_no_empty_credit(wide):
+    wide.credit = ""
+    html = render_to_string("includes/figure.html", {"img": wide, "caption": ""})
+    assert "Image credit" not in html
+    assert "<figcaption>" not in html
+
+
+def test_story_page_serves_picture_markup(client):
+    story = ArticleFactory(
+        published=True,
+        hero_image=ImageFactory(
+            file=ContentFile(image_bytes(1600, 900, fmt="PNG"), "hero.png")
+        ),
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert re.search(r'<figure class="figure">\s*<picture><source type=', html)
+    assert 'width="1200" height="675"' in html  # hero, middle candidate
+    original = story.hero_image.file.url
+    assert f'src="{original}' not in html  # never the full-size original
+    assert f"{original} " not in html

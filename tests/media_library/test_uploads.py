@@ -1,0 +1,372 @@
+"""Uploads that cannot hurt us: every refused kind of file gets a clear error and
+leaves no file and no row; what is stored is upright and carries no metadata."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import ExifTags, ImageFile, PngImagePlugin
+from PIL import Image as PILImage
+from pytest_django.asserts import assertContains
+
+from media_library.models import Image
+from media_library.renditions import avif_available, rendition_for
+from media_library.validation import check_upload, safe_basename
+from tests.factories import (
+    ImageFactory,
+    UserFactory,
+    exif_jpeg,
+    image_bytes,
+    png_header_claiming,
+    with_iptc,
+    xmp_packet,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def upload_form(data: bytes, name: str, **extra) -> dict:
+    return {
+        "file": SimpleUploadedFile(name, data, content_type="image/png"),
+        "title": "Launch photo",
+        "alt_text": "A rocket rises on a column of flame.",
+        "caption": "",
+        "credit": "SpaceX",
+        "licence": "agency",
+        "source_url": "",
+        "tags": "",
+        **extra,
+    }
+
+
+def png_with_text(text: str) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", text)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (10, 20, 30)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def jpeg_with_comment(comment: bytes) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (10, 20, 30)).save(buffer, "JPEG", comment=comment)
+    return buffer.getvalue()
+
+
+PNG = image_bytes(120, 80, fmt="PNG")
+JPEG = image_bytes(120, 80, fmt="JPEG")
+ZIP = b"PK\x03\x04" + b"\x00" * 26 + b"x.php" + b"PK\x05\x06" + b"\x00" * 18
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
+    b'onload="alert(1)"><script>alert(document.cookie)</script></svg>'
+)
+
+REFUSED = {
+    "jpeg bytes named .png": (JPEG, "launch.png", "mismatch", "holds a JPEG picture"),
+    "png bytes named .jpg": (PNG, "launch.jpg", "mismatch", "holds a PNG picture"),
+    "truncated png": (PNG[: len(PNG) // 2], "cut.png", "damaged", "damaged or incomp"),
+    "truncated jpeg": (
+        exif_jpeg(PILImage.effect_noise((200, 200), 50).convert("RGB"))[:-400],
+        "cut.jpg",
+        "damaged",
+        "damaged or incomplete",
+    ),
+    "header claims 50,000 × 50,000": (
+        png_header_claiming(50_000, 50_000),
+        "bomb.png",
+        "too_many_pixels",
+        "larger than the library takes",
+    ),
+    "svg with a script": (SVG, "logo.svg", "svg", "SVG drawings are not accepted"),
+    "svg named .png": (SVG, "logo.png", "svg", "SVG drawings are not accepted"),
+    "html named .jpg": (
+        b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        "page.jpg",
+        "html",
+        "web page (HTML)",
+    ),
+    "polyglot: html after the end of a png": (
+        PNG + b"<html><script>alert(1)</script></html>",
+        "poly.png",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: zip after the end of a gif": (
+        image_bytes(fmt="GIF") + ZIP,
+        "poly.gif",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: php in a jpeg comment": (
+        jpeg_with_comment(b"<?php system($_GET['c']); ?>"),
+        "poly.jpg",
+        "hidden_markup",
+        "web page code (“&lt;?php”)",
+    ),
+    "polyglot: script in a png text chunk": (
+        png_with_text("<script>alert(1)</script>"),
+        "poly.png",
+        "hidden_markup",
+        "web page code",
+    ),
+    "polyglot: zip inside png metadata": (
+        png_with_text(ZIP.decode("latin-1")),
+        "poly.png",
+        "hidden_archive",
+        "archive (ZIP) hidden inside",
+    ),
+    "not a picture at all": (b"just some text", "notes.png", "not_image", "not a pic"),
+    "a tiff": (image_bytes(fmt="TIFF"), "scan.png", "not_image", "a TIFF image"),
+    "a heic photo": (
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64,
+        "IMG_0001.jpg",
+        "heic",
+        "HEIC photo",
+    ),
+    "a php script named .php": (PNG, "shell.php", "extension", "not a kind of file"),
+    "an empty file": (b"", "empty.png", "empty", "file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED.values(), ids=REFUSED.keys())
+def test_refused_upload_has_a_clear_error_and_leaves_nothing(
+    admin_client, media_files, case
+):
+    data, name, _code, message = case
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"), upload_form(data, name)
+    )
+    assert response.status_code == 200
+    assertContains(response, message)
+    assert Image.objects.count() == 0
+    assert media_files() == []
+
+
+@pytest.mark.parametrize("case", REFUSED.values(), ids=REFUSED.keys())
+def test_refused_past_the_form_too(media_files, case):
+    """The checks are in the model's save, not only in the admin form."""
+    data, name, code, _message = case
+    with pytest.raises(ValidationError) as refused:
+        Image(title="x", alt_text="x", credit="x", file=ContentFile(data, name)).save()
+    assert refused.value.code == code
+    assert Image.objects.count() == 0
+    assert media_files() == []
+
+
+def test_pixel_limit_is_read_from_the_header_without_decoding(settings, monkeypatch):
+    settings.IMAGE_MAX_PIXELS = 10_000
+
+    def decode(*args, **kwargs):
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", decode)
+    with pytest.raises(ValidationError) as refused:
+        check_upload(ContentFile(image_bytes(200, 100, fmt="PNG"), "big.png"))
+    assert refused.value.code == "too_many_pixels"
+    assert "200 × 100 pixels; the library takes up to 0.01 megapixels" in str(
+        refused.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("x.php.png", "x-php.png"),
+        ("../../etc/passwd.png", "passwd.png"),
+        ("C:\\Users\\me\\Mars rover.PNG", "Mars_rover.png"),
+        ("rocket\x00\n.png", "rocket.png"),
+        (".png", "image.png"),
+    ],
+)
+def test_stored_names_are_safe_basenames(name, stored):
+    assert safe_basename(name) == stored
+    image = ImageFactory(file=ContentFile(PNG, name=name))
+    assert image.file.name.rsplit("/", 1)[1] == stored
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("JPEG", "a.jpg"), ("PNG", "a.png"), ("WEBP", "a.webp"), ("GIF", "a.gif")]
+    + [pytest.param("AVIF", "a.avif", id="AVIF")],
+)
+def test_every_accepted_format(fmt, name):
+    image = ImageFactory(file=ContentFile(image_bytes(90, 60, fmt=fmt), name=name))
+    assert (image.format, image.width, image.height) == (fmt, 90, 60)
+    with image.file.open("rb") as stored, PILImage.open(stored) as picture:
+        assert picture.format == fmt
+
+
+def test_animated_gif_keeps_its_frames():
+    frames = [PILImage.new("RGB", (40, 30), (i * 40, 0, 0)) for i in range(4)]
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer, "GIF", save_all=True, append_images=frames[1:], duration=80, loop=0
+    )
+    image = ImageFactory(file=ContentFile(buffer.getvalue(), name="spin.gif"))
+    with image.file.open("rb") as stored, PILImage.open(stored) as picture:
+        assert picture.n_frames == 4
+
+
+# --- Orientation and metadata ----------------------------------------------------
+
+
+def two_tone() -> PILImage.Image:
+    """60 × 40: the left half red, the right half blue."""
+    picture = PILImage.new("RGB", (60, 40), (0, 0, 255))
+    picture.paste((255, 0, 0), (0, 0, 30, 40))
+    return picture
+
+
+def is_red(pixel) -> bool:
+    return pixel[0] > 180 and pixel[2] < 80
+
+
+def is_blue(pixel) -> bool:
+    return pixel[2] > 180 and pixel[0] < 80
+
+
+def no_personal_metadata(data: bytes) -> None:
+    with PILImage.open(io.BytesIO(data)) as picture:
+        exif = picture.getexif()
+        assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+        assert ExifTags.Base.Make not in exif
+        assert ExifTags.Base.Model not in exif
+        assert "xmp" not in picture.info
+        assert "photoshop" not in picture.info
+    assert b"GPS" not in data
+    assert b"PhoneMaker" not in data
+
+
+def test_orientation_applied_and_gps_never_stored(admin_client, media_files):
+    # A phone photo held upright: stored sideways with orientation 6 (rotate
+    # 90° clockwise to show), with the GPS position and camera in its EXIF.
+    uploaded = exif_jpeg(two_tone(), orientation=6, gps=True)
+    with PILImage.open(io.BytesIO(uploaded)) as original:
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test is real
+
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"), upload_form(uploaded, "phone.jpg")
+    )
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height) == (40, 60)  # upright
+    assert image.sha256 == hashlib.sha256(uploaded).hexdigest()  # as uploaded
+    stored = image.file.read()
+    no_personal_metadata(stored)
+    with PILImage.open(io.BytesIO(stored)) as picture:
+        assert picture.size == (40, 60)
+        assert ExifTags.Base.Orientation not in picture.getexif()
+        # The left (red) half of the sensor is the top once turned upright.
+        assert is_red(picture.getpixel((20, 5)))
+        assert is_blue(picture.getpixel((20, 55)))
+
+    formats = ["jpeg", "webp"] + (["avif"] if avif_available() else [])
+    for fmt in formats:
+        made = rendition_for(image, spec="full", width=800, fmt=fmt)
+        data = made.file.read()
+        no_personal_metadata(data)
+        with PILImage.open(io.BytesIO(data)) as picture:
+            assert picture.size == (40, 60)
+            assert is_red(picture.convert("RGB").getpixel((20, 5)))
+
+
+def test_original_keeps_no_xmp_or_iptc():
+    uploaded = with_iptc(
+        exif_jpeg(xmp=xmp_packet(title="Secret location", credit="Someone")),
+        {110: "Someone", 120: "Taken at 28.5N 80.6W"},
+    )
+    image = ImageFactory(file=ContentFile(uploaded, name="wire.jpg"))
+    stored = image.file.read()
+    no_personal_metadata(stored)
+    assert b"Secret location" not in stored
+    assert b"28.5N" not in stored
+
+
+# --- Prefilled from the file ------------------------------------------------------
+
+
+def test_title_caption_and_credit_prefilled_from_xmp(admin_client):
+    uploaded = exif_jpeg(
+        gps=False,
+        xmp=xmp_packet(
+            title="Curiosity at Mont Mercou",
+            description="A selfie taken by the rover's arm camera.",
+            credit="NASA/JPL-Caltech/MSSS",
+        ),
+    )
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(uploaded, "selfie.jpg", title="", credit="", caption=""),
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.title == "Curiosity at Mont Mercou"
+    assert image.caption == "A selfie taken by the rover's arm camera."
+    assert image.credit == "NASA/JPL-Caltech/MSSS"
+
+
+def test_prefilled_from_iptc(admin_client):
+    uploaded = with_iptc(
+        exif_jpeg(gps=False),
+        {5: "Falcon 9 lifts off", 110: "SpaceX", 120: "Launch from pad 39A."},
+    )
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(uploaded, "f9.jpg", title="", credit="", caption=""),
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.title, image.credit, image.caption) == (
+        "Falcon 9 lifts off",
+        "SpaceX",
+        "Launch from pad 39A.",
+    )
+
+
+def test_credit_prefilled_from_exif_copyright(admin_client):
+    uploaded = exif_jpeg(
+        gps=False,
+        copyright="(c) 2021 NASA/JPL-Caltech. All rights reserved.",
+        description="Jezero crater delta",
+    )
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(uploaded, "delta.jpg", credit="", caption=""),
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.credit == "NASA/JPL-Caltech"
+    assert image.caption == "Jezero crater delta"
+
+
+def test_typed_values_win_over_the_file(admin_client):
+    uploaded = exif_jpeg(gps=False, xmp=xmp_packet(title="From file", credit="ESA"))
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(uploaded, "a.jpg", title="Typed", credit="NASA"),
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.title, image.credit) == ("Typed", "NASA")
+
+
+def test_credit_still_required_when_the_file_has_none(admin_client, media_files):
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(exif_jpeg(gps=False), "a.jpg", credit=""),
+    )
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"credit"}
+    assert Image.objects.count() == 0
+    assert media_files() == []
