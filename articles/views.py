@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from authors.models import Author
+from newsroom.cache import cached_page
 
 from . import structured_data
 from .models import REVISION_FIELDS, Article, Byline, OldSlug, Section
@@ -26,6 +27,7 @@ TOP_STORIES = 4
 PER_SECTION = 3
 
 
+@cached_page
 def home(request):
     """The lead story (the newest featured one, else the newest), top stories,
     then the latest of each section: a fixed number of queries."""
@@ -51,6 +53,7 @@ def home(request):
     )
 
 
+@cached_page
 def latest(request):
     """Every published story, newest first, a page at a time."""
     stories = Article.objects.published().with_card_relations().newest_first()
@@ -61,6 +64,7 @@ def latest(request):
     )
 
 
+@cached_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stories = (
@@ -80,6 +84,7 @@ def tag_detail(request, slug):
     )
 
 
+@cached_page
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     stories = (
@@ -112,6 +117,7 @@ def search_view(request):
     )
 
 
+@cached_page
 def article_detail(request, slug):
     article = (
         Article.objects.published().with_public_relations().filter(slug=slug).first()

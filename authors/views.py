@@ -4,10 +4,12 @@ from django.shortcuts import get_object_or_404, render
 
 from articles import structured_data
 from articles.models import Article, Section
+from newsroom.cache import cached_page
 
 from .models import Author, Book
 
 
+@cached_page
 def author_list(request):
     """Everyone who writes for us, with a published story or not yet."""
     authors = Author.objects.active().select_related("headshot")
@@ -18,6 +20,7 @@ def author_list(request):
     )
 
 
+@cached_page
 def author_detail(request, slug):
     author = get_object_or_404(
         Author.objects.select_related("headshot").prefetch_related(

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
     "newsroom",
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every response, and 304 Not Modified when it still matches.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -99,6 +102,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # `redis://host:6379/0` selects Django's own Redis backend.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Rendered public pages: kept this long at most (0 turns the page cache off),
+# and forgotten at once when what they show changes. Browsers and CDNs may
+# reuse a page for PAGE_BROWSER_CACHE_SECONDS, then revalidate with its ETag.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=60)
 
 # --- E-mail -----------------------------------------------------------------
 

@@ -1,10 +1,13 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
     """Uploads go to a throwaway folder; static URLs need no collectstatic manifest."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Rolled-back test data never purges cached pages: start each test empty.
+    cache.clear()
     # The real hasher costs seconds per login in a suite that logs in often.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {

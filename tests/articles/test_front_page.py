@@ -60,7 +60,7 @@ def test_front_page_query_budget(client, django_assert_max_num_queries):
         s = story(n, section=sections[n % 5], hero_image=ImageFactory())
         s.bylines.create(author=AuthorFactory())
         s.tags.add(*[f"t{i}" for i in range(10)])
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
 
 
@@ -126,7 +126,7 @@ def test_authors_index(client, django_assert_max_num_queries):
     AuthorFactory(name="Gone Writer", is_active=False)
     for _ in range(5):
         AuthorFactory(headshot=ImageFactory())
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("authors:list"))
     assertContains(response, "Mike Wall")
     assertContains(response, "Senior Space Writer")

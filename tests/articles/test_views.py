@@ -159,7 +159,7 @@ def test_story_page_query_budget_does_not_grow(client, django_assert_max_num_que
     small = _heavy_story(n_authors=1, n_tags=1, n_corrections=1)
     big = _heavy_story()
     for story in (small, big):
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             assert client.get(story.get_absolute_url()).status_code == 200
 
 
@@ -173,5 +173,5 @@ def test_list_pages_query_budget_does_not_grow(client, django_assert_max_num_que
             authors=[AuthorFactory(), AuthorFactory()],
         )
     for url in (reverse("home"), section.get_absolute_url()):
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             assert client.get(url).status_code == 200

@@ -71,7 +71,7 @@ def test_author_page_query_budget(client, mike, django_assert_max_num_queries):
         ArticleFactory(
             published=True, hero_image=ImageFactory(), authors=[mike, AuthorFactory()]
         )
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(mike.get_absolute_url()).status_code == 200
 
 

@@ -1,0 +1,115 @@
+"""Cached public pages: fast, and never stale about what is published."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from newsroom.workflow import services
+from newsroom.workflow.states import State
+from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory
+
+pytestmark = pytest.mark.django_db
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def live(story_in):
+    return story_in(State.PUBLISHED, headline="Cached launch story")
+
+
+def test_second_visit_is_served_from_the_cache(client, live, django_assert_num_queries):
+    client.get(live.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.get(live.get_absolute_url())
+    assertContains(response, "Cached launch story")
+
+
+def test_headers_let_a_cdn_cache_and_revalidate(client, live):
+    response = client.get(live.get_absolute_url())
+    assert "public" in response["Cache-Control"]
+    assert "max-age=60" in response["Cache-Control"]
+    etag = response["ETag"]
+    again = client.get(live.get_absolute_url(), headers={"if-none-match": etag})
+    assert again.status_code == 304
+
+
+def test_unpublish_removes_it_everywhere_at_once(
+    client, live, editor, django_capture_on_commit_callbacks
+):
+    assertContains(client.get("/"), "Cached launch story")
+    client.get(live.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(live, "unpublish", by=editor, comment="Legal hold")
+    assert client.get(live.get_absolute_url()).status_code == 404
+    assertNotContains(client.get("/"), "Cached launch story")
+
+
+def test_publish_shows_at_once(
+    client, story_in, editor, django_capture_on_commit_callbacks
+):
+    story = story_in(State.APPROVED, headline="Fresh from the pad")
+    assertNotContains(client.get("/"), "Fresh from the pad")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(story, "publish", by=editor)
+    assertContains(client.get("/"), "Fresh from the pad")
+
+
+def test_edit_and_correction_show_at_once(
+    client, live, django_capture_on_commit_callbacks
+):
+    client.get(live.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        live.headline = "Corrected launch story"
+        live.save()
+        CorrectionFactory(article=live, text="The launch slipped a day.")
+    response = client.get(live.get_absolute_url())
+    assertContains(response, "Corrected launch story")
+    assertContains(response, "The launch slipped a day.")
+
+
+def test_author_edit_shows_at_once(client, django_capture_on_commit_callbacks):
+    author = AuthorFactory(job_title="Staff Writer")
+    client.get(author.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        author.job_title = "Senior Space Writer"
+        author.save()
+    assertContains(client.get(author.get_absolute_url()), "Senior Space Writer")
+
+
+def test_opening_the_admin_does_not_purge(client, live, editor):
+    from newsroom.cache import site_version
+
+    before = site_version()
+    client.force_login(editor)
+    client.get(reverse("admin:articles_article_change", args=[live.pk]))  # a lock
+    assert site_version() == before
+
+
+def test_scheduled_story_appears_on_a_cached_page_at_its_minute(client, monkeypatch):
+    two_pm = dt.datetime(2026, 11, 23, 14, 0, tzinfo=NEW_YORK)
+    ArticleFactory(
+        headline="Eclipse live coverage", status=State.SCHEDULED, published_at=two_pm
+    )
+    monkeypatch.setattr(timezone, "now", lambda: two_pm - dt.timedelta(minutes=3))
+    assertNotContains(client.get("/"), "Eclipse live coverage")  # now cached
+    monkeypatch.setattr(timezone, "now", lambda: two_pm)
+    assertContains(client.get("/"), "Eclipse live coverage")
+
+
+def test_admin_and_previews_are_never_cached_publicly(client, story_in, editor):
+    story = story_in(State.DRAFT)
+    client.force_login(editor)
+    preview = client.get(reverse("admin:articles_article_preview", args=[story.pk]))
+    assert "public" not in preview["Cache-Control"]
+    assert "no-store" in preview["Cache-Control"]
+
+
+def test_cache_can_be_turned_off(client, live, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(live.get_absolute_url())
+    response = client.get(live.get_absolute_url())
+    assert "public" not in response.get("Cache-Control", "")
