@@ -1,6 +1,7 @@
 import copy
 
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -175,12 +176,32 @@ def render_article(request, article, *, banner="", revision_data=None):
                     corrections=corrections,
                 )
             ),
-            "related": article.related.published()
-            .with_card_relations()
-            .newest_first()[:4],
+            "related": related_stories(article, tags),
             "sections": Section.objects.all(),
             "preview_banner": banner,
         },
+    )
+
+
+RELATED_STORIES = 4
+
+
+def related_stories(article, tags) -> list:
+    """Editors' picks, else the published stories sharing most tags."""
+    picks = list(
+        article.related.published()
+        .with_card_relations()
+        .newest_first()[:RELATED_STORIES]
+    )
+    if picks or not tags or article.pk is None:
+        return picks
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(tags__name__in=[tag.name for tag in tags])
+        .annotate(shared=Count("id"))
+        .with_card_relations()
+        .order_by("-shared", "-published_at", "-id")[:RELATED_STORIES]
     )
 
 

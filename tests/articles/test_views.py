@@ -175,3 +175,52 @@ def test_list_pages_query_budget_does_not_grow(client, django_assert_max_num_que
     for url in (reverse("home"), section.get_absolute_url()):
         with django_assert_max_num_queries(6):
             assert client.get(url).status_code == 200
+
+
+def test_related_falls_back_to_stories_sharing_tags(client):
+    story = ArticleFactory(published=True)
+    story.tags.add("Mars", "Perseverance", "NASA")
+    close = ArticleFactory(headline="Shares two tags", published=True)
+    close.tags.add("Mars", "Perseverance")
+    loose = ArticleFactory(headline="Shares one tag", published=True)
+    loose.tags.add("NASA")
+    draft = ArticleFactory(headline="Draft sharing tags")
+    draft.tags.add("Mars", "Perseverance", "NASA")
+    ArticleFactory(headline="Shares nothing", published=True)
+    content = client.get(story.get_absolute_url()).content.decode()
+    related = content[content.index('id="related-heading"') :]
+    assert related.index("Shares two tags") < related.index("Shares one tag")
+    assert "Draft sharing tags" not in related
+    assert "Shares nothing" not in related
+
+
+def test_editors_picks_win_over_tags(client):
+    story = ArticleFactory(published=True)
+    story.tags.add("Mars")
+    pick = ArticleFactory(headline="Editors pick", published=True)
+    story.related.add(pick)
+    other = ArticleFactory(headline="Tag neighbour", published=True)
+    other.tags.add("Mars")
+    response = client.get(story.get_absolute_url())
+    assertContains(response, "Editors pick")
+    assertNotContains(response, "Tag neighbour")
+
+
+def test_share_links_without_third_party_scripts(client, sky_crane):
+    response = client.get(sky_crane.get_absolute_url())
+    assertContains(response, "https://x.com/intent/post?url=http%3A%2F%2Ftestserver")
+    assertContains(response, 'href="mailto:?subject=Perseverance')
+    assert b"<script src=" not in response.content
+
+
+def test_story_page_budget_with_related_by_tags(client, django_assert_max_num_queries):
+    story = _heavy_story()
+    story.related.clear()
+    for _ in range(6):
+        neighbour = ArticleFactory(
+            published=True, hero_image=ImageFactory(), authors=[AuthorFactory()]
+        )
+        neighbour.tags.add("tag 1", "tag 2")
+    # Two more than with editors' picks: the tag query and its bylines.
+    with django_assert_max_num_queries(10):
+        assert client.get(story.get_absolute_url()).status_code == 200
