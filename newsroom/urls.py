@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles import views as article_views
+from articles.sitemaps import SITEMAPS, NewsSitemap
 from newsroom.admin import tag_suggestions
 from newsroom.workflow.views import share_preview
 
@@ -23,6 +26,37 @@ urlpatterns = [
         name="share_preview",
     ),
     path("", include("articles.urls")),
+]
+
+# What crawlers read: robots.txt, the sitemap index and its pages (?p=2...), and
+# the Google News sitemap.
+urlpatterns += [
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots_txt",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemaps/<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {
+            "sitemaps": {"news": NewsSitemap},
+            "template_name": "articles/sitemap_news.xml",
+        },
+        name="sitemap_news",
+    ),
 ]
 
 if settings.SERVE_MEDIA:

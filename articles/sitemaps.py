@@ -1,0 +1,103 @@
+"""Sitemaps for search engines: stories, sections and author pages (the index at
+/sitemap.xml, 50,000 addresses a page), and the Google News sitemap of the last
+48 hours' stories. Every one starts from `Article.objects.published()`."""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from authors.models import Author
+
+from .models import Article, Section
+
+NEWS_WINDOW = timedelta(hours=48)
+
+
+def latest_story_time(stories):
+    """A subquery: the publication time of the newest of `stories`."""
+    return Subquery(stories.newest_first().values("published_at")[:1])
+
+
+class StorySitemap(Sitemap):
+    limit = 50_000
+
+    def items(self):
+        # Oldest first, so a new story changes only the last page.
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "revised_at")
+            .order_by("published_at", "id")
+        )
+
+    def lastmod(self, story):
+        return max(filter(None, (story.published_at, story.revised_at)))
+
+    def get_latest_lastmod(self):
+        # Django's default would load every story to find this.
+        latest = Article.objects.published().aggregate(
+            Max("published_at"), Max("revised_at")
+        )
+        return max(filter(None, latest.values()), default=None)
+
+
+class SectionSitemap(Sitemap):
+    limit = 50_000
+
+    def items(self):
+        stories = Article.objects.published().filter(section=OuterRef("pk"))
+        return Section.objects.annotate(latest=latest_story_time(stories))
+
+    def lastmod(self, section):
+        return section.latest
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("published_at"))[
+            "latest"
+        ]
+
+
+class AuthorSitemap(Sitemap):
+    """Author pages of those with a published story."""
+
+    limit = 50_000
+
+    def items(self):
+        stories = Article.objects.published().by_author(OuterRef("pk"))
+        return Author.objects.annotate(latest=latest_story_time(stories)).filter(
+            latest__isnull=False
+        )
+
+    def lastmod(self, author):
+        return author.latest
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published()
+            .filter(bylines__isnull=False)
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
+
+
+class NewsSitemap(Sitemap):
+    """Google News: stories first published in the last 48 hours, at most 1,000
+    to a sitemap (templates/articles/sitemap_news.xml)."""
+
+    limit = 1000
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("slug", "headline", "published_at")
+            .newest_first()
+        )
+
+
+SITEMAPS = {
+    "stories": StorySitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+}
