@@ -101,7 +101,7 @@ def test_missing_image_is_404(client):
     reason="SQLite takes one lock for the whole database, so writers cannot race; "
     "the row-level wait on the unique constraint needs PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_first_requests_make_one_file(media_files):
     image = landscape()
     threads_count = 8
