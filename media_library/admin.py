@@ -385,6 +385,17 @@ class ImageAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        """The pickers (the admin's autocomplete) leave out images whose licence
+        has expired: they may not be newly attached to anything."""
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name == "autocomplete":
+            queryset = queryset.exclude(pk__in=Image.objects.expired().values("pk"))
+        return queryset, may_have_duplicates
+
     def get_urls(self):
         own = [
             path(

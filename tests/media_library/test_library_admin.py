@@ -291,3 +291,22 @@ def test_thumbnail_view_is_staff_only(client):
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert Rendition.objects.count() == 0
+
+
+def test_picker_leaves_out_expired_images(admin_client):
+    ImageFactory(title="Mars fresh")
+    ImageFactory(title="Mars expired", licence_expires_on=timezone.localdate())
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "authors",
+            "model_name": "author",
+            "field_name": "headshot",
+            "term": "Mars",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Mars fresh"]
+    library = admin_client.get(
+        reverse("admin:media_library_image_changelist"), {"q": "Mars"}
+    )
+    assert changelist_titles(library) == {"Mars fresh", "Mars expired"}
