@@ -10,13 +10,17 @@ BIN := $(VENV)/bin
 install: $(VENV)/.installed
 
 # Reinstalls when pyproject.toml changes; deleting .venv starts afresh.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml tests/browser/package-lock.json
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null || { \
 		echo "newsroom needs Python 3.11 or newer, and $(PYTHON) is missing or older." >&2; \
 		echo "Install one and run: make $(MAKECMDGOALS) PYTHON=python3.12" >&2; \
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -e '.[dev]'
+	@# axe-core for the browser tests, from the lockfile; they skip without npm.
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
 	touch $@
 
 # A development .env (debug on, a fresh random key); an existing one is kept.

@@ -2,6 +2,21 @@ import pytest
 from django.core.cache import cache
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """On SQLite, test in a file, not in memory: the live server answers requests
+    in threads, and an in-memory shared database refuses concurrent writers
+    outright ("table is locked") where a file waits for its turn."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _test_storage(settings, tmp_path):
     """Uploads go to a throwaway folder; static URLs need no collectstatic manifest."""

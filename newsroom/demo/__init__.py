@@ -211,6 +211,7 @@ def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Articl
         hero_image_id=hero.pk if hero else None,
         seo_title=spec.get("seo_title", ""),
         seo_description=spec.get("seo_description", ""),
+        featured=spec.get("featured", False),
         status=spec.get("status", Status.PUBLISHED),
         published_at=spec["published_at"],
     )

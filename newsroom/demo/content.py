@@ -458,6 +458,7 @@ DRAFT_SLUG = "comet-outlook-next-year"
 STORIES = [
     {
         "slug": SKY_CRANE_SLUG,
+        "featured": True,  # it leads the demo's front page
         "headline": "Perseverance watched its sky crane crash on Mars",
         "dek": "One of the rover's rear hazard cameras caught the dust cloud from "
         "the descent stage's deliberate crash, within minutes of touchdown in "

@@ -1,0 +1,112 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+`.ci/run` installs Chromium (apt) and axe-core (npm, into tests/browser); where
+either is missing the tests are skipped with the reason.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the tests' own ORM
+# calls are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    here = str(Path(__file__).parent)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="Debian's chromium is not installed "
+                        "(apt-get install -y chromium); .ci/run installs it"
+                    )
+                )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def external_requests():
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, external_requests):
+    """A fresh page that may only talk to the live server: anything else (a CDN
+    font, a tracking script) is refused and recorded."""
+    context = browser.new_context(base_url=live_server.url)
+    ours = urlsplit(live_server.url).netloc
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc == ours:
+            route.continue_()
+        else:
+            external_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo newsroom, as `make run` serves it."""
+    from newsroom.demo import load_demo
+
+    load_demo()
+    return settings
+
+
+@pytest.fixture
+def axe():
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/browser")
+
+    def check(page) -> list:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] for n in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+
+    return check
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
