@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
-from media_library.admin import thumbnail
+from media_library.admin import ImagePickerMixin, thumbnail
+from media_library.usage import refuse_if_expired
 from newsroom.admin import TagSuggestWidget
 from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.forms import WorkflowForm
@@ -41,6 +42,12 @@ BODY_EDITOR = AdminProseEditorWidget(
 class ArticleForm(WorkflowForm):
     class Media:
         css = {"all": ["newsroom/admin/story-form.css"]}
+
+    def clean_hero_image(self):
+        image = self.cleaned_data.get("hero_image")
+        if "hero_image" in self.changed_data:
+            refuse_if_expired(image)  # a story already using it may keep it
+        return image
 
     class Meta:
         model = Article
@@ -90,7 +97,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     form = ArticleForm
     formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     list_display = [

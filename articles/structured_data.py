@@ -55,9 +55,7 @@ def image_object(request, image, caption: str = "") -> dict:
     data = {
         "@type": "ImageObject",
         "url": request.build_absolute_uri(image_url(image, "social")),
-        "contentUrl": request.build_absolute_uri(image.file.url),
-        "width": image.width,
-        "height": image.height,
+        "contentUrl": request.build_absolute_uri(image_url(image, "full")),
         "caption": caption or image.caption,
         "creditText": image.credit,
         "copyrightNotice": image.credit,

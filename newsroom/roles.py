@@ -7,6 +7,7 @@ idempotent: the data migration runs it, and so does `load_demo`.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 
 WRITERS = "Writers"
 EDITORS = "Editors"
@@ -20,6 +21,7 @@ ROLES: dict[str, dict[tuple[str, str], list[str]]] = {
         ("articles", "section"): ["view"],
         ("authors", "author"): ["view"],
         ("media_library", "image"): ["add", "change", "view"],
+        ("media_library", "creditpreset"): ["view"],
         ("taggit", "tag"): ["add", "view"],
     },
     EDITORS: {
@@ -32,6 +34,7 @@ ROLES: dict[str, dict[tuple[str, str], list[str]]] = {
             ("authors", "author"),
             ("authors", "book"),
             ("media_library", "image"),
+            ("media_library", "creditpreset"),
             ("taggit", "tag"),
             ("taggit", "taggeditem"),
             ("newsroom", "transition"),
@@ -57,3 +60,15 @@ def sync_roles(apps=global_apps) -> None:
                 perms = perms.filter(codename__in=[f"{a}_{model}" for a in actions])
             wanted.extend(perms)
         group.permissions.set(wanted)
+
+
+def sync_roles_migration(apps, schema_editor) -> None:
+    """For RunPython: permissions are normally created after all migrations run
+    (post_migrate), so create them first for the apps the roles cover."""
+    labels = {app_label for grants in ROLES.values() for app_label, _ in grants}
+    for label in labels:
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps)

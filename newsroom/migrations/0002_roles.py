@@ -4,20 +4,9 @@ Permissions are normally created after all migrations run (post_migrate), so
 they are created here first for the apps whose models the roles cover.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from newsroom.roles import ROLES, sync_roles
-
-
-def create_roles(apps, schema_editor):
-    labels = {app_label for grants in ROLES.values() for app_label, _ in grants}
-    for label in labels:
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_roles(apps)
+from newsroom.roles import ROLES, sync_roles_migration
 
 
 def remove_roles(apps, schema_editor):
@@ -35,4 +24,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(sync_roles_migration, remove_roles)]

@@ -149,3 +149,41 @@ def test_tag_box_suggests_existing_tags(admin_client, url):
     response = admin_client.get(reverse(url))
     assertContains(response, f'data-tag-suggest-url="{reverse("tag_suggestions")}"')
     assertContains(response, "newsroom/admin/tag-suggest.js")
+
+
+def test_expired_image_cannot_be_newly_attached(admin_client, content):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    expired = ImageFactory(
+        title="Wire photo",
+        licence_expires_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    story = ArticleFactory(section=content.section)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    data = {
+        "headline": story.headline,
+        "slug": story.slug,
+        "section": story.section_id,
+        "hero_image": expired.pk,
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "hero_image" in response.context["adminform"].form.errors
+    story.refresh_from_db()
+    assert story.hero_image is None
+
+
+def test_editors_manage_credit_presets_and_writers_see_them():
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors").permissions
+    writers = Group.objects.get(name="Writers").permissions
+    assert editors.filter(codename="change_creditpreset").exists()
+    assert writers.filter(codename="view_creditpreset").exists()
+    assert not writers.filter(codename="change_creditpreset").exists()
