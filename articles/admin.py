@@ -64,6 +64,7 @@ class ArticleForm(WorkflowForm):
             "seo_title",
             "seo_description",
             "related",
+            "gallery",
         ]
         widgets = {
             "body": BODY_EDITOR,
@@ -114,7 +115,7 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug", "bylines__author__name", "tags__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["hero_image", "related"]
+    autocomplete_fields = ["hero_image", "related", "gallery"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["hero_preview", "created_at", "updated_at"]
     fieldsets = [
@@ -132,7 +133,10 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             "Search and sharing",
             {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
         ),
-        ("Related stories", {"classes": ["collapse"], "fields": ["related"]}),
+        (
+            "Related stories and gallery",
+            {"classes": ["collapse"], "fields": ["related", "gallery"]},
+        ),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 

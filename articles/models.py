@@ -56,7 +56,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def with_public_relations(self):
         """What a story page shows, in a fixed number of queries."""
-        return self.select_related("section", "hero_image").prefetch_related(
+        return self.select_related("section", "hero_image", "gallery").prefetch_related(
             Prefetch(
                 "bylines",
                 queryset=Byline.objects.select_related("author", "author__headshot"),
@@ -102,6 +102,14 @@ class Article(Publishable):
         blank=True,
         help_text="Leave empty to use the image's own caption. "
         "The credit is always added.",
+    )
+    gallery = models.ForeignKey(
+        "media_library.Gallery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        help_text="A gallery linked from the story; shown once it is published.",
     )
     related = models.ManyToManyField(
         "self",

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,9 +16,10 @@ from taggit.forms import TagField
 from taggit.managers import TaggableManager
 
 from newsroom.admin import TagSuggestWidget
+from newsroom.workflow.admin import WorkflowAdminMixin
 
 from . import services
-from .models import CreditPreset, Image, Licence, Rendition
+from .models import CreditPreset, Gallery, GalleryItem, Image, Licence, Rendition
 from .renditions import SPECS, image_plan, rendition_for, rendition_url
 from .usage import Use, expired_in_use, uses_of
 
@@ -576,3 +577,31 @@ class CreditPresetAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
+
+
+class GalleryItemInline(ImagePickerMixin, admin.TabularInline):
+    model = GalleryItem
+    extra = 0
+    autocomplete_fields = ["image"]
+    fields = ["image", "caption", "position"]
+    verbose_name_plural = "pictures (in the order shown)"
+
+
+@admin.register(Gallery)
+class GalleryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "status", "published_at", "picture_count"]
+    list_filter = ["status"]
+    search_fields = ["title", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [GalleryItemInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description", "base_revision"]}),
+        ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pictures=Count("items"))
+
+    @admin.display(description="Pictures", ordering="pictures")
+    def picture_count(self, obj):
+        return obj.pictures

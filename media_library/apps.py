@@ -6,4 +6,15 @@ class MediaLibraryConfig(AppConfig):
     verbose_name = "Media library"
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the receivers)
+        from newsroom.workflow import registry
+
+        from . import signals, views  # noqa: F401 (signals connect on import)
+        from .models import Gallery
+
+        registry.register(
+            Gallery,
+            registry.Adapter(
+                render_preview=views.render_gallery,
+                publish_problems=views.gallery_publish_problems,
+            ),
+        )

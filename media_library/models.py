@@ -9,6 +9,9 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from newsroom.fields import URLField
+from newsroom.slugs import unique_slug
+from newsroom.workflow.models import Publishable, PublishableQuerySet
+from newsroom.workflow.states import LIVE_STATES, State, permissions_for
 
 from .validation import check_upload, safe_basename
 
@@ -282,3 +285,109 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.image} ({self.spec}, {self.target_width}px, {self.format})"
+
+
+class Gallery(Publishable):
+    """An ordered set of library pictures with its own page, published through
+    the shared editorial workflow."""
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text="The gallery's address. Left empty, it is made from the title.",
+    )
+    description = models.TextField(
+        blank=True, help_text="A sentence or two shown above the pictures."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = "gallery"
+        verbose_name_plural = "galleries"
+        permissions = permissions_for("gallery", "gallery")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=State.values),
+                name="gallery_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=LIVE_STATES)
+                | models.Q(published_at__isnull=False),
+                name="gallery_live_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title, fallback="gallery")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("galleries:detail", kwargs={"slug": self.slug})
+
+    def revision_data(self) -> dict:
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "description": self.description,
+            "items": [
+                {"image": item.image_id, "caption": item.caption}
+                for item in self.items.order_by("position", "id")
+            ],
+        }
+
+    def apply_revision_data(self, data: dict) -> None:
+        self.title, self.slug = data["title"], data["slug"]
+        self.description = data.get("description", "")
+        self.save()
+        self.items.all().delete()
+        GalleryItem.objects.bulk_create(
+            GalleryItem(
+                gallery=self,
+                image_id=item["image"],
+                caption=item.get("caption", ""),
+                position=n,
+            )
+            for n, item in enumerate(data.get("items", []))
+        )
+
+
+class GalleryItem(models.Model):
+    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="items")
+    image = models.ForeignKey(
+        Image, on_delete=models.PROTECT, related_name="gallery_items"
+    )
+    caption = models.TextField(
+        "caption override",
+        blank=True,
+        help_text="Leave empty to use the image's own caption. The credit is "
+        "always added.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "picture"
+        verbose_name_plural = "pictures"
+
+    def __str__(self) -> str:
+        return f"{self.image} in {self.gallery}"
+
+    @property
+    def usage_parent(self):
+        """Uses of the image are reported on the gallery."""
+        return self.gallery
+
+    @property
+    def caption_text(self) -> str:
+        return self.caption or self.image.caption

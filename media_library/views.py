@@ -1,11 +1,14 @@
+import copy
 import logging
 
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .models import Image
+from newsroom.cache import cached_page
+
+from .models import Gallery, GalleryItem, Image
 from .renditions import EXTENSIONS, SPECS, formats_for, rendition_for, rendition_url
 
 logger = logging.getLogger(__name__)
@@ -46,3 +49,51 @@ def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
     # The address names this exact version, so the answer never changes.
     patch_cache_control(response, public=True, max_age=30 * 24 * 3600)
     return response
+
+
+def render_gallery(request, gallery, *, banner="", revision_data=None):
+    """The public gallery page, for readers and (with a banner) for previews."""
+    items = list(gallery.items.select_related("image"))
+    if revision_data is not None:
+        gallery = copy.copy(gallery)
+        gallery.title = revision_data.get("title", "")
+        gallery.description = revision_data.get("description", "")
+        images = Image.objects.in_bulk([i["image"] for i in revision_data["items"]])
+        items = [
+            GalleryItem(image=images[i["image"]], caption=i.get("caption", ""))
+            for i in revision_data.get("items", [])
+            if i["image"] in images
+        ]
+    return render(
+        request,
+        "media_library/gallery_detail.html",
+        {"gallery": gallery, "items": items, "preview_banner": banner},
+    )
+
+
+@cached_page
+def gallery_detail(request, slug):
+    gallery = get_object_or_404(Gallery.objects.published(), slug=slug)
+    return render_gallery(request, gallery)
+
+
+def gallery_publish_problems(gallery) -> list[str]:
+    """Every picture needs alt text and a credit before the gallery goes live."""
+    problems = []
+    for item in gallery.items.select_related("image"):
+        missing = [
+            label
+            for label, value in (
+                ("alt text", item.image.alt_text),
+                ("credit", item.image.credit),
+            )
+            if not value.strip()
+        ]
+        if missing:
+            problems.append(
+                f"its picture “{item.image}” (#{item.image.pk}) has no "
+                f"{' or '.join(missing)}."
+            )
+    if not problems and not gallery.items.exists():
+        problems.append("it has no pictures.")
+    return problems

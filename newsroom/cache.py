@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -36,15 +35,18 @@ def bump_site_version() -> None:
 
 
 def next_scheduled_change(now: dt.datetime) -> dt.datetime | None:
-    """When the next scheduled item goes live (and pages must change)."""
-    times = [
-        model._default_manager.filter(
-            status=State.SCHEDULED, published_at__gt=now
-        ).aggregate(next=Min("published_at"))["next"]
+    """When the next scheduled item goes live (and pages must change): one
+    query, however many content types there are."""
+    upcoming = [
+        model._default_manager.filter(status=State.SCHEDULED, published_at__gt=now)
+        .order_by()  # the union is ordered, not its parts
+        .values_list("published_at", flat=True)
         for model in registry.models()
     ]
-    times = [t for t in times if t is not None]
-    return min(times) if times else None
+    if not upcoming:
+        return None
+    first, *others = upcoming
+    return first.union(*others).order_by("published_at").first()
 
 
 def cached_page(view):

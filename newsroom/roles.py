@@ -22,6 +22,8 @@ ROLES: dict[str, dict[tuple[str, str], list[str]]] = {
         ("authors", "author"): ["view"],
         ("media_library", "image"): ["add", "change", "view"],
         ("media_library", "creditpreset"): ["view"],
+        ("media_library", "gallery"): ["add", "change", "view"],
+        ("media_library", "galleryitem"): ["add", "change", "delete", "view"],
         ("taggit", "tag"): ["add", "view"],
     },
     EDITORS: {
@@ -35,6 +37,8 @@ ROLES: dict[str, dict[tuple[str, str], list[str]]] = {
             ("authors", "book"),
             ("media_library", "image"),
             ("media_library", "creditpreset"),
+            ("media_library", "gallery"),
+            ("media_library", "galleryitem"),
             ("taggit", "tag"),
             ("taggit", "taggeditem"),
             ("newsroom", "transition"),

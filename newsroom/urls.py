@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("images/", include("media_library.urls")),
+    path("galleries/", include("media_library.gallery_urls")),
     path(
         "preview/<int:content_type_id>/<int:object_id>/<str:signed>/",
         share_preview,

@@ -204,3 +204,21 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version misstated the landing date."
+
+
+class GalleryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "media_library.Gallery"
+
+    title = factory.Sequence(lambda n: f"Mars 2020 in pictures {n}")
+
+
+def gallery_with(n_pictures: int, **kwargs):
+    from media_library.models import GalleryItem
+
+    gallery = GalleryFactory(**kwargs)
+    for position in range(n_pictures):
+        GalleryItem.objects.create(
+            gallery=gallery, image=ImageFactory(), position=position
+        )
+    return gallery
