@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,5 +6,6 @@ app_name = "authors"
 
 urlpatterns = [
     path("", views.author_list, name="list"),
-    path("<slug:slug>/", views.author_detail, name="detail"),
+    # Unicode slugs ("émilie-durand"): Django's <slug:> converter is ASCII only.
+    re_path(r"^(?P<slug>[-\w]+)/$", views.author_detail, name="detail"),
 ]

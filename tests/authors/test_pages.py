@@ -93,3 +93,11 @@ def test_x_handle_unique_ignoring_case():
 def test_year_joined_checked_in_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         AuthorFactory(year_joined=1066)
+
+
+def test_unicode_author_slug_works_everywhere(client):
+    author = AuthorFactory(name="Émilie Durand")
+    assert author.slug == "émilie-durand"
+    story = ArticleFactory(published=True, authors=[author])
+    assert client.get(author.get_absolute_url()).status_code == 200
+    assert client.get(story.get_absolute_url()).status_code == 200
