@@ -394,3 +394,20 @@ def test_feed_query_budget_does_not_grow(
     with django_assert_max_num_queries(4):
         response = client.get(url)
     assert len(titles(response)) == 6
+
+
+def test_section_tag_and_author_pages_advertise_their_feeds(client):
+    from tests.factories import AuthorFactory, SectionFactory
+
+    section = SectionFactory(slug="spaceflight")
+    author = AuthorFactory(name="Mike Wall")
+    story = ArticleFactory(published=True, section=section, authors=[author])
+    story.tags.add("Mars")
+    for page, feed in [
+        (section.get_absolute_url(), "/feeds/section/spaceflight/rss/"),
+        ("/tag/mars/", "/feeds/tag/mars/atom/"),
+        (author.get_absolute_url(), "/feeds/author/mike-wall/rss/"),
+    ]:
+        html = client.get(page).content.decode()
+        assert f'href="{feed}"' in html, page
+        assert 'href="/feeds/rss/"' in html  # the site feed too
