@@ -8,7 +8,7 @@ from taggit.managers import TaggableManager
 from newsroom.sanitize import clean_html
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
-from newsroom.workflow.states import LIVE_STATES, State, permissions_for
+from newsroom.workflow.states import State, permissions_for, state_constraints
 
 
 class Section(models.Model):
@@ -145,17 +145,7 @@ class Article(Publishable):
         verbose_name = "story"
         verbose_name_plural = "stories"
         permissions = permissions_for("article", "story")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=State.values),
-                name="article_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status__in=LIVE_STATES)
-                | models.Q(published_at__isnull=False),
-                name="article_live_has_time",
-            ),
-        ]
+        constraints = state_constraints("article")
         indexes = [models.Index(fields=["status", "-published_at"])]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 from newsroom.fields import URLField
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
-from newsroom.workflow.states import LIVE_STATES, State, permissions_for
+from newsroom.workflow.states import permissions_for, state_constraints
 
 from .validation import check_upload, safe_basename
 
@@ -312,17 +312,7 @@ class Gallery(Publishable):
         verbose_name = "gallery"
         verbose_name_plural = "galleries"
         permissions = permissions_for("gallery", "gallery")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=State.values),
-                name="gallery_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status__in=LIVE_STATES)
-                | models.Q(published_at__isnull=False),
-                name="gallery_live_has_time",
-            ),
-        ]
+        constraints = state_constraints("gallery")
 
     def __str__(self) -> str:
         return self.title

@@ -90,3 +90,19 @@ def permissions_for(model_name: str, verbose_name: str) -> list[tuple[str, str]]
         (f"{action}_{model_name}", text.format(name=verbose_name))
         for action, text in CUSTOM_PERMISSIONS.items()
     ]
+
+
+def state_constraints(model_name: str) -> list[models.CheckConstraint]:
+    """The Meta.constraints every publishable model carries: a known state, and
+    a publication time whenever it may be live."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(status__in=State.values),
+            name=f"{model_name}_status_valid",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(status__in=LIVE_STATES)
+            | models.Q(published_at__isnull=False),
+            name=f"{model_name}_live_has_time",
+        ),
+    ]
