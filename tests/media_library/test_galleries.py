@@ -89,9 +89,7 @@ def test_gallery_page_query_budget_independent_of_size(
             assert client.get(gallery.get_absolute_url()).status_code == 200
 
 
-def test_story_links_its_published_gallery(
-    client, django_capture_on_commit_callbacks
-):
+def test_story_links_its_published_gallery(client, django_capture_on_commit_callbacks):
     gallery = gallery_with(1, status=State.PUBLISHED, published_at=timezone.now())
     story = ArticleFactory(published=True, gallery=gallery)
     assertContains(client.get(story.get_absolute_url()), "See the gallery:")
