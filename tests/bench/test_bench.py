@@ -1,0 +1,208 @@
+"""The benchmark's own pieces, so it cannot rot unnoticed: seeding (tiny counts),
+the response parser of the built-in load generator, the figures and targets, and
+the command's --help. No load test runs here."""
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from taggit.models import TaggedItem
+
+from articles.models import Article
+from bench import report, run, seed
+from bench.loadgen import Measurement, ResponseParser, merge, parse_wrk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- Seeding --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_makes_published_stories_with_what_pages_show(client):
+    now = timezone.now()
+    summary = seed.seed(30, now=now)
+
+    assert summary.stories == 30
+    stories = Article.objects.published()
+    assert stories.count() == 30
+    assert not stories.filter(bylines__isnull=True).exists()
+    assert TaggedItem.objects.count() == summary.tagged >= 30
+    assert stories.filter(hero_image__isnull=False).exists()
+    newest = stories.newest_first().first()
+    assert now - timedelta(hours=2) < newest.published_at < now
+    for url in (newest.get_absolute_url(), newest.section.get_absolute_url(), "/"):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_is_reused_when_the_count_matches_and_redone_otherwise():
+    first = seed.ensure_seeded(12)
+    again = seed.ensure_seeded(12)
+    redone = seed.ensure_seeded(12, reseed=True)
+    other = seed.ensure_seeded(7)
+
+    assert (first.reused, again.reused, redone.reused) == (False, True, False)
+    assert not other.reused
+    assert Article.objects.count() == 7
+
+
+@pytest.mark.django_db
+def test_bulk_inserted_stories_are_searchable_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search (the search_vector trigger) is PostgreSQL only")
+    from articles.search import search
+
+    seed.seed(30)
+
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+    story = Article.objects.first()
+    assert story in search(story.headline)
+
+
+# --- The load generator's response parser -----------------------------------------
+
+
+def test_parser_frames_responses_by_length_across_reads():
+    parser = ResponseParser()
+    response = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+
+    assert parser.feed(response[:20]) == []
+    assert parser.feed(response[20:] + response) == [(200, False), (200, False)]
+    assert parser.buffer == b""
+
+
+def test_parser_reads_chunked_bodies_and_connection_close():
+    parser = ResponseParser()
+    chunked = (
+        b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n4\r\nabcd\r\n3;x=y\r\nefg\r\n0\r\n\r\n"
+    )
+
+    assert parser.feed(chunked[:70]) == []
+    assert parser.feed(chunked[70:]) == [(404, True)]
+    assert parser.feed(b"HTTP/1.1 304 Not Modified\r\nETag: x\r\n\r\n") == [
+        (304, False)
+    ]
+
+
+def test_wrk_output_and_slices_become_one_measurement():
+    out = (
+        "Running 2s test @ http://127.0.0.1:8000\n"
+        'BENCH_JSON {"requests": 3, "duration_us": 2000000, "errors": 0, '
+        '"non2xx": 1}\n'
+        "BENCH_LATENCY 1500 2\nBENCH_LATENCY 40000 1\n"
+    )
+
+    first = parse_wrk(out, cpu=0.5)
+    both = merge([first, Measurement(requests=1, seconds=2.0, latencies=[0.002])])
+
+    assert (first.requests, first.seconds, first.errors) == (3, 2.0, 1)
+    assert first.latencies == [0.0015, 0.0015, 0.04]
+    assert first.client_cpu == 0.25
+    assert (both.requests, both.seconds, len(both.latencies)) == (4, 4.0, 4)
+    assert report.percentile(both.latencies, 99) == pytest.approx(40)
+
+
+# --- Figures and targets --------------------------------------------------------
+
+
+def _result(name, rps, *, phase="cached", latency=0.010, errors=0):
+    requests = int(rps * 10)
+    return report.Result(
+        name, f"/{name}/", phase, requests=requests, seconds=10.0,
+        latencies=[latency] * requests, errors=errors,
+    )  # fmt: skip
+
+
+def test_percentiles_are_nearest_rank_in_milliseconds():
+    latencies = [n / 1000 for n in range(1, 101)]  # 1 ms ... 100 ms
+
+    assert report.percentile(latencies, 50) == pytest.approx(50)
+    assert report.percentile(latencies, 95) == pytest.approx(95)
+    assert report.percentile(latencies, 99) == pytest.approx(99)
+    assert report.percentile([], 50) is None
+
+
+def test_targets_are_ratios_to_the_static_file_of_the_same_server():
+    results = [
+        _result("static", 1000),
+        _result("story_cached", 600),
+        _result("search", 20, latency=0.150),
+        _result("static", 500, phase="uncached"),
+        _result("story_uncached", 40, phase="uncached"),  # 8% of its own server's
+        report.Result("feed", "/feeds/rss/", "cached", skipped="answers 404"),
+    ]
+
+    checks = {
+        c.target.name: c
+        for c in report.check_targets(results, stories=100_000, vendor="postgresql")
+    }
+
+    assert checks["story_cached"].value == pytest.approx(0.60)
+    assert checks["story_cached"].verdict == "PASS"
+    assert checks["story_uncached"].value == pytest.approx(0.08)
+    assert checks["story_uncached"].verdict == "PASS"
+    assert checks["search"].value == pytest.approx(150)
+    assert checks["search"].verdict == "FAIL"
+    assert checks["search"].note == ""
+    table = report.format_table(results)
+    assert "60.0%" in table and "8.0%" in table
+    assert "feed" in table and "skipped: answers 404" in table
+    shown = report.format_checks(list(checks.values()))
+    assert "FAIL  search p95 < 100 ms" in shown and "150.0 ms" in shown
+
+
+def test_ratio_prefers_the_static_slices_interleaved_with_the_target():
+    story = _result("story_cached", 300)
+    story.static_rps = 500.0  # measured in the same time slices
+    results = [_result("static", 1000), story]
+
+    assert report.ratio(story, report.static_for(story, results)) == 0.6
+    assert report.ratio(_result("front", 100)) is None  # nothing to compare with
+
+
+def test_misses_errors_and_small_runs_are_said_so():
+    results = [
+        _result("static", 1000),
+        _result("story_cached", 400),
+        _result("search", 20, latency=0.050, errors=3),
+    ]
+
+    checks = {
+        c.target.name: c
+        for c in report.check_targets(results, stories=20_000, vendor="sqlite")
+    }
+
+    assert checks["story_cached"].verdict == "FAIL"
+    assert checks["story_uncached"].verdict == "SKIP"
+    assert checks["search"].verdict == "FAIL"  # fast, but errors count as a miss
+    assert "indicative" in checks["search"].note
+    assert report.as_dict(results[1], results)["ratio_to_static"] == 0.4
+
+
+# --- The command ------------------------------------------------------------------
+
+
+def test_help_exits_cleanly():
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "--stories" in done.stdout and "--database-url" in done.stdout
+
+
+def test_refuses_a_database_not_named_for_the_benchmark(capsys):
+    with pytest.raises(SystemExit):
+        run.parse_args(["--database-url", "postgres://postgres@127.0.0.1/newsroom"])
+
+    assert "must contain 'bench'" in capsys.readouterr().err
