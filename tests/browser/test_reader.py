@@ -22,7 +22,12 @@ def test_reader_journey(page, demo, external_requests):
     expect(credit).to_have_text("(Image credit: NASA/JPL-Caltech)")
     hero = page.locator("figure img").first
     expect(hero).to_have_attribute("alt", re.compile(r"\w+"))
-    assert hero.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The first request for a rendition makes it: wait for it to arrive.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('figure img');"
+        " return img && img.complete && img.naturalWidth > 0; }",
+        timeout=20_000,
+    )
 
     page.locator(".story-header .byline a", has_text="Mike Wall").click()
     expect(page.locator("h1")).to_have_text("Mike Wall")
