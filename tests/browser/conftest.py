@@ -59,9 +59,12 @@ def external_requests():
 
 
 @pytest.fixture
-def page(browser, live_server, external_requests):
+def page(transactional_db, browser, live_server, external_requests):
     """A fresh page that may only talk to the live server: anything else (a CDN
-    font, a tracking script) is refused and recorded."""
+    font, a tracking script) is refused and recorded.
+
+    It depends on the database so that it closes first: the database is emptied
+    after each test, and must not be while the server still answers this page."""
     context = browser.new_context(base_url=live_server.url)
     ours = urlsplit(live_server.url).netloc
 
@@ -75,7 +78,10 @@ def page(browser, live_server, external_requests):
     context.route("**/*", guard)
     page = context.new_page()
     yield page
-    context.close()
+    try:  # let requests the page started (renditions made on demand) finish
+        page.wait_for_load_state("networkidle", timeout=15_000)
+    finally:
+        context.close()
 
 
 @pytest.fixture
