@@ -1,20 +1,41 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import path, reverse_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
+from media_library import inline
 from media_library.admin import ImagePickerMixin, thumbnail
+from media_library.models import Image
+from media_library.templatetags.media_library import image_url
 from media_library.usage import refuse_if_expired
 from newsroom.admin import TagSuggestWidget
+from newsroom.sanitize import clean_html
 from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.forms import WorkflowForm
 
 from .models import Article, Byline, Correction, Section
 
+
+class StoryBodyWidget(AdminProseEditorWidget):
+    """The prose editor plus our own extension for library pictures: its module
+    is added to those the editor loads (resolved through the static files
+    storage, so hashed names work)."""
+
+    def get_config(self):
+        config = super().get_config()
+        module = static("media_library/admin/library-image.js")
+        return config | {"js_modules": [*config.get("js_modules", []), module]}
+
+
 # What a story body may contain; newsroom.sanitize.clean_html allows all of it
 # and stays the server-side guarantee whatever the editor sends.
-BODY_EDITOR = AdminProseEditorWidget(
+BODY_EDITOR = StoryBodyWidget(
     preset="configurable",
     config={
         "extensions": {
@@ -34,6 +55,11 @@ BODY_EDITOR = AdminProseEditorWidget(
             "HTML": True,
             "History": True,
             "SpecialCharacters": True,
+            # Library pictures, placed as references (media_library.inline);
+            # the editor looks them up through ArticleAdmin.library_images_view.
+            "LibraryImage": {
+                "lookupUrl": reverse_lazy("admin:articles_article_library_images")
+            },
         }
     },
 )
@@ -42,6 +68,35 @@ BODY_EDITOR = AdminProseEditorWidget(
 class ArticleForm(WorkflowForm):
     class Media:
         css = {"all": ["newsroom/admin/story-form.css"]}
+
+    def clean_body(self):
+        """Every library picture in the body must exist, and one newly placed
+        must be within its licence (a story already showing it may keep it)."""
+        body = self.cleaned_data.get("body", "")
+        ids = inline.image_ids(clean_html(body))
+        if not ids:
+            return body
+        before = set(inline.image_ids(self.initial.get("body") or ""))
+        images = Image.objects.in_bulk(ids)
+        errors = []
+        for pk in ids:
+            if pk not in images:
+                errors.append(
+                    ValidationError(
+                        "The body shows library image #%(pk)s, which no longer "
+                        "exists. Remove that picture or choose another.",
+                        code="missing_image",
+                        params={"pk": pk},
+                    )
+                )
+            elif pk not in before:
+                try:
+                    refuse_if_expired(images[pk])
+                except ValidationError as error:
+                    errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return body
 
     def clean_hero_image(self):
         image = self.cleaned_data.get("hero_image")
@@ -145,6 +200,64 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         if not self.has_publish_permission(request):
             fields = [*fields, "featured"]  # the front page is editors' call
         return fields
+
+    def get_urls(self):
+        lookup = self.admin_site.admin_view(self.library_images_view)
+        return [
+            path(
+                "library-images/",
+                lookup,
+                name="articles_article_library_images",
+            ),
+            path(
+                "library-images/<int:image_id>/",
+                lookup,
+                name="articles_article_library_image",
+            ),
+        ] + super().get_urls()
+
+    LIBRARY_RESULTS = 24
+
+    def library_images_view(self, request, image_id=None):
+        """JSON for the body editor's library pictures: one image (to draw a
+        placed figure) or a search (?q=) over title, caption, credit, alt text
+        and tags, newest first. For whoever may write stories and see the
+        library; each result says what it lacks and whether it may be placed."""
+        if not (
+            (self.has_add_permission(request) or self.has_change_permission(request))
+            and request.user.has_perm("media_library.view_image")
+        ):
+            raise PermissionDenied
+        images = Image.objects.exclude(file="").exclude(width=None)
+        if image_id is not None:
+            return JsonResponse(
+                self._library_json(get_object_or_404(images, pk=image_id))
+            )
+        query = " ".join(request.GET.get("q", "").split())[:200]
+        if query:
+            images = images.filter(
+                Q(title__icontains=query)
+                | Q(caption__icontains=query)
+                | Q(credit__icontains=query)
+                | Q(alt_text__icontains=query)
+                | Q(tags__name__iexact=query)
+            ).distinct()
+        found = images.order_by("-uploaded_at", "-id")[: self.LIBRARY_RESULTS]
+        return JsonResponse({"results": [self._library_json(img) for img in found]})
+
+    @staticmethod
+    def _library_json(image: Image) -> dict:
+        return {
+            "id": image.pk,
+            "title": image.title,
+            "alt": image.alt_text,
+            "caption": image.caption,
+            "credit": image.credit,
+            "thumbnail": image_url(image, "thumbnail"),
+            "missing": image.missing_for_publishing(),
+            "expired": image.licence_expired,
+            "admin_url": image.get_admin_url(),
+        }
 
     def before_revision(self, request, obj, change):
         # A writer's new story carries their byline unless they chose others.

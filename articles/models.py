@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from media_library import inline
+from media_library.models import Image
 from newsroom.sanitize import clean_html
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
@@ -68,6 +70,10 @@ class ArticleQuerySet(PublishableQuerySet):
             ),
             "tags",
             "corrections",
+            Prefetch(
+                "inline_image_rows",
+                queryset=InlineImage.objects.select_related("image"),
+            ),
         )
 
 
@@ -168,7 +174,9 @@ class Article(Publishable):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.body = clean_html(self.body)
+        # Clean, reduce library figures to their placeholders, and clean again:
+        # the second pass closes what a malformed pasted figure left open.
+        self.body = clean_html(inline.canonical(clean_html(self.body)))
         if not self.slug:
             self.slug = unique_slug(self, self.headline)
         if self.pk:
@@ -180,9 +188,38 @@ class Article(Publishable):
                     slug=old["slug"], defaults={"article": self}
                 )
         super().save(*args, **kwargs)
+        self.sync_inline_images()
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def sync_inline_images(self) -> None:
+        """Keep `InlineImage` rows (usage listings, protected deletes, the page's
+        prefetch) in step with the library figures in the body."""
+        wanted = inline.image_ids(self.body)
+        if wanted:
+            found = set(
+                Image.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+            )
+            wanted = [pk for pk in wanted if pk in found]
+        stored = list(
+            self.inline_image_rows.order_by("position").values_list(
+                "image_id", flat=True
+            )
+        )
+        if stored == wanted:
+            return
+        self.inline_image_rows.all().delete()
+        InlineImage.objects.bulk_create(
+            InlineImage(article=self, image_id=pk, position=n)
+            for n, pk in enumerate(wanted)
+        )
+
+    def inline_images(self) -> dict:
+        """{image id: Image} for the body's library figures, from the prefetch
+        made by `with_public_relations` when there is one."""
+        rows = self.inline_image_rows.all()
+        return {row.image_id: row.image for row in rows}
 
     # --- Workflow ---------------------------------------------------------------
 
@@ -271,6 +308,40 @@ class Byline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.article}"
+
+
+class InlineImage(models.Model):
+    """A library image shown inside a story's body. Written by `Article.save`
+    from the body's placeholders (see media_library.inline), never by hand: it
+    is what lets the library list the use and refuse to delete the picture."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="inline_image_rows"
+    )
+    image = models.ForeignKey(
+        "media_library.Image",
+        on_delete=models.PROTECT,
+        related_name="inline_in",
+        verbose_name="inline image",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "inline image"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "image"], name="inline_image_once_per_story"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.image} in {self.article}"
+
+    @property
+    def usage_parent(self):
+        """Uses of the image are reported on the story."""
+        return self.article
 
 
 class CorrectionKind(models.TextChoices):

@@ -8,6 +8,8 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from authors.models import Author
+from media_library import inline
+from media_library.models import Image
 from newsroom.cache import cached_page
 
 from . import structured_data
@@ -158,11 +160,16 @@ def render_article(request, article, *, banner="", revision_data=None):
             for name in revision_data.get("tags", [])
         ]
     corrections = list(article.corrections.all())
+    if revision_data is None:
+        images = article.inline_images()
+    else:  # the revision's body may show other pictures than the saved one
+        images = Image.objects.in_bulk(inline.image_ids(article.body))
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
+            "body": inline.render(article.body, images),
             "bylines": bylines,
             "tags": tags,
             "corrections": corrections,
@@ -206,17 +213,12 @@ def related_stories(article, tags) -> list:
 
 
 def publish_problems(article) -> list[str]:
-    """What must be fixed before the story may go live."""
+    """What must be fixed before the story may go live: every picture it shows
+    needs alt text and a credit."""
     problems = []
-    image = article.hero_image
-    if image is not None:
-        missing = [
-            label
-            for label, value in (("alt text", image.alt_text), ("credit", image.credit))
-            if not value.strip()
-        ]
-        if missing:
-            problems.append(
-                f"its hero image “{image}” (#{image.pk}) has no {' or '.join(missing)}."
-            )
+    if article.hero_image is not None:
+        problems += inline.problems([article.hero_image], role="hero image")
+    ids = inline.image_ids(article.body)
+    found = Image.objects.in_bulk(ids)
+    problems += inline.problems([found[pk] for pk in ids if pk in found])
     return problems

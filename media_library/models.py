@@ -168,6 +168,15 @@ class Image(models.Model):
             return "square"
         return "landscape" if self.width > self.height else "portrait"
 
+    def missing_for_publishing(self) -> list[str]:
+        """What readers need and this picture lacks ("alt text", "credit"): a
+        story or gallery showing it cannot go live until both are filled in."""
+        return [
+            label
+            for label, value in (("alt text", self.alt_text), ("credit", self.credit))
+            if not value.strip()
+        ]
+
     @property
     def licence_expired(self) -> bool:
         return bool(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.cache import cached_page
 
+from . import inline
 from .models import Gallery, GalleryItem, Image
 from .renditions import EXTENSIONS, SPECS, formats_for, rendition_for, rendition_url
 
@@ -79,21 +80,8 @@ def gallery_detail(request, slug):
 
 def gallery_publish_problems(gallery) -> list[str]:
     """Every picture needs alt text and a credit before the gallery goes live."""
-    problems = []
-    for item in gallery.items.select_related("image"):
-        missing = [
-            label
-            for label, value in (
-                ("alt text", item.image.alt_text),
-                ("credit", item.image.credit),
-            )
-            if not value.strip()
-        ]
-        if missing:
-            problems.append(
-                f"its picture “{item.image}” (#{item.image.pk}) has no "
-                f"{' or '.join(missing)}."
-            )
-    if not problems and not gallery.items.exists():
+    items = list(gallery.items.select_related("image"))
+    problems = inline.problems([item.image for item in items], role="picture")
+    if not items:
         problems.append("it has no pictures.")
     return problems

@@ -20,6 +20,8 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "img": {"src", "alt", "width", "height"},
+    # A library image placed by the editor (media_library.inline).
+    "figure": {"data-library-image", "data-caption"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "*": {"lang"},

@@ -144,9 +144,15 @@ def test_unknown_story_gets_the_sites_404_page(client):
     assertContains(response, "We couldn't find that page", status_code=404)
 
 
-def _heavy_story(n_authors=5, n_tags=20, n_corrections=3):
+def _heavy_story(n_authors=5, n_tags=20, n_corrections=3, n_inline=10):
     authors = [AuthorFactory(headshot=ImageFactory()) for _ in range(n_authors)]
-    story = ArticleFactory(published=True, hero_image=ImageFactory(), authors=authors)
+    figures = "".join(
+        f'<p>Paragraph {i}.</p><figure data-library-image="{ImageFactory().pk}"></figure>'
+        for i in range(n_inline)
+    )
+    story = ArticleFactory(
+        published=True, hero_image=ImageFactory(), authors=authors, body=figures
+    )
     story.tags.add(*[f"tag {i}" for i in range(n_tags)])
     for _ in range(n_corrections):
         CorrectionFactory(article=story)
@@ -156,11 +162,17 @@ def _heavy_story(n_authors=5, n_tags=20, n_corrections=3):
 
 
 def test_story_page_query_budget_does_not_grow(client, django_assert_max_num_queries):
-    small = _heavy_story(n_authors=1, n_tags=1, n_corrections=1)
+    small = _heavy_story(n_authors=1, n_tags=1, n_corrections=1, n_inline=1)
     big = _heavy_story()
-    for story in (small, big):
-        with django_assert_max_num_queries(8):
-            assert client.get(story.get_absolute_url()).status_code == 200
+    for story, n_inline in ((small, 1), (big, 10)):
+        with django_assert_max_num_queries(9):
+            response = client.get(story.get_absolute_url())
+        assert response.status_code == 200
+        # The ten inline pictures are drawn, each with its credit, not skipped.
+        page = response.content.decode()
+        body = page.split('class="story-body"')[1].split("</div>")[0]
+        assert body.count("<picture>") == n_inline
+        assert body.count("(Image credit: NASA/JPL-Caltech)") == n_inline
 
 
 def test_list_pages_query_budget_does_not_grow(client, django_assert_max_num_queries):

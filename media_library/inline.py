@@ -1,0 +1,151 @@
+"""Library images inside rich text: a story's body holds references, not copies.
+
+The editor inserts a picture as an empty placeholder naming the library image
+and, optionally, a caption for this use:
+
+    <figure data-library-image="42" data-caption="Its last flight."></figure>
+
+Everything else (renditions, alt text, the library caption, the credit) is read
+from the library when the page is drawn, so fixing a credit or a focal point in
+the library fixes every story that uses the picture, and a story never carries a
+stale copy. `canonical` reduces whatever the editor or a pasted fragment sent to
+that one form; `image_ids` lists the references (to keep `InlineImage` rows,
+usage listings and publish checks in step with the text); `render` and
+`render_for_feed` swap the placeholders for figures.
+
+All of it works on HTML already cleaned by `newsroom.sanitize.clean_html`,
+whose serializer writes every attribute as name="value" with quotes escaped,
+which is what lets a regular expression read the placeholders exactly.
+"""
+
+import html
+import re
+from collections.abc import Mapping
+from urllib.parse import urljoin
+
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Image
+
+ATTRIBUTE = re.compile(r'\s+([\w:-]+)="([^"]*)"')
+# A figure whose opening tag names a library image, up to its closing tag (the
+# canonical placeholder is empty; a pasted one may hold an <img> and caption).
+PLACEHOLDER = re.compile(
+    r'<figure(?P<attrs>(?:\s+[\w:-]+="[^"]*")*\s+data-library-image="[^"]*"'
+    r'(?:\s+[\w:-]+="[^"]*")*)\s*>(?P<inner>.*?)</figure>',
+    re.DOTALL,
+)
+CAPTION_MAX = 1000
+
+
+def _parse(match: re.Match) -> tuple[int | None, str]:
+    attrs = {
+        name: html.unescape(value) for name, value in ATTRIBUTE.findall(match["attrs"])
+    }
+    ref = attrs.get("data-library-image", "").strip()
+    image_id = int(ref) if ref.isdigit() and len(ref) < 12 else None
+    return image_id, " ".join(attrs.get("data-caption", "").split())[:CAPTION_MAX]
+
+
+def placeholder(image_id: int, caption: str = "") -> str:
+    if caption:
+        return format_html(
+            '<figure data-library-image="{}" data-caption="{}"></figure>',
+            image_id,
+            caption,
+        )
+    return format_html('<figure data-library-image="{}"></figure>', image_id)
+
+
+def canonical(cleaned: str) -> str:
+    """`cleaned` with every library figure reduced to its placeholder; one that
+    names no valid image id is dropped. A caption typed as the figure's
+    <figcaption> (pasted markup) becomes the placeholder's caption."""
+
+    def reduce(match: re.Match) -> str:
+        image_id, caption = _parse(match)
+        if image_id is None:
+            return ""
+        if not caption:
+            inner = re.search(r"<figcaption>(.*?)</figcaption>", match["inner"], re.S)
+            if inner:
+                text = html.unescape(re.sub(r"<[^>]*>", "", inner[1]))
+                caption = " ".join(text.split())[:CAPTION_MAX]
+        return placeholder(image_id, caption)
+
+    return PLACEHOLDER.sub(reduce, cleaned)
+
+
+def image_ids(cleaned: str) -> list[int]:
+    """The library images `cleaned` refers to, in order of first appearance."""
+    found = {}
+    for match in PLACEHOLDER.finditer(cleaned or ""):
+        image_id, _ = _parse(match)
+        if image_id is not None:
+            found.setdefault(image_id, None)
+    return list(found)
+
+
+def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
+    """The body as readers see it: each placeholder becomes the site's figure
+    (the `{% image %}` rendition set, the caption and the credit). A reference to
+    an image that is not in `images` (deleted, or not prefetched) is left out."""
+
+    def figure(match: re.Match) -> str:
+        image_id, caption = _parse(match)
+        image = images.get(image_id)
+        if image is None:
+            return ""
+        return render_to_string(
+            "includes/figure.html",
+            {
+                "img": image,
+                "caption": caption or image.caption,
+                "spec": "full",
+            },
+        )
+
+    # The body was cleaned on save; the figures are built from escaped parts.
+    return mark_safe(PLACEHOLDER.sub(figure, cleaned or ""))  # noqa: S308
+
+
+def render_for_feed(cleaned: str, images: Mapping[int, Image], base: str) -> str:
+    """The body for feed readers, which show plain <img> best: each placeholder
+    becomes a figure with the JPEG rendition at an absolute address, the alt
+    text, and the caption and credit."""
+    from .renditions import SPECS, candidates, rendition_url
+
+    def figure(match: re.Match) -> str:
+        image_id, caption = _parse(match)
+        image = images.get(image_id)
+        if image is None or not image.file or not image.width:
+            return ""
+        target, plan = candidates(image, SPECS["full"])[0]
+        src = urljoin(base, rendition_url(image, "full", target, "jpeg"))
+        caption = caption or image.caption
+        credit = f"(Image credit: {image.credit})" if image.credit else ""
+        text = " ".join(part for part in (caption, credit) if part)
+        return format_html(
+            '<figure><img src="{}" alt="{}" width="{}" height="{}">{}</figure>',
+            src,
+            image.alt_text,
+            plan.width,
+            plan.height,
+            format_html("<figcaption>{}</figcaption>", text) if text else "",
+        )
+
+    return PLACEHOLDER.sub(figure, cleaned or "")
+
+
+def problems(images: list[Image], role: str = "inline image") -> list[str]:
+    """What each picture lacks before the story showing it may go live, naming
+    the picture so the writer can find it in the library."""
+    found = []
+    for image in images:
+        if missing := image.missing_for_publishing():
+            found.append(
+                f"its {role} “{image}” (#{image.pk}) has no {' or '.join(missing)}."
+            )
+    return found

@@ -1,0 +1,307 @@
+// The story editor's library pictures (django-prose-editor extension
+// "LibraryImage"). A placed picture is stored as a reference,
+//   <figure data-library-image="42" data-caption="optional caption"></figure>
+// which the public page turns into the figure with its renditions, alt text,
+// caption and credit (media_library/inline.py). In the editor it shows the
+// thumbnail, the caption and credit, and what the picture still lacks before
+// the story can be published. "Insert a library picture" in the menu opens a
+// searchable picker; the server's ArticleAdmin.library_images_view answers.
+import { mergeAttributes, Node } from "django-prose-editor/editor"
+
+const lookups = new Map()
+
+function lookUp(baseUrl, id) {
+  const key = `${baseUrl}|${id}`
+  if (!lookups.has(key)) {
+    lookups.set(
+      key,
+      fetch(`${baseUrl}${encodeURIComponent(id)}/`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).then((response) => {
+        if (!response.ok) {
+          lookups.delete(key)
+          throw new Error(`${response.status}`)
+        }
+        return response.json()
+      }),
+    )
+  }
+  return lookups.get(key)
+}
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag)
+  for (const [name, value] of Object.entries(props)) {
+    if (name.startsWith("data-") || name.startsWith("aria-") || name === "role") {
+      node.setAttribute(name, value)
+    } else {
+      node[name] = value
+    }
+  }
+  node.append(...children)
+  return node
+}
+
+function warnings(info) {
+  const notes = []
+  if (info.missing.length) {
+    notes.push(`No ${info.missing.join(" or ")} yet: add it in the library before publishing.`)
+  }
+  if (info.expired) {
+    notes.push("Its licence has expired.")
+  }
+  return notes
+}
+
+// A modal dialog with a form; resolves with what `onSubmit` returns, or null.
+function openDialog(title, build) {
+  return new Promise((resolve) => {
+    const heading = el("h2", { id: `library-image-dialog-${Date.now()}`, textContent: title })
+    const form = el("form", { method: "dialog" })
+    const dialog = el("dialog", { className: "library-image-dialog", "aria-labelledby": heading.id }, [
+      heading,
+      form,
+    ])
+    let result = null
+    const done = (value) => {
+      result = value
+      dialog.close()
+    }
+    build(form, done)
+    dialog.addEventListener("close", () => {
+      dialog.remove()
+      resolve(result)
+    })
+    document.body.append(dialog)
+    dialog.showModal()
+  })
+}
+
+function pickImage(lookupUrl) {
+  return openDialog("Insert a library picture", (form, done) => {
+    const search = el("input", { type: "search", id: "library-image-search", name: "q" })
+    const caption = el("input", { type: "text", id: "library-image-caption", name: "caption", maxLength: 1000 })
+    const status = el("p", { role: "status", className: "library-image-status" })
+    const results = el("ul", { className: "library-image-results" })
+    const cancel = el("button", { type: "button", textContent: "Cancel" })
+    cancel.addEventListener("click", () => done(null))
+
+    let latest = 0
+    const show = async () => {
+      const ticket = ++latest
+      status.textContent = "Searching…"
+      let data
+      try {
+        const response = await fetch(`${lookupUrl}?q=${encodeURIComponent(search.value)}`, {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+        if (!response.ok) throw new Error(`${response.status}`)
+        data = await response.json()
+      } catch (error) {
+        if (ticket === latest) status.textContent = `The library could not be searched (${error.message}). Try again.`
+        return
+      }
+      if (ticket !== latest) return
+      results.replaceChildren(
+        ...data.results.map((info) => {
+          const notes = warnings(info)
+          const button = el(
+            "button",
+            { type: "button", className: "library-image-choice", disabled: info.expired },
+            [
+              el("img", { src: info.thumbnail, alt: "", width: 80, height: 80, loading: "lazy" }),
+              el("span", { className: "library-image-choice-text" }, [
+                el("strong", { textContent: info.title }),
+                el("span", { textContent: info.credit ? `Credit: ${info.credit}` : "No credit" }),
+                ...notes.map((note) => el("span", { className: "library-image-warning", textContent: note })),
+              ]),
+            ],
+          )
+          button.addEventListener("click", () => done({ image: String(info.id), caption: caption.value.trim() }))
+          return el("li", {}, [button])
+        }),
+      )
+      status.textContent = data.results.length
+        ? `${data.results.length} picture${data.results.length === 1 ? "" : "s"} found. Choose one to insert it.`
+        : "No pictures match. Upload new ones in the image library."
+    }
+    let timer
+    search.addEventListener("input", () => {
+      clearTimeout(timer)
+      timer = setTimeout(show, 250)
+    })
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault()
+        clearTimeout(timer)
+        show()
+      }
+    })
+    form.append(
+      el("p", {}, [el("label", { htmlFor: search.id, textContent: "Search the library" }), search]),
+      el("p", {}, [
+        el("label", { htmlFor: caption.id, textContent: "Caption for this story (optional; the library caption otherwise)" }),
+        caption,
+      ]),
+      status,
+      results,
+      el("div", { className: "library-image-buttons" }, [cancel]),
+    )
+    show()
+  })
+}
+
+function editCaption(current) {
+  return openDialog("Caption for this story", (form, done) => {
+    const text = el("textarea", { id: "library-image-caption-edit", rows: 3, cols: 60, maxLength: 1000, value: current })
+    const save = el("button", { type: "submit", textContent: "Save caption", className: "default" })
+    const cancel = el("button", { type: "button", textContent: "Cancel" })
+    cancel.addEventListener("click", () => done(null))
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      done(text.value.trim())
+    })
+    form.append(
+      el("p", {}, [
+        el("label", { htmlFor: text.id, textContent: "Leave empty to use the caption from the library." }),
+        text,
+      ]),
+      el("div", { className: "library-image-buttons" }, [save, cancel]),
+    )
+  })
+}
+
+export const LibraryImage = Node.create({
+  name: "libraryImage",
+  group: "block",
+  atom: true,
+  draggable: true,
+  selectable: true,
+
+  addOptions() {
+    return { lookupUrl: "" }
+  },
+
+  addAttributes() {
+    return {
+      image: {
+        default: null,
+        parseHTML: (element) => element.getAttribute("data-library-image"),
+        renderHTML: (attrs) => ({ "data-library-image": attrs.image }),
+      },
+      caption: {
+        default: "",
+        parseHTML: (element) => element.getAttribute("data-caption") || "",
+        renderHTML: (attrs) => (attrs.caption ? { "data-caption": attrs.caption } : {}),
+      },
+    }
+  },
+
+  parseHTML() {
+    return [{ tag: "figure[data-library-image]" }]
+  },
+
+  renderHTML({ HTMLAttributes }) {
+    return ["figure", mergeAttributes(HTMLAttributes)]
+  },
+
+  addCommands() {
+    return {
+      insertLibraryImage:
+        () =>
+        ({ editor }) => {
+          pickImage(this.options.lookupUrl).then((attrs) => {
+            if (attrs) editor.chain().focus().insertContent({ type: this.name, attrs }).run()
+            else editor.commands.focus()
+          })
+          return true
+        },
+    }
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "libraryImage",
+      groups: "nodes",
+      command: (editor) => editor.commands.insertLibraryImage(),
+      button: buttons.material("add_photo_alternate", "Insert a library picture"),
+    })
+  },
+
+  addNodeView() {
+    const lookupUrl = this.options.lookupUrl
+    return ({ node, editor, getPos }) => {
+      let current = node
+      const picture = el("img", { alt: "", width: 120, height: 120 })
+      const title = el("strong")
+      const caption = el("span", { className: "library-image-caption" })
+      const credit = el("span", { className: "library-image-credit" })
+      const notes = el("span", { className: "library-image-warning" })
+      const captionButton = el("button", { type: "button", textContent: "Edit caption" })
+      const removeButton = el("button", { type: "button", textContent: "Remove picture" })
+      const dom = el(
+        "figure",
+        { className: "library-image-node", contentEditable: "false", "data-library-image": node.attrs.image },
+        [
+          picture,
+          el("figcaption", {}, [title, caption, credit, notes, el("span", {}, [captionButton, " ", removeButton])]),
+        ],
+      )
+
+      const draw = () => {
+        const id = current.attrs.image
+        dom.setAttribute("data-library-image", id)
+        title.textContent = `Library picture #${id}`
+        caption.textContent = current.attrs.caption ? `Caption: ${current.attrs.caption}` : ""
+        lookUp(lookupUrl, id).then(
+          (info) => {
+            if (current.attrs.image !== id) return
+            picture.src = info.thumbnail
+            picture.alt = info.alt
+            title.textContent = info.title
+            caption.textContent = `Caption: ${current.attrs.caption || info.caption || "(none)"}${current.attrs.caption ? "" : " (from the library)"}`
+            credit.textContent = info.credit ? `Image credit: ${info.credit}` : ""
+            notes.textContent = warnings(info).join(" ")
+          },
+          () => {
+            notes.textContent = `Library picture #${id} was not found. Remove it or choose another.`
+          },
+        )
+      }
+      draw()
+
+      captionButton.addEventListener("click", () => {
+        editCaption(current.attrs.caption).then((text) => {
+          if (text === null) return editor.commands.focus()
+          const pos = getPos()
+          editor
+            .chain()
+            .focus()
+            .command(({ tr }) => {
+              tr.setNodeMarkup(pos, undefined, { ...current.attrs, caption: text })
+              return true
+            })
+            .run()
+        })
+      })
+      removeButton.addEventListener("click", () => {
+        const pos = getPos()
+        editor.chain().focus().deleteRange({ from: pos, to: pos + current.nodeSize }).run()
+      })
+
+      return {
+        dom,
+        update(updated) {
+          if (updated.type !== current.type) return false
+          current = updated
+          draw()
+          return true
+        },
+        stopEvent: (event) => event.target instanceof HTMLButtonElement,
+        ignoreMutation: () => true,
+      }
+    }
+  },
+})
