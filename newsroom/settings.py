@@ -98,6 +98,14 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The development server answers in threads, and a page's first view makes
+    # its renditions in parallel: let a writer take the lock when its
+    # transaction starts and wait its turn, instead of failing with "database
+    # is locked" when two transactions both try to upgrade a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # `redis://host:6379/0` selects Django's own Redis backend.

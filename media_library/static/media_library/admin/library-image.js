@@ -213,8 +213,14 @@ export const LibraryImage = Node.create({
         () =>
         ({ editor }) => {
           pickImage(this.options.lookupUrl).then((attrs) => {
-            if (attrs) editor.chain().focus().insertContent({ type: this.name, attrs }).run()
-            else editor.commands.focus()
+            if (!attrs) return editor.commands.focus()
+            const content = { type: this.name, attrs }
+            // With a picture selected, add the new one after it, not over it.
+            const { selection } = editor.state
+            const chain = editor.chain().focus()
+            if (selection.node) chain.insertContentAt(selection.to, content)
+            else chain.insertContent(content)
+            chain.run()
           })
           return true
         },
