@@ -37,6 +37,13 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+def stored_body(body: str) -> str:
+    """A story body as it is stored: cleaned, with library figures reduced to
+    their placeholders, and cleaned again (the second pass closes what a
+    malformed pasted figure left open). Idempotent."""
+    return clean_html(inline.canonical(clean_html(body)))
+
+
 # The workflow's states; kept under this name for readers of this app.
 Status = State
 
@@ -174,9 +181,7 @@ class Article(Publishable):
         return self.headline
 
     def save(self, *args, **kwargs):
-        # Clean, reduce library figures to their placeholders, and clean again:
-        # the second pass closes what a malformed pasted figure left open.
-        self.body = clean_html(inline.canonical(clean_html(self.body)))
+        self.body = stored_body(self.body)
         if not self.slug:
             self.slug = unique_slug(self, self.headline)
         if self.pk:

@@ -8,6 +8,7 @@ is reused, never stored twice. `manage.py load_demo` is the way to run it.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -15,7 +16,14 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 
-from articles.models import Article, Byline, Correction, Section, Status
+from articles.models import (
+    Article,
+    Byline,
+    Correction,
+    Section,
+    Status,
+    stored_body,
+)
 from authors.models import Author, Book
 from media_library.models import Image
 from newsroom.roles import ROLES, sync_roles
@@ -206,7 +214,14 @@ def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Articl
         {"slug": spec["slug"]},
         headline=spec["headline"],
         dek=spec["dek"],
-        body=spec["body"],
+        body=stored_body(
+            # Library pictures in the text name demo images by key.
+            re.sub(
+                r'data-library-image="\{([\w-]+)\}"',
+                lambda key: f'data-library-image="{images[key[1]].pk}"',
+                spec["body"],
+            )
+        ),
         section_id=sections[spec["section"]].pk,
         hero_image_id=hero.pk if hero else None,
         seo_title=spec.get("seo_title", ""),

@@ -27,6 +27,12 @@ def html(*blocks: str) -> str:
     for block in blocks:
         if block.startswith("## "):
             out.append(f"<h2>{escape(block[3:], quote=False)}</h2>")
+        elif block.startswith("[picture "):  # [picture image-key] its caption
+            key, caption = block[len("[picture ") :].split("]", 1)
+            out.append(
+                f'<figure data-library-image="{{{key}}}" '
+                f'data-caption="{escape(caption.strip())}"></figure>'
+            )
         elif block.startswith("> "):
             out.append(
                 f"<blockquote><p>{escape(block[2:], quote=False)}</p></blockquote>"
@@ -511,6 +517,8 @@ STORIES = [
             "mission had left behind: the rover, the wreck of the sky crane, the "
             "heat shield, and the parachute still attached to the backshell, each "
             "lying in its own patch of the crater floor.",
+            "[picture jezero-cliffs] Layered rock at the edge of Jezero's old "
+            "delta: the kind of ground Perseverance was sent to read.",
             "The rover is the heart of the $2.7 billion Mars 2020 mission. Over "
             "the coming years it will look for signs that microbes once lived in "
             "Jezero, and it will seal promising rock and soil samples in tubes "
