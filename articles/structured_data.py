@@ -82,7 +82,8 @@ def person(request, author) -> dict:
     return data
 
 
-def news_article(request, article, *, bylines, tags, corrections) -> dict:
+def news_article(request, article, *, bylines, tags, corrections, figures=()) -> dict:
+    """`figures`: (image, caption) for the pictures in the body, after the hero."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -99,10 +100,13 @@ def news_article(request, article, *, bylines, tags, corrections) -> dict:
         "keywords": list(tags),
         "isAccessibleForFree": True,
     }
-    if article.hero_image and article.hero_image.file:
-        data["image"] = [
-            image_object(request, article.hero_image, article.hero_caption_text)
-        ]
+    pictures = [(article.hero_image, article.hero_caption_text), *figures]
+    if images := [
+        image_object(request, image, caption)
+        for image, caption in pictures
+        if image and image.file and image.width
+    ]:
+        data["image"] = images
     if corrections:
         data["correction"] = [
             {

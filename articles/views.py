@@ -181,6 +181,7 @@ def render_article(request, article, *, banner="", revision_data=None):
                     bylines=bylines,
                     tags=[tag.name for tag in tags],
                     corrections=corrections,
+                    figures=inline.figures(article.body, images),
                 )
             ),
             "related": related_stories(article, tags),

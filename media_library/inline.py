@@ -88,6 +88,17 @@ def image_ids(cleaned: str) -> list[int]:
     return list(found)
 
 
+def figures(cleaned: str, images: Mapping[int, Image]) -> list[tuple[Image, str]]:
+    """(image, caption) for each placeholder whose image is in `images`, in
+    order: the caption is this use's own, else the library's."""
+    found = []
+    for match in PLACEHOLDER.finditer(cleaned or ""):
+        image_id, caption = _parse(match)
+        if (image := images.get(image_id)) is not None:
+            found.append((image, caption or image.caption))
+    return found
+
+
 def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
     """The body as readers see it: each placeholder becomes the site's figure
     (the `{% image %}` rendition set, the caption and the credit). A reference to

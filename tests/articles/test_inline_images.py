@@ -326,3 +326,21 @@ def test_schedule_refused_too_naming_each_picture(editor):
         )
     assert "“First”" in str(refused.value) and "“Second”" in str(refused.value)
     assert snapshot(story) == before
+
+
+def test_jsonld_lists_the_body_pictures_after_the_hero(client):
+    from tests.articles.test_structured_data import check_schema, jsonld
+
+    hero = ImageFactory(title="Hero")
+    body_picture = ImageFactory(credit="NASA/JPL-Caltech/MSSS", caption="Library")
+    story = ArticleFactory(
+        published=True,
+        hero_image=hero,
+        body=f"<p>x</p>{figure(body_picture, 'Mastcam-Z view')}",
+    )
+    data = jsonld(client.get(story.get_absolute_url()))
+    check_schema(data)
+    assert [(i["caption"], i["creditText"]) for i in data["image"]] == [
+        (hero.caption, hero.credit),
+        ("Mastcam-Z view", "NASA/JPL-Caltech/MSSS"),
+    ]
