@@ -27,6 +27,7 @@ from django.utils.text import get_text_list
 from taggit.models import Tag
 
 from authors.models import Author
+from media_library import inline
 from newsroom import sanitize
 
 from .models import Article, Section
@@ -185,6 +186,7 @@ class StoryFeed(Feed):
             .with_card_relations()
             .defer(None)  # the card query leaves out the body; a feed carries it
             .prefetch_related("tags")
+            .with_inline_images()
             .newest_first()[:ITEMS]
         )
 
@@ -218,7 +220,7 @@ class StoryFeed(Feed):
 
     def item_extra_kwargs(self, story):
         return {
-            "content": story.body,
+            "content": inline.render_for_feed(story.body, story.inline_images()),
             "bylines": [
                 (byline.author.name, byline.author.get_absolute_url())
                 for byline in story.bylines.all()

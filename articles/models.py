@@ -70,17 +70,28 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def with_public_relations(self):
         """What a story page shows, in a fixed number of queries."""
-        return self.select_related("section", "hero_image", "gallery").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("author", "author__headshot"),
-            ),
-            "tags",
-            "corrections",
+        return (
+            self.select_related("section", "hero_image", "gallery")
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related(
+                        "author", "author__headshot"
+                    ),
+                ),
+                "tags",
+                "corrections",
+            )
+            .with_inline_images()
+        )
+
+    def with_inline_images(self):
+        """The library pictures in each body (`Article.inline_images`): one query."""
+        return self.prefetch_related(
             Prefetch(
                 "inline_image_rows",
                 queryset=InlineImage.objects.select_related("image"),
-            ),
+            )
         )
 
 

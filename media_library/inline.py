@@ -21,7 +21,6 @@ which is what lets a regular expression read the placeholders exactly.
 import html
 import re
 from collections.abc import Mapping
-from urllib.parse import urljoin
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -122,10 +121,10 @@ def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
     return mark_safe(PLACEHOLDER.sub(figure, cleaned or ""))  # noqa: S308
 
 
-def render_for_feed(cleaned: str, images: Mapping[int, Image], base: str) -> str:
+def render_for_feed(cleaned: str, images: Mapping[int, Image]) -> str:
     """The body for feed readers, which show plain <img> best: each placeholder
-    becomes a figure with the JPEG rendition at an absolute address, the alt
-    text, and the caption and credit."""
+    becomes a figure with the JPEG rendition, the alt text, and the caption and
+    credit. Addresses are site-relative, as in the body; the feed resolves them."""
     from .renditions import SPECS, candidates, rendition_url
 
     def figure(match: re.Match) -> str:
@@ -134,7 +133,7 @@ def render_for_feed(cleaned: str, images: Mapping[int, Image], base: str) -> str
         if image is None or not image.file or not image.width:
             return ""
         target, plan = candidates(image, SPECS["full"])[0]
-        src = urljoin(base, rendition_url(image, "full", target, "jpeg"))
+        src = rendition_url(image, "full", target, "jpeg")
         caption = caption or image.caption
         credit = f"(Image credit: {image.credit})" if image.credit else ""
         text = " ".join(part for part in (caption, credit) if part)

@@ -344,3 +344,35 @@ def test_jsonld_lists_the_body_pictures_after_the_hero(client):
         (hero.caption, hero.credit),
         ("Mastcam-Z view", "NASA/JPL-Caltech/MSSS"),
     ]
+
+
+def test_feeds_carry_body_pictures_as_plain_figures(client):
+    image = ImageFactory(
+        alt_text="Dust rising on the horizon.", credit="NASA/JPL-Caltech"
+    )
+    ArticleFactory(published=True, body=f"<p>x</p>{figure(image, 'The plume')}")
+    rss = client.get(reverse("articles:feed_rss")).content.decode()
+    assert "data-library-image" not in rss
+    # content:encoded holds escaped HTML: an absolute JPEG rendition, alt text,
+    # caption and credit.
+    assert '&lt;img src="http://testserver/images/' in rss
+    assert "Dust rising on the horizon." in rss
+    assert "The plume (Image credit: NASA/JPL-Caltech)" in rss
+    feed = client.get(reverse("articles:feed_json")).json()
+    assert 'alt="Dust rising on the horizon."' in feed["items"][0]["content_html"]
+
+
+def test_feed_queries_do_not_grow_with_body_pictures(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # count the render, not a cache hit
+    url = reverse("articles:feed_rss")
+    ArticleFactory(published=True, body=figure(ImageFactory()))
+    with django_assert_max_num_queries(5):
+        client.get(url)
+    for _ in range(5):
+        body = "".join(figure(ImageFactory()) for _ in range(10))
+        ArticleFactory(published=True, body=body)
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+    assert response.content.decode().count("(Image credit: NASA/JPL-Caltech)") == 51
