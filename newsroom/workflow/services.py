@@ -9,7 +9,9 @@ action raises `WorkflowPermissionDenied` (403 over HTTP) or `InvalidTransition`
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -301,13 +303,16 @@ def notify(item: Publishable, step: Transition) -> None:
 
 
 def _admin_url(item) -> str:
+    """The item's admin page, as a full address (an e-mail has no page to be
+    relative to)."""
     meta = item._meta
     try:
-        return reverse(
+        path = reverse(
             f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk]
         )
     except NoReverseMatch:  # a content type without an admin page
         return ""
+    return urljoin(settings.SITE_URL, path)
 
 
 # --- Revisions ---------------------------------------------------------------

@@ -468,8 +468,9 @@ def test_change_form_shows_state_and_only_allowed_buttons(client, story_in, writ
 
 
 def test_editors_emailed_on_submit_writers_on_changes(
-    story_in, writer, editor, django_capture_on_commit_callbacks
+    story_in, writer, editor, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://news.example.com/"
     writer.email, editor.email = "wanda@example.com", "edie@example.com"
     writer.save()
     editor.save()
@@ -477,6 +478,8 @@ def test_editors_emailed_on_submit_writers_on_changes(
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(story, "submit", by=writer)
     assert mail.outbox[-1].to == ["edie@example.com"]
+    change = f"https://news.example.com/admin/articles/article/{story.pk}/change/"
+    assert f"Open it: {change}" in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(story, "request_changes", by=editor, comment="Add a source")
     assert mail.outbox[-1].to == ["wanda@example.com"]
