@@ -261,6 +261,8 @@ class Article(Publishable):
             ),
             "tags": sorted(self.tags.names()),
             "related": sorted(self.related.values_list("pk", flat=True)),
+            # For reading revisions side by side; the body itself restores them.
+            "pictures_in_text": inline.describe(self.body),
         }
 
     def apply_revision_data(self, data: dict) -> None:

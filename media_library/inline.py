@@ -87,6 +87,19 @@ def image_ids(cleaned: str) -> list[int]:
     return list(found)
 
 
+def describe(cleaned: str) -> list[str]:
+    """Each placeholder in words ("library picture #42 “its caption”"), for
+    comparing revisions, whose word diff otherwise cannot see pictures."""
+    described = []
+    for match in PLACEHOLDER.finditer(cleaned or ""):
+        image_id, caption = _parse(match)
+        if image_id is not None:
+            described.append(
+                f"library picture #{image_id}" + (f" “{caption}”" if caption else "")
+            )
+    return described
+
+
 def figures(cleaned: str, images: Mapping[int, Image]) -> list[tuple[Image, str]]:
     """(image, caption) for each placeholder whose image is in `images`, in
     order: the caption is this use's own, else the library's."""

@@ -376,3 +376,19 @@ def test_feed_queries_do_not_grow_with_body_pictures(
     with django_assert_max_num_queries(5):
         response = client.get(url)
     assert response.content.decode().count("(Image credit: NASA/JPL-Caltech)") == 51
+
+
+def test_revision_diff_shows_pictures_placed_and_recaptioned(client, editor):
+    image = ImageFactory()
+    story = ArticleFactory(body=f"<p>Text.</p>{figure(image, 'First caption')}")
+    services.save_revision(story, by=editor)
+    story.body = f"<p>Text.</p>{figure(image, 'Second caption')}"
+    story.save()
+    services.save_revision(story, by=editor)
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:articles_article_diff", args=[story.pk]), {"a": 1, "b": 2}
+    )
+    assertContains(response, "Pictures in text")
+    assertContains(response, "library picture #")
+    assertContains(response, "<del>“First </del><ins>“Second </ins>caption”")
