@@ -20,7 +20,19 @@ def latest_story_time(stories):
     return Subquery(stories.newest_first().values("published_at")[:1])
 
 
-class StorySitemap(Sitemap):
+class UndatedSitemap(Sitemap):
+    """A page sent without Last-Modified. Django dates it by its newest entry,
+    but a page also changes when a story is unpublished and the newest left is
+    older: a crawler revalidating by date would keep the old list (a 304). The
+    ETag (ConditionalGetMiddleware) is exact."""
+
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        self.latest_lastmod = None  # what the view turns into Last-Modified
+        return urls
+
+
+class StorySitemap(UndatedSitemap):
     limit = 50_000
 
     def items(self):
@@ -42,7 +54,7 @@ class StorySitemap(Sitemap):
         return max(filter(None, latest.values()), default=None)
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(UndatedSitemap):
     limit = 50_000
 
     def items(self):
@@ -58,7 +70,7 @@ class SectionSitemap(Sitemap):
         ]
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(UndatedSitemap):
     """Author pages of those with a published story."""
 
     limit = 50_000

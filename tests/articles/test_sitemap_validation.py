@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.http import http_date
 from lxml import etree
 
 from articles.models import Article
@@ -304,6 +305,36 @@ def test_only_public_stories_reach_any_sitemap(client, now, state):
     news = news_entries(client)
     assert list(news) == [address(public)]
     assert hidden.headline not in client.get("/sitemap-news.xml").content.decode()
+
+
+# --- What crawlers revalidate ------------------------------------------------
+
+
+@pytest.mark.parametrize("section", list(SITEMAPS))
+def test_unpublishing_the_newest_story_is_never_answered_304(client, now, section):
+    """Django dates a sitemap page by its newest entry; unpublishing that story
+    makes the page older, so a crawler asking "modified since?" would keep
+    listing it. The ETag (ConditionalGetMiddleware) is exact; a date is not."""
+    writer = AuthorFactory()
+    ArticleFactory(
+        authors=[writer],
+        status=State.PUBLISHED,
+        published_at=now - timedelta(days=3),
+    )
+    newest = ArticleFactory(
+        authors=[writer],
+        status=State.PUBLISHED,
+        published_at=now - timedelta(hours=1),
+    )
+    url = f"/sitemaps/{section}.xml"
+    before = client.get(url)
+    assert before.status_code == 200
+    newest.status = State.UNPUBLISHED
+    newest.save()
+    since = before.get("Last-Modified") or http_date(now.timestamp())
+    response = client.get(url, headers={"if-modified-since": since})
+    assert response.status_code == 200
+    assert address(newest) not in urls(client, url)
 
 
 # --- The validator rejects what it should -------------------------------------
