@@ -7,6 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Status
+from media_library import inline
 from media_library.renditions import rendition_url
 from tests.factories import (
     ArticleFactory,
@@ -147,7 +148,7 @@ def test_unknown_story_gets_the_sites_404_page(client):
 def _heavy_story(n_authors=5, n_tags=20, n_corrections=3, n_inline=10):
     authors = [AuthorFactory(headshot=ImageFactory()) for _ in range(n_authors)]
     figures = "".join(
-        f'<p>Paragraph {i}.</p><figure data-library-image="{ImageFactory().pk}"></figure>'
+        f"<p>Paragraph {i}.</p>{inline.placeholder(ImageFactory().pk)}"
         for i in range(n_inline)
     )
     story = ArticleFactory(
