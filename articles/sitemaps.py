@@ -5,6 +5,7 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -113,3 +114,11 @@ SITEMAPS = {
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
 }
+
+
+def index(request, **kwargs):
+    """The sitemap index, sent without Last-Modified for the same reason as
+    its pages (`UndatedSitemap`): Django dates it by the newest story."""
+    response = sitemap_views.index(request, **kwargs)
+    del response["Last-Modified"]
+    return response

@@ -6,6 +6,9 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import pre_save
+
+        from . import sanitize, signals
 
         signals.connect()
+        pre_save.connect(sanitize.strip_control_characters)

@@ -6,7 +6,10 @@ newlines, or hidden behind character entities. What is not on the lists below is
 dropped; the text inside dropped tags is kept, except inside script and style.
 """
 
+import re
+
 import nh3
+from django.db import models
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption",
@@ -42,3 +45,23 @@ def clean_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+# C0 controls other than tab, line feed and carriage return, and DEL: invisible,
+# never meant (Word's soft line break is U+000B), and not allowed in XML 1.0, so
+# one in a headline would break every feed and sitemap that lists the story.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The apps whose text readers see; connected in NewsroomConfig.ready().
+CONTENT_APPS = {"articles", "authors", "media_library"}
+
+
+def strip_control_characters(sender, instance, **kwargs) -> None:
+    """pre_save: remove control characters from every text field of a content
+    model, whoever saves it (admin, demo loader, shell, import)."""
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                setattr(instance, field.attname, CONTROL_CHARACTERS.sub("", value))

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from articles import sitemaps
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from newsroom.admin import tag_suggestions
@@ -39,7 +40,7 @@ urlpatterns += [
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemaps.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
         name="sitemap_index",
     ),

@@ -469,15 +469,9 @@ def test_json_feed_checker_rejects_broken_feeds(client, story, breakage, expecte
     assert any(expected in error for error in json_feed_errors(feed))
 
 
-# --- Known problems -----------------------------------------------------------
+# --- Control characters (stripped on save) ----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A control character in a headline (Word's line break, U+000B) is "
-    "not XML 1.0: Django refuses to write the RSS and Atom feeds (a 500). "
-    "Headlines and deks should be stripped of control characters when saved.",
-)
 def test_headline_with_a_control_character_does_not_break_the_feeds(client):
     ArticleFactory(headline="Starship\x0bflies", published=True)
     for feed in ["site rss", "site atom"]:

@@ -6,7 +6,12 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article, Status
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    ImageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +162,27 @@ def test_seo_fields_fall_back_to_headline_and_dek():
     assert (story.meta_title, story.meta_description) == ("Headline", "Dek")
     story.seo_title, story.seo_description = "SEO", "Description"
     assert (story.meta_title, story.meta_description) == ("SEO", "Description")
+
+
+def test_control_characters_are_stripped_from_every_content_text():
+    # Word's soft line break (U+000B) and friends are invisible and not XML:
+    # one left in a headline would break every feed and sitemap.
+    story = ArticleFactory(
+        headline="Starship\x0bflies",
+        dek="Tab\tand\nline kept\x07",
+        body="<p>a\x1bb</p>",
+    )
+    correction = CorrectionFactory(article=story, text="Fixed\x0c the date.")
+    author = AuthorFactory(name="Mike\x00 Wall")
+    image = ImageFactory(caption="Plume\x7f", credit="NASA/JPL\x01-Caltech")
+    story.section.name = "Space\x08flight"
+    story.section.save()
+    for obj in (story, correction, author, image, story.section):
+        obj.refresh_from_db()
+    assert story.headline == "Starshipflies"
+    assert story.dek == "Tab\tand\nline kept"
+    assert story.body == "<p>ab</p>"
+    assert correction.text == "Fixed the date."
+    assert author.name == "Mike Wall"
+    assert (image.caption, image.credit) == ("Plume", "NASA/JPL-Caltech")
+    assert story.section.name == "Spaceflight"

@@ -337,6 +337,21 @@ def test_unpublishing_the_newest_story_is_never_answered_304(client, now, sectio
     assert address(newest) not in urls(client, url)
 
 
+def test_index_is_never_answered_304_by_date(client, now):
+    ArticleFactory(status=State.PUBLISHED, published_at=now - timedelta(days=3))
+    newest = ArticleFactory(
+        status=State.PUBLISHED, published_at=now - timedelta(hours=1)
+    )
+    before = client.get("/sitemap.xml")
+    assert "Last-Modified" not in before
+    assert before["ETag"]
+    newest.status = State.UNPUBLISHED
+    newest.save()
+    since = http_date(now.timestamp())
+    response = client.get("/sitemap.xml", headers={"if-modified-since": since})
+    assert response.status_code == 200
+
+
 # --- The validator rejects what it should -------------------------------------
 
 
@@ -420,16 +435,9 @@ def test_validator_rejects_a_broken_index(client, now, pattern, replacement, exp
     assert any(expected in problem for problem in problems), problems
 
 
-# --- Known problems -----------------------------------------------------------
+# --- Control characters (stripped on save) ----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A control character in a headline (Word's line break, U+000B) is "
-    "not XML 1.0: the News sitemap is then not well-formed and a crawler "
-    "rejects it whole. Headlines should be stripped of control characters "
-    "when saved.",
-)
 def test_headline_with_a_control_character_keeps_the_news_sitemap_valid(client, now):
     ArticleFactory(
         headline="Starship\x0bflies",
