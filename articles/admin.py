@@ -58,7 +58,8 @@ BODY_EDITOR = StoryBodyWidget(
             # Library pictures, placed as references (media_library.inline);
             # the editor looks them up through ArticleAdmin.library_images_view.
             "LibraryImage": {
-                "lookupUrl": reverse_lazy("admin:articles_article_library_images")
+                "lookupUrl": reverse_lazy("admin:articles_article_library_images"),
+                "uploadUrl": reverse_lazy("admin:media_library_image_bulk_upload"),
             },
         }
     },

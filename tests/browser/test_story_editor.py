@@ -50,6 +50,8 @@ def test_writer_places_a_library_picture_in_the_body(page, artifacts):
     dialog.get_by_label("Search the library").fill("perseverance")
     choices = dialog.locator(".library-image-choice")
     dialog.get_by_text("2 pictures found").wait_for()  # Starship does not match
+    upload = dialog.get_by_role("link", name="Upload new pictures")
+    assert upload.get_attribute("href") == "/admin/media_library/image/bulk-upload/"
     assert "No credit yet" in choices.filter(has_text="selfie").inner_text()
     dialog.get_by_label("Caption for this story").fill("The crash, from 1.2 miles")
     choices.filter(has_text="sky crane crash").focus()

@@ -78,7 +78,7 @@ function openDialog(title, build) {
   })
 }
 
-function pickImage(lookupUrl) {
+function pickImage(lookupUrl, uploadUrl) {
   return openDialog("Insert a library picture", (form, done) => {
     const search = el("input", { type: "search", id: "library-image-search", name: "q" })
     const caption = el("input", { type: "text", id: "library-image-caption", name: "caption", maxLength: 1000 })
@@ -147,7 +147,17 @@ function pickImage(lookupUrl) {
       ]),
       status,
       results,
-      el("div", { className: "library-image-buttons" }, [cancel]),
+      el("div", { className: "library-image-buttons" }, [
+        uploadUrl
+          ? el("a", {
+              href: uploadUrl,
+              target: "_blank",
+              rel: "noopener",
+              textContent: "Upload new pictures (opens a new tab; search again here after)",
+            })
+          : "",
+        cancel,
+      ]),
     )
     show()
   })
@@ -181,7 +191,7 @@ export const LibraryImage = Node.create({
   selectable: true,
 
   addOptions() {
-    return { lookupUrl: "" }
+    return { lookupUrl: "", uploadUrl: "" }
   },
 
   addAttributes() {
@@ -212,7 +222,7 @@ export const LibraryImage = Node.create({
       insertLibraryImage:
         () =>
         ({ editor }) => {
-          pickImage(this.options.lookupUrl).then((attrs) => {
+          pickImage(this.options.lookupUrl, this.options.uploadUrl).then((attrs) => {
             if (!attrs) return editor.commands.focus()
             const content = { type: this.name, attrs }
             // With a picture selected, add the new one after it, not over it.
