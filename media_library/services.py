@@ -1,16 +1,27 @@
 """Adding pictures to the library, one or many, with the same checks and the
-same answers whoever calls: the admin form, the bulk upload, a script."""
+same answers whoever calls: the admin form, the bulk upload, a script; and
+stripping metadata from originals stored before uploads were stripped."""
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from PIL import Image as PILImage
+from PIL import ImageOps
 
-from .models import Image, Licence
-from .validation import CheckedUpload, check_upload
+from .models import Image, Licence, Rendition
+from .validation import (
+    PILLOW_FORMATS,
+    CheckedUpload,
+    check_upload,
+    metadata_in,
+    without_metadata,
+)
 
 
 class Outcome:
@@ -105,3 +116,76 @@ def add_image(
             raise
         return UploadResult(name, Outcome.DUPLICATE, existing)
     return UploadResult(name, Outcome.ADDED, image)
+
+
+# --- Stripping stored originals ---------------------------------------------------
+
+
+@dataclass
+class StripResult:
+    removed: set[str] = field(default_factory=set)  # `metadata_in`; empty: clean
+    pixels_changed: bool = False  # so its renditions are made again
+    written: bool = False  # False for a dry run, or when there was nothing to do
+
+
+@transaction.atomic
+def strip_stored_metadata(image: Image, *, dry_run: bool = False) -> StripResult:
+    """Apply the upload's stripping (`validation.without_metadata`) to an
+    original stored before uploads were stripped: the file is rewritten only
+    if it carries something stripping removes, so a second run changes
+    nothing. Its renditions are kept if the pixels they were made from are the
+    same, and retired (made again on next use) if not: turned upright, or a
+    JPEG re-encoded. The SHA-256 stays that of the file as uploaded, which
+    duplicate uploads are recognised by.
+
+    Raises what reading a broken file raises (OSError, Pillow's errors).
+    """
+    image = Image.objects.select_for_update().get(pk=image.pk)
+    with image.file.storage.open(image.file.name, "rb") as stored:
+        data = stored.read()
+    removed = metadata_in(data)
+    if not removed:
+        return StripResult()
+    clean, size = without_metadata(data)
+    clean_data = clean.read()
+    result = StripResult(
+        removed,
+        pixels_changed=size != (image.width, image.height)
+        or not _same_pixels(data, clean_data),
+    )
+    if dry_run:
+        return result
+
+    old_version = image.rendition_version
+    # A new name, as when an editor replaces the file: the old one is deleted
+    # once this commits (`signals.image_saved`), never before.
+    image.file.save(PurePath(image.file.name).name, ContentFile(clean_data), save=False)
+    try:
+        with PILImage.open(io.BytesIO(clean_data), formats=PILLOW_FORMATS) as picture:
+            image.format = picture.format
+        image.width, image.height = size
+        image.file_size = len(clean_data)
+        if not result.pixels_changed:  # still what this version would make
+            Rendition.objects.filter(image=image, version=old_version).update(
+                version=image.rendition_version
+            )
+        image.save(update_fields=["file", "format", "width", "height", "file_size"])
+    except BaseException:
+        image.file.storage.delete(image.file.name)
+        raise
+    result.written = True
+    return result
+
+
+def _same_pixels(before: bytes, after: bytes) -> bool:
+    """Whether renditions made from `before` (first frame, turned upright as
+    `renditions.render` turns it) would be made from the same pixels now."""
+    with (
+        PILImage.open(io.BytesIO(before), formats=PILLOW_FORMATS) as old,
+        PILImage.open(io.BytesIO(after), formats=PILLOW_FORMATS) as new,
+    ):
+        old_pixels = ImageOps.exif_transpose(old).convert("RGBA")
+        new_pixels = new.convert("RGBA")
+        return old_pixels.size == new_pixels.size and (
+            old_pixels.tobytes() == new_pixels.tobytes()
+        )

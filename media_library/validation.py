@@ -217,7 +217,7 @@ def check_upload(upload, *, name: str | None = None) -> CheckedUpload:
     _refuse_hidden_content(data, picture_format)
     frames = _decode_every_frame(data, width * height)
     suggested = suggested_text(data)
-    clean, oriented_size = _without_metadata(data)
+    clean, oriented_size = without_metadata(data)
     stored_name = str(PurePath(basename).with_suffix(extension))
     checked = CheckedUpload(
         file=clean,
@@ -735,9 +735,11 @@ def _decode_every_frame(data: bytes, frame_pixels: int) -> int:
     return frames
 
 
-def _without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
+def without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
     """The picture re-encoded in its own format, EXIF orientation applied, with
-    its colour profile and animation but no other metadata."""
+    its colour profile and animation but no other metadata, and its size then.
+    Step 8 of `check_upload`; `strip_image_metadata` applies it to originals
+    stored before it existed."""
     with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
         picture_format = "JPEG" if picture.format == "MPO" else picture.format
         icc_profile = picture.info.get("icc_profile")
@@ -781,6 +783,40 @@ def _without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
         finally:
             first.info = saved_info
         return ContentFile(buffer.getvalue()), first.size
+
+
+# What Pillow reports in `info` that is about the pixels, not the picture's
+# history, place or owner: `metadata_in` leaves it out.
+PICTURE_INFO = {
+    "icc_profile", "transparency", "background", "dpi", "aspect", "gamma",
+    "srgb", "chromaticity", "interlace", "progressive", "progression", "adobe",
+    "adobe_transform", "jfif", "jfif_version", "jfif_unit", "jfif_density",
+    "duration", "loop", "version", "disposal", "blend", "timestamp",
+}  # fmt: skip
+
+
+def metadata_in(data: bytes) -> set[str]:
+    """What a stored picture carries besides its pixels, by Pillow's names:
+    "exif" (camera, GPS position, orientation), "xmp", "photoshop" (IPTC),
+    "comment", PNG text chunks, "mp" (a camera's extra frames), "trailing data"
+    after the picture's end (a motion photo's video, with its own GPS position)
+    or a "damaged container". What `without_metadata` removes, and nothing it
+    keeps."""
+    with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
+        picture_format = picture.format
+        found = {key for key in picture.info if key not in PICTURE_INFO}
+        if picture.getexif():
+            found.add("exif")
+    try:
+        end, _pixels = picture_layout(data, picture_format)
+    except BadImage:
+        # Where the walk fails, what follows cannot be told from a payload;
+        # re-encoding keeps only what Pillow reads as the picture.
+        found.add("damaged container")
+    else:
+        if data[end:].strip(b"\x00\xff"):
+            found.add("trailing data")
+    return found
 
 
 def _bare(picture: PILImage.Image) -> PILImage.Image:
