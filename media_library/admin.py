@@ -25,6 +25,10 @@ from .usage import Use, expired_in_use, uses_of
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/avif,image/gif"
 METADATA_HELP = " Left empty, it is taken from the file's own metadata (IPTC, XMP)."
+ALT_TEXT_HELP = (
+    " Left empty, it is taken from the file's IPTC alt text, where the agency "
+    "wrote one: read it before you rely on it."
+)
 
 
 # --- Widgets -------------------------------------------------------------------
@@ -156,10 +160,12 @@ class ImageForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested = None
-        for name in ("title", "credit", "caption"):
+        for name in ("title", "credit", "caption", "alt_text"):
             if name in self.fields:
                 self.fields[name].required = False
-                self.fields[name].help_text += METADATA_HELP
+                self.fields[name].help_text += (
+                    ALT_TEXT_HELP if name == "alt_text" else METADATA_HELP
+                )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -171,10 +177,10 @@ class ImageForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("title", "caption", "credit"):
+        for name in ("title", "caption", "credit", "alt_text"):
             if self.suggested and not cleaned.get(name) and name in self.fields:
                 cleaned[name] = getattr(self.suggested, name)
-        for name in ("title", "credit"):
+        for name in ("title", "credit", "alt_text"):
             if (
                 name in self.fields
                 and not cleaned.get(name)

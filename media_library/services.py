@@ -81,11 +81,12 @@ def add_image(
 ) -> UploadResult:
     """Add one uploaded file to the library, or say why not.
 
-    Title, caption and credit come from the file's own metadata where it has
-    them; `credit` is used when the file names none, and the file name becomes
-    the title when it carries none. Alt text is left for the editor to write
-    (the workflow will not publish a story with an image that lacks it). A
-    refused or duplicate file leaves nothing behind: no row, no stored file.
+    Title, caption, credit and alt text come from the file's own metadata
+    where it has them; `credit` is used when the file names none, and the file
+    name becomes the title when it carries none. Alt text the file lacks is
+    left for the editor to write (the workflow will not publish a story or a
+    gallery with an image that lacks it). A refused or duplicate file leaves
+    nothing behind: no row, no stored file.
     """
     name = getattr(upload, "name", "") or "image"
     try:
@@ -99,6 +100,7 @@ def add_image(
     image = Image(
         file=checked.file,
         title=text.title or title_from_name(name),
+        alt_text=text.alt_text,
         caption=text.caption,
         credit=text.credit or credit,
         licence=licence,

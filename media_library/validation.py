@@ -28,9 +28,9 @@ upload, `load_demo`, a shell session: `Image.save()` runs it for every new file)
    all (no EXIF, GPS, XMP, IPTC or comments), keeping its colour profile: that
    copy, never the uploaded bytes, is what storage receives.
 
-It also reads the title, caption and credit an agency or camera wrote into the
-file (XMP, IPTC, EXIF), so forms can prefill them, and the SHA-256 of the bytes
-as uploaded, so the same upload is recognised as a duplicate.
+It also reads the title, caption, credit and alt text an agency or camera wrote
+into the file (XMP, IPTC, EXIF), so forms can prefill them, and the SHA-256 of
+the bytes as uploaded, so the same upload is recognised as a duplicate.
 """
 
 import hashlib
@@ -144,6 +144,7 @@ class SuggestedText:
     title: str = ""
     caption: str = ""
     credit: str = ""
+    alt_text: str = ""  # IPTC's "Alt Text (Accessibility)", which agencies fill
 
 
 @dataclass
@@ -843,7 +844,9 @@ XMP_NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
 }
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # (record, dataset) numbers of the IPTC fields we read.
 IPTC_TITLE, IPTC_HEADLINE, IPTC_CAPTION = (2, 5), (2, 105), (2, 120)
 IPTC_BYLINE, IPTC_CREDIT, IPTC_COPYRIGHT = (2, 80), (2, 110), (2, 116)
@@ -856,7 +859,9 @@ COPYRIGHT_PREFIX = re.compile(
 
 def suggested_text(data: bytes) -> SuggestedText:
     """Title, caption and credit from the file's XMP, IPTC or EXIF, in that
-    order of preference; empty strings where it carries none."""
+    order of preference, and alt text from its XMP (IPTC's "Alt Text
+    (Accessibility)", which has no IIM or EXIF field); empty strings where it
+    carries none."""
     try:
         with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
             xmp = _xmp(picture.info.get("xmp") or b"")
@@ -896,6 +901,7 @@ def suggested_text(data: bytes) -> SuggestedText:
         title=_one_line(title)[:255],
         caption=caption.strip(),
         credit=_one_line(credit)[:255],
+        alt_text=_one_line(xmp_value("Iptc4xmpCore", "AltTextAccessibility"))[:500],
     )
 
 
@@ -940,8 +946,12 @@ def _xmp(packet: bytes | str) -> dict[str, str]:
         for name, value in description.attrib.items():
             values.setdefault(name, value.strip())
         for prop in description:
-            items = [li.text.strip() for li in prop.iter(f"{{{rdf}}}li") if li.text]
-            text = ", ".join(i for i in items if i) or (prop.text or "").strip()
+            items = list(prop.iter(f"{{{rdf}}}li"))
+            if prop.find(f"{{{rdf}}}Alt") is not None:  # one text per language
+                items = [i for i in items if i.get(XML_LANG) == "x-default"] or items
+                items = items[:1]
+            texts = [li.text.strip() for li in items if li.text]
+            text = ", ".join(t for t in texts if t) or (prop.text or "").strip()
             if text:
                 values.setdefault(prop.tag, text)
     return values

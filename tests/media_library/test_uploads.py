@@ -570,3 +570,88 @@ def test_credit_still_required_when_the_file_has_none(admin_client, media_files)
     assert set(response.context["adminform"].form.errors) == {"credit"}
     assert Image.objects.count() == 0
     assert media_files() == []
+
+
+def agency_xmp(**languages: dict[str, str]) -> bytes:
+    """XMP as agencies now write it: dc:title and IPTC's "Alt Text
+    (Accessibility)", each a list of one text per language."""
+
+    def alt(tag: str) -> str:
+        return (
+            f"<{tag}><rdf:Alt>"
+            + "".join(
+                f'<rdf:li xml:lang="{lang}">{text}</rdf:li>'
+                for lang, text in languages[tag].items()
+            )
+            + f"</rdf:Alt></{tag}>"
+        )
+
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about=""'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"'
+        ' xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"'
+        ' photoshop:Credit="ESA/CNES/Arianespace">'
+        f"{''.join(alt(tag) for tag in languages)}"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    ).encode()
+
+
+ARIANE = {
+    "dc:title": {"fr": "Décollage d'Ariane 6", "x-default": "Ariane 6 lifts off"},
+    "Iptc4xmpCore:AltTextAccessibility": {
+        "x-default": "A white rocket climbs from the jungle on a column of flame.",
+        "fr": "Une fusée blanche s'élève au-dessus de la jungle.",
+    },
+}
+
+
+def test_alt_text_prefilled_from_iptc_in_the_readers_default_language(
+    admin_client,
+):
+    uploaded = exif_jpeg(gps=False, xmp=agency_xmp(**ARIANE))
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(uploaded, "va262.jpg", title="", credit="", alt_text=""),
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.alt_text == (
+        "A white rocket climbs from the jungle on a column of flame."
+    )
+    assert (image.title, image.credit) == ("Ariane 6 lifts off", "ESA/CNES/Arianespace")
+
+
+def test_bulk_upload_takes_alt_text_from_the_file(admin_client):
+    with_alt = exif_jpeg(gps=False, xmp=agency_xmp(**ARIANE))
+    without = exif_jpeg(two_tone(), gps=False)
+    response = admin_client.post(
+        reverse("admin:media_library_image_bulk_upload"),
+        {
+            "files": [
+                SimpleUploadedFile("va262.jpg", with_alt),
+                SimpleUploadedFile("pad.jpg", without),
+            ],
+            "credit": "",
+            "licence": "agency",
+        },
+    )
+    added = {r.name: r.image for r in response.context["results"]}
+    assert added["va262.jpg"].alt_text.startswith("A white rocket climbs")
+    assert added["pad.jpg"].alt_text == ""
+    # Only the picture that lacks something is flagged, and says what.
+    assertContains(response, "add its alt text and credit before", count=1)
+    assertContains(response, "result-incomplete", count=1)
+
+
+def test_alt_text_still_required_when_the_file_has_none(admin_client, media_files):
+    response = admin_client.post(
+        reverse("admin:media_library_image_add"),
+        upload_form(exif_jpeg(gps=False), "a.jpg", alt_text=""),
+    )
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"alt_text"}
+    assert Image.objects.count() == 0
+    assert media_files() == []
