@@ -29,6 +29,7 @@ from taggit.models import Tag
 from authors.models import Author
 from media_library import inline
 from newsroom import sanitize
+from newsroom.cache import cached_page
 
 from .models import Article, Section
 
@@ -155,8 +156,13 @@ class StoryFeed(Feed):
 
     def __init__(self, feed_type=RSSFeed):
         self.feed_type = feed_type
+        # Cached like the pages and purged with them: feed readers poll.
+        self.cached = cached_page(self.uncached)
 
     def __call__(self, request, *args, **kwargs):
+        return self.cached(request, *args, **kwargs)
+
+    def uncached(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         # Django dates the feed by its newest item, but the list also changes
         # when a story is unpublished or goes live with an earlier time: a

@@ -338,7 +338,7 @@ def test_narrow_feeds_name_and_link_their_page(client, story):
 
 @pytest.mark.parametrize("feed", ["site rss", "site atom", "site json"])
 def test_unpublishing_the_newest_story_is_never_answered_304(
-    client, settings, story, feed
+    client, settings, story, feed, django_capture_on_commit_callbacks
 ):
     """Django dates a feed by its newest item; unpublishing that item makes the
     list older, so a reader asking "modified since?" would keep the old one."""
@@ -348,8 +348,9 @@ def test_unpublishing_the_newest_story_is_never_answered_304(
     newest = ArticleFactory(headline="Retracted", published=True)
     url = feed_urls(story)[feed]
     assert "Retracted" in titles(client.get(url))
-    newest.status = State.UNPUBLISHED
-    newest.save()
+    with django_capture_on_commit_callbacks(execute=True):  # the cache purge
+        newest.status = State.UNPUBLISHED
+        newest.save()
     since = http_date(newest.published_at.timestamp())
     response = client.get(url, headers={"if-modified-since": since})
     assert response.status_code == 200
@@ -365,6 +366,63 @@ def test_pages_advertise_the_site_feeds(client, story):
     )
     assertContains(response, 'type="application/atom+xml"')
     assertContains(response, 'type="application/feed+json"')
+
+
+# --- Cached like the pages ---------------------------------------------------
+
+
+SITE_FEEDS = ["site rss", "site atom", "site json"]
+
+
+@pytest.mark.parametrize("feed", SITE_FEEDS)
+def test_feeds_are_cached_with_headers_a_cdn_can_use(
+    client, story, feed, django_assert_num_queries
+):
+    url = feed_urls(story)[feed]
+    first = client.get(url)
+    assert "public" in first["Cache-Control"]
+    assert "max-age=60" in first["Cache-Control"]
+    assert "Last-Modified" not in first
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "Last-Modified" not in again
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_unpublish_removes_the_story_from_cached_feeds(
+    client, story, feed, django_capture_on_commit_callbacks
+):
+    from newsroom.roles import EDITORS
+    from newsroom.workflow import services
+    from tests.newsroom.workflow_helpers import user_in
+
+    url = feed_urls(story)[feed]
+    assert story.headline in titles(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(story, "unpublish", by=user_in(EDITORS), comment="Hold")
+    assert story.headline not in titles(client.get(url))
+
+
+def test_each_feed_is_cached_under_its_own_address(client, story):
+    elsewhere = ArticleFactory(headline="Elsewhere", published=True)
+    mars = client.get(feed_urls(story)["section rss"])
+    other = client.get(
+        reverse("articles:section_feed_rss", args=[elsewhere.section.slug])
+    )
+    assert titles(mars) == [story.headline]
+    assert titles(other) == ["Elsewhere"]
+    assert client.get(reverse("articles:feed_atom"))["Content-Type"].startswith(
+        "application/atom+xml"
+    )
+
+
+def test_an_unknown_feed_stays_404_when_asked_again(client):
+    url = reverse("articles:section_feed_rss", args=["no-such-section"])
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404
 
 
 # --- What it costs ------------------------------------------------------------
@@ -384,8 +442,9 @@ def heavy_stories(section, author, n):
 
 @pytest.mark.parametrize("feed", FEEDS)
 def test_feed_query_budget_does_not_grow(
-    client, story, feed, django_assert_max_num_queries
+    client, settings, story, feed, django_assert_max_num_queries
 ):
+    settings.PAGE_CACHE_SECONDS = 0  # each request renders the feed
     url = feed_urls(story)[feed]
     author = story.bylines.first().author
     # Stories; bylines; tags; the pictures in the bodies.
