@@ -113,3 +113,140 @@ def test_cache_can_be_turned_off(client, live, settings, django_assert_max_num_q
     client.get(live.get_absolute_url())
     response = client.get(live.get_absolute_url())
     assert "public" not in response.get("Cache-Control", "")
+
+
+# --- What a hit costs, and why it is never stale ---------------------------------
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The names of the cache operations the code runs, in order (not those a
+    backend runs inside another: local memory's get_many calls get)."""
+    from django.core.cache import caches
+
+    calls, inside = [], []
+    backend = caches["default"]
+    for name in ("get", "get_many", "set", "add", "incr", "get_or_set", "has_key"):
+        operation = getattr(backend, name)
+
+        def counted(*args, _name=name, _operation=operation, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _operation(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    return calls
+
+
+def test_a_hit_is_one_cache_round_trip(client, live, cache_calls):
+    client.get(live.get_absolute_url())
+    cache_calls.clear()
+    response = client.get(live.get_absolute_url())
+    assertContains(response, "Cached launch story")
+    assert cache_calls == ["get_many"]
+
+
+def test_a_hit_carries_the_etag_computed_when_it_was_stored(client, live):
+    first = client.get(live.get_absolute_url())
+    again = client.get(live.get_absolute_url())
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_a_page_rendered_while_a_purge_lands_is_not_served_after_it(rf, settings):
+    """The version stored with a page is the one read before rendering: a
+    purge during the render makes the entry stale at once."""
+    from django.http import HttpResponse
+
+    from newsroom.cache import bump_site_version, cached_page
+
+    renders = []
+
+    @cached_page
+    def view(request):
+        renders.append(1)
+        if len(renders) == 1:
+            bump_site_version()  # an unpublish commits while this renders
+        return HttpResponse(f"render {len(renders)}")
+
+    assert view(rf.get("/page/")).content == b"render 1"
+    assert view(rf.get("/page/")).content == b"render 2"  # not the stale one
+    assert view(rf.get("/page/")).content == b"render 2"  # now cached
+
+
+def test_an_evicted_version_never_revives_an_old_page(client, live):
+    from django.core.cache import cache
+
+    from articles.models import Article
+    from newsroom.cache import VERSION_KEY, site_version
+
+    client.get(live.get_absolute_url())
+    old = site_version()
+    cache.delete(VERSION_KEY)  # evicted under memory pressure
+    Article.objects.filter(pk=live.pk).update(headline="Changed while evicted")
+    assertContains(client.get(live.get_absolute_url()), "Changed while evicted")
+    assert site_version() not in (old, old + 1)
+
+
+def test_responses_setting_cookies_are_not_stored(rf):
+    from django.http import HttpResponse
+
+    from newsroom.cache import cached_page
+
+    renders = []
+
+    @cached_page
+    def view(request):
+        renders.append(1)
+        response = HttpResponse("for one reader")
+        response.set_cookie("seen", "yes")
+        return response
+
+    view(rf.get("/cookie/"))
+    view(rf.get("/cookie/"))
+    assert len(renders) == 2
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in Redis (database 15, emptied), as in production."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+        }
+    }
+    yield
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_with_redis_a_hit_is_one_command_and_unpublish_purges_it(
+    client, live, editor, redis_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    import redis
+
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    client.get(live.get_absolute_url())
+    commands.clear()
+    assertContains(client.get(live.get_absolute_url()), "Cached launch story")
+    assert commands == ["MGET"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(live, "unpublish", by=editor, comment="Legal hold")
+    assert client.get(live.get_absolute_url()).status_code == 404
