@@ -1,7 +1,8 @@
 import copy
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -192,10 +193,16 @@ def render_article(request, article, *, banner="", revision_data=None):
 
 
 RELATED_STORIES = 4
+# Stories related by tags are ranked among this many of the newest: a fixed
+# cost, however big the archive grows. Ranking every story sharing a tag
+# read a third of them for a NASA story (544 ms at 100,000 stories).
+RELATED_WINDOW = 500
 
 
 def related_stories(article, tags) -> list:
-    """Editors' picks, else the published stories sharing most tags."""
+    """Editors' picks, else the published stories sharing most tags, newest
+    first among equals: those among the newest RELATED_WINDOW stories if at
+    least RELATED_STORIES of them share a tag, else any."""
     picks = list(
         article.related.published()
         .with_card_relations()
@@ -203,10 +210,36 @@ def related_stories(article, tags) -> list:
     )
     if picks or not tags or article.pk is None:
         return picks
+    # By name: a revision being previewed has tags not saved as rows.
+    names = [tag.name for tag in tags]
+    others = Article.objects.published().exclude(pk=article.pk)
+    # Counted for each story of the window, one index probe each: joining
+    # from the tags instead would read every story tagged NASA.
+    shared = (
+        Article.tags.through.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=OuterRef("pk"),
+            tag__in=Tag.objects.filter(name__in=names),
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    recent = list(
+        others.filter(pk__in=others.newest_first().values("pk")[:RELATED_WINDOW])
+        .annotate(shared=Subquery(shared))
+        .with_card_relations()
+        .order_by(F("shared").desc(nulls_last=True), "-published_at", "-id")[
+            :RELATED_STORIES
+        ]
+    )
+    if len(recent) == RELATED_STORIES and recent[-1].shared:
+        return recent
+    # Too few recent stories share a tag: rank every story. Tags that seldom
+    # appear in recent stories are on few stories as a rule, so this is cheap.
     return list(
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .filter(tags__name__in=[tag.name for tag in tags])
+        others.filter(tags__name__in=names)
         .annotate(shared=Count("id"))
         .with_card_relations()
         .order_by("-shared", "-published_at", "-id")[:RELATED_STORIES]
