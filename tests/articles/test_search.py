@@ -129,3 +129,77 @@ def test_postgres_stems_words_and_stays_current_after_bulk_insert(client):
     Article.objects.filter(pk=story.pk).update(headline="Astronauts splash down")
     assert list(search("splashing")) == [story]  # the trigger kept it current
     assert list(search("landed")) == []
+
+
+# --- The pool: only the newest matches are counted and ranked ---------------------
+
+
+@pytest.fixture
+def five_landings():
+    """Five stories mentioning "landing", oldest first; the oldest has it in its
+    headline, the newer ones only in their bodies."""
+    now = timezone.now()
+    stories = [
+        ArticleFactory(
+            headline="Landing on Titan" if n == 0 else f"Mission update {n}",
+            body="<p>The landing went well.</p>",
+            status=State.PUBLISHED,
+            published_at=now - dt.timedelta(days=10 - n),
+        )
+        for n in range(5)
+    ]
+    return stories
+
+
+def test_count_is_capped_at_the_pool_and_says_so(client, five_landings, monkeypatch):
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "POOL", 3)
+    results = search("landing")
+    assert results.count() == 3
+    assert results.count().more
+    assert str(results.count()) == "3+"
+    response = client.get(SEARCH, {"q": "landing"})
+    assertContains(response, "3+ stories for “landing”")
+
+
+def test_count_is_exact_below_the_pool(five_landings):
+    count = search("landing").count()
+    assert count == 5
+    assert not count.more
+    assert str(count) == "5"
+
+
+def test_only_the_newest_pool_is_ranked(five_landings, monkeypatch):
+    """Past the pool, an older headline match is not found: a word in tens of
+    thousands of stories ranks the best of the recent ones."""
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "POOL", 3)
+    newest_three = [s.pk for s in reversed(five_landings[2:])]
+    assert [s.pk for s in search("landing")] == newest_three
+    monkeypatch.setattr(search_module, "POOL", 5)
+    found = [s.pk for s in search("landing")]
+    assert found[0] == five_landings[0].pk  # the headline match ranks first
+    assert found[1:] == [s.pk for s in reversed(five_landings[1:])]
+
+
+def test_pages_stop_at_the_pool(client, monkeypatch):
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "POOL", 25)
+    for n in range(30):
+        ArticleFactory(headline=f"Comet sighting {n}", published=True)
+    response = client.get(SEARCH, {"q": "comet", "page": "9"})
+    assert response.status_code == 200
+    assertContains(response, "Page 2 of 2")
+    assert len(response.context["page_obj"]) == 5
+
+
+def test_a_query_matching_nothing_costs_no_ranking_query(
+    client, stories, django_assert_max_num_queries
+):
+    # Sections and the pool: nothing to rank, no bylines to fetch.
+    with django_assert_max_num_queries(2):
+        response = client.get(SEARCH, {"q": "xylophone"})
+    assertContains(response, "No stories match")
