@@ -16,9 +16,10 @@ import functools
 import io
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, features
 
@@ -167,16 +168,31 @@ def rendition_url(image: Image, spec: str, target: int, fmt: str) -> str:
     stored = _prefetched(image).get((spec, target, fmt))
     if stored is not None and stored.file:
         return stored.file.url
-    return reverse(
-        "media_library:rendition",
-        kwargs={
-            "pk": image.pk,
-            "version": image.rendition_version,
-            "spec": spec,
-            "width": target,
-            "ext": EXTENSIONS[fmt],
-        },
-    )
+    return f"{_address_prefix(image)}{spec}-{target}.{EXTENSIONS[fmt]}"
+
+
+def _address_prefix(image: Image) -> str:
+    """What every rendition address of the image starts with: reversed once per
+    image (a page has a srcset entry per width and format, about 190 a section
+    page), then kept on it while its version and the URL configuration hold."""
+    key = (image.pk, image.rendition_version, get_script_prefix(), get_urlconf())
+    kept = image.__dict__.get("_rendition_address")
+    if kept is None or kept[0] != key:
+        sample = reverse(
+            "media_library:rendition",
+            kwargs={
+                "pk": image.pk,
+                "version": image.rendition_version,
+                "spec": "x",
+                "width": 0,
+                "ext": "jpg",
+            },
+        )
+        prefix = sample.removesuffix("x-0.jpg")
+        if prefix == sample:  # the pattern no longer ends with its spec
+            raise ImproperlyConfigured(f"Unexpected rendition address {sample}")
+        kept = image.__dict__["_rendition_address"] = (key, prefix)
+    return kept[1]
 
 
 def _prefetched(image: Image) -> dict[tuple[str, int, str], Rendition]:

@@ -148,3 +148,50 @@ def test_story_page_serves_picture_markup(client):
     original = story.hero_image.file.url
     assert f'src="{original}' not in html  # never the full-size original
     assert f"{original} " not in html
+
+
+def test_addresses_are_reversed_once_per_image(wide, monkeypatch):
+    """A page has a srcset entry per width and format: the address of each is
+    the image's prefix, reversed once, and the entry's name."""
+    calls = []
+    real_reverse = renditions.reverse
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real_reverse(*args, **kwargs)
+
+    monkeypatch.setattr(renditions, "reverse", counted)
+    monkeypatch.setattr(renditions, "avif_available", lambda: True)
+    html = render('{% image img "hero" %}{% image img "card" %}', img=wide)
+    assert html.count("w, ") + html.count('w"') >= 15
+    assert len(calls) == 1
+    expected = real_reverse(
+        "media_library:rendition",
+        kwargs={
+            "pk": wide.pk,
+            "version": wide.rendition_version,
+            "spec": "hero",
+            "width": 1600,
+            "ext": "webp",
+        },
+    )
+    assert f"{expected} 1600w" in html
+
+
+def test_a_new_focal_point_gets_new_addresses_on_the_same_instance(wide):
+    before = rendition_url(wide, "card", 480, "jpeg")
+    wide.focal_x = 0.2
+    after = rendition_url(wide, "card", 480, "jpeg")
+    assert before != after
+    assert f"/{wide.rendition_version}/card-480.jpg" in after
+
+
+def test_addresses_follow_the_script_prefix(wide):
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    plain = rendition_url(wide, "card", 480, "jpeg")
+    set_script_prefix("/news/")
+    try:
+        assert rendition_url(wide, "card", 480, "jpeg") == f"/news{plain}"
+    finally:
+        clear_script_prefix()
