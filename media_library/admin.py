@@ -70,8 +70,11 @@ class ImagePickerWidget(AutocompleteSelect):
 
     @property
     def media(self):
+        # Listed after jquery.init.js, which defines the django.jQuery it uses:
+        # on its own, the media merge was free to load it first, and the
+        # pickers never started (no picture could be chosen in a gallery).
         return super().media + forms.Media(
-            js=["media_library/admin/image-picker.js"],
+            js=["admin/js/jquery.init.js", "media_library/admin/image-picker.js"],
             css={"all": ["media_library/admin/media-library.css"]},
         )
 
