@@ -2,7 +2,7 @@ import copy
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -210,16 +210,18 @@ def related_stories(article, tags) -> list:
     )
     if picks or not tags or article.pk is None:
         return picks
-    # By name: a revision being previewed has tags not saved as rows.
     names = [tag.name for tag in tags]
+    ids = [tag.pk for tag in tags]
+    # A revision being previewed may have tags not saved as rows: by name, then.
+    tagged = Q(tag__in=ids) if None not in ids else Q(tag__name__in=names)
     others = Article.objects.published().exclude(pk=article.pk)
     # Counted for each story of the window, one index probe each: joining
     # from the tags instead would read every story tagged NASA.
     shared = (
         Article.tags.through.objects.filter(
+            tagged,
             content_type=ContentType.objects.get_for_model(Article),
             object_id=OuterRef("pk"),
-            tag__in=Tag.objects.filter(name__in=names),
         )
         .order_by()
         .values("object_id")
