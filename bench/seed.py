@@ -225,6 +225,7 @@ def ensure_seeded(stories: int, *, reseed: bool = False) -> SeedSummary:
     seeded again."""
     started = time.perf_counter()
     if not reseed and story_count() == stories and Section.objects.exists():
+        tidy()
         return SeedSummary(
             stories=stories,
             sections=Section.objects.count(),
@@ -237,6 +238,20 @@ def ensure_seeded(stories: int, *, reseed: bool = False) -> SeedSummary:
         )
     empty_content_tables()
     return seed(stories)
+
+
+def tidy() -> None:
+    """On PostgreSQL, what autovacuum would have done on a live site after a bulk
+    load: planner statistics (without them the first plans are guesses), and
+    VACUUM, which moves the rows out of the search index's pending list that
+    every search reads through otherwise (19 ms at 100,000 stories). VACUUM
+    cannot run in a transaction (a test's): there, statistics only."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for model in (Article, Byline, TaggedItem, Tag, Section, Author, Image):
+            cursor.execute(f"{command} {model._meta.db_table}")  # noqa: S608
 
 
 def empty_content_tables() -> None:
@@ -310,12 +325,7 @@ def seed(stories: int, *, now: datetime | None = None, rng_seed: int = 5):
                 )
             )
         _extras(ids, rng, now=now)
-    if connection.vendor == "postgresql":
-        # Planner statistics, as autovacuum would have them on a live site after a
-        # bulk load; without them the first plans are guesses.
-        with connection.cursor() as cursor:
-            for model in (Article, Byline, TaggedItem, Tag, Section, Author, Image):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")  # noqa: S608
+    tidy()
     return SeedSummary(
         stories=len(ids),
         sections=len(sections),

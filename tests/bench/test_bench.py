@@ -206,3 +206,14 @@ def test_refuses_a_database_not_named_for_the_benchmark(capsys):
         run.parse_args(["--database-url", "postgres://postgres@127.0.0.1/newsroom"])
 
     assert "must contain 'bench'" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_every_target_has_addresses():
+    seed.seed(5)
+
+    paths = run.target_paths(run.parse_args([]), "/static/site.css")
+
+    assert set(paths) == set(run.TARGETS)
+    assert run.TARGETS["feed_uncached"][0] == run.UNCACHED
+    assert paths["feed_uncached"] == [run.FEED]
