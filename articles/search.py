@@ -52,9 +52,7 @@ def _postgres(stories, query: str):
     body_text = Func(
         F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
     )
-    pool = stories.filter(search_vector=tsquery)
-    ranked = stories.with_card_relations().annotate(
-        rank=SearchRank(F("search_vector"), tsquery),
+    shown = stories.with_card_relations().annotate(
         snippet=SearchHeadline(
             body_text,
             tsquery,
@@ -66,7 +64,11 @@ def _postgres(stories, query: str):
             max_fragments=2,
         ),
     )
-    return Results(pool, ranked)
+    return Results(
+        stories.filter(search_vector=tsquery),
+        SearchRank(F("search_vector"), tsquery),
+        shown,
+    )
 
 
 def _plain(stories, query: str):
@@ -79,19 +81,14 @@ def _plain(stories, query: str):
             | Q(body__icontains=word)
         )
     first = words[0] if words else ""
-    ranked = (
-        stories.with_card_relations()
-        .defer(None)
-        .annotate(
-            rank=Case(
-                When(headline__icontains=first, then=Value(3)),
-                When(dek__icontains=first, then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+    rank = Case(
+        When(headline__icontains=first, then=Value(3)),
+        When(dek__icontains=first, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
-    return Results(stories.filter(match), ranked, words=words)
+    shown = stories.with_card_relations().defer(None)
+    return Results(stories.filter(match), rank, shown, words=words)
 
 
 class ResultCount(int):
@@ -109,18 +106,31 @@ class ResultCount(int):
 
 class Results:
     """The matches for a query, best first, as a Paginator reads them: counted
-    (up to POOL) and sliced. One query finds the newest POOL + 1 matches (the
-    extra one says whether there are more); slicing ranks the newest POOL by
-    `rank`, newest first among equals. On SQLite, each story read gets its
-    `.snippet` here."""
+    (up to POOL) and sliced.
 
-    def __init__(self, matches, ranked, *, words=None):
-        self.matches, self.ranked, self.words = matches, ranked, words
+    One query reads the newest POOL + 1 matches' ids with their `rank` (the
+    extra one only says there are more); they are sorted by rank, newest first
+    among equals. A slice then reads just its stories (`shown`), with what a
+    result shows. On SQLite, each gets its `.snippet` here."""
+
+    def __init__(self, matches, rank, shown, *, words=None):
+        self.matches, self.rank, self.shown, self.words = matches, rank, shown, words
 
     @cached_property
-    def _pool(self) -> list[int]:
-        found = self.matches.newest_first().values_list("pk", flat=True)
-        return list(found[: POOL + 1])
+    def _pool(self) -> list[tuple[int, float]]:
+        found = (
+            self.matches.newest_first()
+            .annotate(rank=self.rank)
+            .values_list("pk", "rank")[: POOL + 1]
+        )
+        return list(found)
+
+    @cached_property
+    def _ranked(self) -> list[int]:
+        """The pool's ids, best first: the pool is newest first, and the sort
+        keeps that order among equal ranks."""
+        pool = sorted(self._pool[:POOL], key=lambda row: row[1], reverse=True)
+        return [pk for pk, _ in pool]
 
     def count(self) -> ResultCount:
         return ResultCount(min(len(self._pool), POOL), more=len(self._pool) > POOL)
@@ -132,14 +142,15 @@ class Results:
         return iter(self[:])
 
     def __getitem__(self, index):
-        found = self.ranked.filter(pk__in=self._pool[:POOL]).order_by(
-            "-rank", "-published_at", "-id"
-        )
-        items = list(found[index]) if isinstance(index, slice) else [found[index]]
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        wanted = self._ranked[index]
+        stories = self.shown.in_bulk(wanted)
+        items = [stories[pk] for pk in wanted if pk in stories]
         if self.words is not None:
             for story in items:
                 story.snippet = plain_snippet(story.body, self.words)
-        return items if isinstance(index, slice) else items[0]
+        return items
 
 
 def plain_snippet(html: str, words: list[str], width: int = 220) -> str:
