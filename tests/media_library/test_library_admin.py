@@ -82,7 +82,7 @@ def test_bulk_upload_reports_each_file(admin_client, media_files):
     assert results["again.png"].image == existing
 
     assertContains(response, f'<a href="{liftoff.get_admin_url()}">')
-    assertContains(response, "add its alt text before a story uses it")
+    assertContains(response, "add its alt text before a story or gallery shows it")
     assertContains(
         response,
         f'as <a href="{existing.get_admin_url()}">“Starship on the pad”</a>',
