@@ -4,11 +4,11 @@ Seeds a dedicated database, collects static files into a temporary folder,
 starts gunicorn on a free loopback port (DEBUG off) and drives each page with a
 load generator: first with the page cache on (front page, one story, a
 section, search, the RSS feed), then on a second server with the page cache off
-(stories cycled from many addresses, and the RSS feed). Each target runs in four slices, each
-after a one-second slice of a static file served by the same server. Prints
-requests per second, p50/p95/p99 latency, throughput as a share of the static
-file's in those interleaved slices, SQL queries per uncached render, and
-PASS/FAIL for the issue's targets. Absolute figures on a shared machine are
+(stories cycled from many addresses, and the RSS feed). Each target runs in
+four slices, each after a one-second slice of a static file served by the same
+server. Prints requests per second, p50/p95/p99 latency, throughput as a share
+of the static file's in those interleaved slices, SQL queries per uncached
+render, and PASS/FAIL for the issue's targets. Absolute figures on a shared machine are
 noise; the ratios are what the issue asks for.
 """
 
