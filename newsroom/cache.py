@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
@@ -70,6 +71,65 @@ def page_key(request) -> str:
     return f"page:{hashlib.sha256(raw).hexdigest()}"
 
 
+def _caching(request) -> bool:
+    return request.method in ("GET", "HEAD") and bool(settings.PAGE_CACHE_SECONDS)
+
+
+def lookup(request) -> tuple[str, int, tuple | None]:
+    """(the page's key, the site version now, the stored entry if it is still
+    good): one cache round trip, made once per request."""
+    if (known := getattr(request, "_page_cache", None)) is not None:
+        return known
+    key = page_key(request)
+    found = read_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = site_version()
+    entry = found.get(key)
+    now = timezone.now().timestamp()
+    if entry is not None and not (entry[0] == version and entry[1] > now):
+        entry = None
+    request._page_cache = (key, version, entry)
+    return request._page_cache
+
+
+def _with_cache_headers(response):
+    if response.status_code == 200:
+        patch_cache_control(
+            response, public=True, max_age=settings.PAGE_BROWSER_CACHE_SECONDS
+        )
+    return response
+
+
+def _from_entry(entry) -> HttpResponse:
+    _, _, status, headers, content = entry
+    return _with_cache_headers(HttpResponse(content, status=status, headers=headers))
+
+
+class PageCacheMiddleware:
+    """Answer a cached page before sessions, CSRF, authentication and messages
+    run: a stored page is the same for every reader, and those layers were most
+    of what a hit cost. Placed after the middleware whose headers every
+    response needs (security, conditional GET and its 304s, X-Frame-Options).
+    A miss goes on to the view, whose `cached_page` reuses this lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if _caching(request) and not self._is_admin(request):
+            _, _, entry = lookup(request)
+            if entry is not None:
+                return _from_entry(entry)
+        return self.get_response(request)
+
+    def _is_admin(self, request) -> bool:
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        return request.path_info.startswith(self.admin_prefix)
+
+
 def cached_page(view):
     """Serve a public GET page from the cache, with headers a CDN can use.
 
@@ -80,18 +140,12 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        if not _caching(request):
             return view(request, *args, **kwargs)
-        key = page_key(request)
-        found = read_many([VERSION_KEY, key])  # one round trip
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = site_version()
+        key, version, entry = lookup(request)
         now = timezone.now()
-        entry = found.get(key)
-        if entry is not None and entry[0] == version and entry[1] > now.timestamp():
-            _, _, status, headers, content = entry
-            response = HttpResponse(content, status=status, headers=headers)
+        if entry is not None:
+            response = _from_entry(entry)
         else:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -112,10 +166,7 @@ def cached_page(view):
                     response.content,
                 )
                 cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        if response.status_code == 200:
-            patch_cache_control(
-                response, public=True, max_age=settings.PAGE_BROWSER_CACHE_SECONDS
-            )
+            _with_cache_headers(response)
         return response
 
     return wrapper

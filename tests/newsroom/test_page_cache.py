@@ -150,6 +150,43 @@ def test_a_hit_is_one_cache_round_trip(client, live, cache_calls):
     assert cache_calls == ["get_many"]
 
 
+def test_a_hit_is_answered_before_the_per_user_middleware(client, live):
+    client.get(live.get_absolute_url())
+    hit = client.get(live.get_absolute_url())
+    assertContains(hit, "Cached launch story")
+    # Sessions, authentication and CSRF never ran for it...
+    assert not hasattr(hit.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "user")
+    # ...yet it carries what every page needs, and revalidates.
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+    assert "public" in hit["Cache-Control"]
+    again = client.get(live.get_absolute_url(), headers={"if-none-match": hit["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_miss_looks_the_page_up_once(client, live, cache_calls):
+    response = client.get(live.get_absolute_url())
+    assert response.status_code == 200
+    assert cache_calls.count("get_many") == 1
+    assert hasattr(response.wsgi_request, "session")  # the view ran, with all layers
+
+
+def test_the_admin_is_never_looked_up(client, editor, cache_calls):
+    client.force_login(editor)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert "get_many" not in cache_calls
+
+
+def test_posts_are_never_answered_from_the_cache(live):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get(live.get_absolute_url())
+    response = client.post(live.get_absolute_url())
+    assert response.status_code == 403  # CSRF ran: the request reached the stack
+
+
 def test_a_hit_carries_the_etag_computed_when_it_was_stored(client, live):
     first = client.get(live.get_absolute_url())
     again = client.get(live.get_absolute_url())
