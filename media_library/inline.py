@@ -44,7 +44,7 @@ def _parse(match: re.Match) -> tuple[int | None, str]:
         name: html.unescape(value) for name, value in ATTRIBUTE.findall(match["attrs"])
     }
     ref = attrs.get("data-library-image", "").strip()
-    image_id = int(ref) if ref.isdigit() and len(ref) < 12 else None
+    image_id = int(ref) if ref.isascii() and ref.isdigit() and len(ref) < 12 else None
     return image_id, " ".join(attrs.get("data-caption", "").split())[:CAPTION_MAX]
 
 

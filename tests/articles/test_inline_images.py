@@ -65,7 +65,7 @@ def test_pasted_figure_is_reduced_to_a_reference():
 
 
 @pytest.mark.parametrize(
-    "reference", ["", "x", "-3", "1e3", "99999999999999", "7 or 1=1"]
+    "reference", ["", "x", "-3", "1e3", "99999999999999", "7 or 1=1", "²", "٣"]
 )
 def test_figure_without_a_valid_image_id_is_dropped(reference):
     html = f'<figure data-library-image="{reference}"></figure><p>kept</p>'
