@@ -20,6 +20,7 @@ from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.forms import WorkflowForm
 
 from .models import Article, Byline, Correction, Section
+from .search import clean_query
 
 
 class StoryBodyWidget(AdminProseEditorWidget):
@@ -234,7 +235,7 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             return JsonResponse(
                 self._library_json(get_object_or_404(images, pk=image_id))
             )
-        query = " ".join(request.GET.get("q", "").split())[:200]
+        query = clean_query(request.GET.get("q", ""))
         if query:
             images = images.filter(
                 Q(title__icontains=query)
