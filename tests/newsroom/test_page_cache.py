@@ -287,3 +287,8 @@ def test_with_redis_a_hit_is_one_command_and_unpublish_purges_it(
     with django_capture_on_commit_callbacks(execute=True):
         services.transition(live, "unpublish", by=editor, comment="Legal hold")
     assert client.get(live.get_absolute_url()).status_code == 404
+
+
+def test_a_bad_host_is_refused_not_an_error(client, live):
+    response = client.get(live.get_absolute_url(), HTTP_HOST="evil.example")
+    assert response.status_code == 400
