@@ -161,6 +161,13 @@ def test_count_is_capped_at_the_pool_and_says_so(client, five_landings, monkeypa
     assert str(results.count()) == "3+"
     response = client.get(SEARCH, {"q": "landing"})
     assertContains(response, "3+ stories for “landing”")
+    assertContains(response, "the best of the 3 newest matches. To reach older")
+
+
+def test_no_pool_note_below_the_pool(client, five_landings):
+    response = client.get(SEARCH, {"q": "landing"})
+    assertContains(response, "5 stories for “landing”")
+    assertNotContains(response, "newest matches")
 
 
 def test_count_is_exact_below_the_pool(five_landings):
