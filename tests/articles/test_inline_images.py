@@ -393,3 +393,16 @@ def test_revision_diff_shows_pictures_placed_and_recaptioned(client, editor):
     assertContains(response, "Pictures in text")
     assertContains(response, "library picture #")
     assertContains(response, "<del>“First </del><ins>“Second </ins>caption”")
+
+
+def test_editor_deletes_a_story_with_pictures_and_the_pictures_stay(client, editor):
+    image = ImageFactory()
+    story = ArticleFactory(body=figure(image))
+    client.force_login(editor)
+    url = reverse("admin:articles_article_delete", args=[story.pk])
+    assertNotContains(client.get(url), "would require deleting")
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert not InlineImage.objects.exists()
+    assert Image.objects.filter(pk=image.pk).exists()
