@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -58,41 +58,33 @@ class ArticleQuerySet(PublishableQuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
+    def for_cards(self):
+        """A story card's row with its section and thumbnail; its bylines come
+        from `with_card_relations` or `prefetch_bylines`."""
+        # The search vector is as long as the body, and only SQL reads it.
+        return self.select_related("section", "hero_image").defer(
+            "body", "search_vector"
+        )
+
     def with_card_relations(self):
         """What a story card shows (section, thumbnail, bylines): O(1) queries."""
-        return (
-            self.select_related("section", "hero_image")
-            .defer("body")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-            )
+        return self.for_cards().prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
 
     def with_public_relations(self):
-        """What a story page shows, in a fixed number of queries."""
+        """A story page's row and what it shows, in a fixed number of queries.
+        Its bylines are read with its related stories' (`prefetch_bylines`); its
+        library pictures only when the body places some (`inline_images`)."""
         return (
             self.select_related("section", "hero_image", "gallery")
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=Byline.objects.select_related(
-                        "author", "author__headshot"
-                    ),
-                ),
-                "tags",
-                "corrections",
-            )
-            .with_inline_images()
+            .defer("search_vector")
+            .prefetch_related("tags", "corrections")
         )
 
     def with_inline_images(self):
         """The library pictures in each body (`Article.inline_images`): one query."""
-        return self.prefetch_related(
-            Prefetch(
-                "inline_image_rows",
-                queryset=InlineImage.objects.select_related("image"),
-            )
-        )
+        return self.prefetch_related(_inline_image_rows())
 
 
 class Article(Publishable):
@@ -166,6 +158,9 @@ class Article(Publishable):
     # Kept up to date by a PostgreSQL trigger (headline A, dek B, body C) and
     # GIN-indexed there; unused on SQLite, where search falls back to LIKE.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Derived, kept by articles.related: {"picks": [...], "by_tags": [...]},
+    # the story ids its page may show as related. Null until first worked out.
+    related_ids = models.JSONField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -233,7 +228,11 @@ class Article(Publishable):
 
     def inline_images(self) -> dict:
         """{image id: Image} for the body's library figures, from the prefetch
-        made by `with_public_relations` when there is one."""
+        made by `with_inline_images` when there is one; no query for a body
+        without any."""
+        if not inline.image_ids(self.body):
+            return {}
+        prefetch_related_objects([self], _inline_image_rows())  # unless done already
         rows = self.inline_image_rows.all()
         return {row.image_id: row.image for row in rows}
 
@@ -416,3 +415,21 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.article}"
+
+
+def _inline_image_rows() -> Prefetch:
+    return Prefetch(
+        "inline_image_rows", queryset=InlineImage.objects.select_related("image")
+    )
+
+
+def prefetch_bylines(stories) -> None:
+    """Read the bylines (with authors and headshots) of all `stories` that lack
+    them in one query: a story page's own and its related stories'."""
+    prefetch_related_objects(
+        [story for story in stories if story is not None],
+        Prefetch(
+            "bylines",
+            queryset=Byline.objects.select_related("author", "author__headshot"),
+        ),
+    )

@@ -13,8 +13,15 @@ from media_library import inline
 from media_library.models import Image
 from newsroom.cache import cached_page
 
-from . import structured_data
-from .models import REVISION_FIELDS, Article, Byline, OldSlug, Section
+from . import related, structured_data
+from .models import (
+    REVISION_FIELDS,
+    Article,
+    Byline,
+    OldSlug,
+    Section,
+    prefetch_bylines,
+)
 from .search import clean_query, search
 
 STORIES_PER_PAGE = 20
@@ -142,12 +149,19 @@ def render_article(request, article, *, banner="", revision_data=None):
     With `revision_data`, the page shows that revision's text, bylines and tags
     instead of what is saved now; nothing is written.
     """
-    bylines = list(article.bylines.all())
     tags = list(article.tags.all())
     if revision_data is not None:
         article = copy.copy(article)
         for name in REVISION_FIELDS:
             setattr(article, name, revision_data.get(name, ""))
+        tags = [
+            Tag(name=name, slug=slugify(name, allow_unicode=True))
+            for name in revision_data.get("tags", [])
+        ]
+    related_list = related_stories(article, tags, now=revision_data is not None)
+    prefetch_bylines([article, *related_list])
+    bylines = list(article.bylines.all())
+    if revision_data is not None:
         authors = Author.objects.select_related("headshot").in_bulk(
             revision_data.get("bylines", [])
         )
@@ -155,10 +169,6 @@ def render_article(request, article, *, banner="", revision_data=None):
             Byline(author=authors[pk], position=n)
             for n, pk in enumerate(revision_data.get("bylines", []))
             if pk in authors
-        ]
-        tags = [
-            Tag(name=name, slug=slugify(name, allow_unicode=True))
-            for name in revision_data.get("tags", [])
         ]
     corrections = list(article.corrections.all())
     if revision_data is None:
@@ -185,28 +195,40 @@ def render_article(request, article, *, banner="", revision_data=None):
                     figures=inline.figures(article.body, images),
                 )
             ),
-            "related": related_stories(article, tags),
+            "related": related_list,
             "sections": Section.objects.all(),
             "preview_banner": banner,
         },
     )
 
 
-RELATED_STORIES = 4
-# Stories related by tags are ranked among this many of the newest: a fixed
-# cost, however big the archive grows. Ranking every story sharing a tag
-# read a third of them for a NASA story (544 ms at 100,000 stories).
-RELATED_WINDOW = 500
-
-
-def related_stories(article, tags) -> list:
+def related_stories(article, tags, *, now=False) -> list:
     """Editors' picks, else the published stories sharing most tags, newest
-    first among equals: those among the newest RELATED_WINDOW stories if at
-    least RELATED_STORIES of them share a tag, else any."""
+    first among equals, up to related.SHOWN: as kept in `related_ids` (one
+    query), or ranked now for a preview (`now`, with the revision's `tags`) or
+    a story whose lists were never worked out. Their bylines are not read."""
+    kept = article.related_ids
+    if now or kept is None or article.pk is None:
+        return rank_related(article, tags)
+    ids = kept["picks"] + kept["by_tags"]
+    if not ids:
+        return []
+    found = Article.objects.published().for_cards().in_bulk(ids)
+    picks = [found[pk] for pk in kept["picks"] if pk in found]
+    if picks:
+        return picks[: related.SHOWN]
+    return [found[pk] for pk in kept["by_tags"] if pk in found][: related.SHOWN]
+
+
+def rank_related(article, tags) -> list:
+    """What `related_stories` shows, ranked now with the ORM: editors' picks,
+    else those among the newest related.WINDOW stories if at least
+    related.SHOWN of them share a tag, else any (each with `.shared`, the tags
+    in common). `articles.related` ranks the same way for the kept lists."""
     picks = list(
         article.related.published()
         .with_card_relations()
-        .newest_first()[:RELATED_STORIES]
+        .newest_first()[: related.SHOWN]
     )
     if picks or not tags or article.pk is None:
         return picks
@@ -214,6 +236,7 @@ def related_stories(article, tags) -> list:
     ids = [tag.pk for tag in tags]
     # A revision being previewed may have tags not saved as rows: by name, then.
     tagged = Q(tag__in=ids) if None not in ids else Q(tag__name__in=names)
+    newest = Article.objects.published().newest_first()
     others = Article.objects.published().exclude(pk=article.pk)
     # Counted for each story of the window, one index probe each: joining
     # from the tags instead would read every story tagged NASA.
@@ -229,14 +252,14 @@ def related_stories(article, tags) -> list:
         .values("count")
     )
     recent = list(
-        others.filter(pk__in=others.newest_first().values("pk")[:RELATED_WINDOW])
+        others.filter(pk__in=newest.values("pk")[: related.WINDOW])
         .annotate(shared=Subquery(shared))
         .with_card_relations()
         .order_by(F("shared").desc(nulls_last=True), "-published_at", "-id")[
-            :RELATED_STORIES
+            : related.SHOWN
         ]
     )
-    if len(recent) == RELATED_STORIES and recent[-1].shared:
+    if len(recent) == related.SHOWN and recent[-1].shared:
         return recent
     # Too few recent stories share a tag: rank every story. Tags that seldom
     # appear in recent stories are on few stories as a rule, so this is cheap.
@@ -244,7 +267,7 @@ def related_stories(article, tags) -> list:
         others.filter(tags__name__in=names)
         .annotate(shared=Count("id"))
         .with_card_relations()
-        .order_by("-shared", "-published_at", "-id")[:RELATED_STORIES]
+        .order_by("-shared", "-published_at", "-id")[: related.SHOWN]
     )
 
 

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from taggit.models import Tag, TaggedItem
 
+from articles import related
 from articles.models import Article, Byline, Correction, Section, Status
 from authors.models import Author
 from media_library.models import Image
@@ -325,7 +326,8 @@ def seed(stories: int, *, now: datetime | None = None, rng_seed: int = 5):
                 )
             )
         _extras(ids, rng, now=now)
-    tidy()
+    tidy()  # statistics first: ranking related stories joins the new rows
+    related.refresh(ids)  # what saving each story would have done
     return SeedSummary(
         stories=len(ids),
         sections=len(sections),
