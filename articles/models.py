@@ -1,12 +1,12 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from media_library import inline
 from media_library.models import Image
+from newsroom.addresses import slug_address
 from newsroom.sanitize import clean_html
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
@@ -34,7 +34,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_address("articles:section", self.slug)
 
 
 def stored_body(body: str) -> str:
@@ -202,7 +202,7 @@ class Article(Publishable):
         self.sync_inline_images()
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_address("articles:detail", self.slug)
 
     def sync_inline_images(self) -> None:
         """Keep `InlineImage` rows (usage listings, protected deletes, the page's

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
+from newsroom.addresses import slug_address
 from newsroom.fields import URLField
 from newsroom.slugs import unique_slug
 
@@ -106,7 +106,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return slug_address("authors:detail", self.slug)
 
     @property
     def beat_list(self) -> list[str]:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from newsroom.addresses import slug_address
 from newsroom.fields import URLField
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
@@ -332,7 +333,7 @@ class Gallery(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("galleries:detail", kwargs={"slug": self.slug})
+        return slug_address("galleries:detail", self.slug)
 
     def revision_data(self) -> dict:
         return {

@@ -1,0 +1,36 @@
+"""Addresses made from a slug (newsroom.addresses) are what reverse() gives."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from newsroom.addresses import slug_address
+
+VIEWS = ["articles:detail", "articles:section", "authors:detail", "galleries:detail"]
+SLUGS = ["perseverance-sky-crane", "été-à-mars", "日本の探査機", "a_b-2", "x"]
+
+
+@pytest.mark.parametrize("viewname", VIEWS)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_same_as_reverse(viewname, slug):
+    try:
+        expected = reverse(viewname, kwargs={"slug": slug})
+    except NoReverseMatch:  # section slugs are ASCII only
+        with pytest.raises(NoReverseMatch):
+            slug_address(viewname, slug)
+        return
+    assert slug_address(viewname, slug) == expected
+
+
+def test_follows_the_script_prefix():
+    try:
+        set_script_prefix("/news/")
+        assert slug_address("articles:detail", "mars") == "/news/stories/mars/"
+    finally:
+        set_script_prefix("/")
+    assert slug_address("articles:detail", "mars") == "/stories/mars/"
+
+
+@pytest.mark.parametrize("slug", ["", "a/b", "a?b", "../x", "mars rover"])
+def test_what_the_pattern_refuses_is_still_refused(slug):
+    with pytest.raises(NoReverseMatch):
+        slug_address("articles:detail", slug)
