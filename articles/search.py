@@ -118,10 +118,16 @@ class Results:
 
     @cached_property
     def _pool(self) -> list[tuple[int, float]]:
+        """The newest POOL + 1 matches as (id, rank), newest first. The rank is
+        worked out for those only: ranking every match before keeping the
+        newest read each one's search vector (twice the time for a word in
+        1,400 stories at 100,000)."""
+        newest = self.matches.newest_first().values("pk")[: POOL + 1]
         found = (
-            self.matches.newest_first()
+            Article.objects.filter(pk__in=newest)
+            .newest_first()
             .annotate(rank=self.rank)
-            .values_list("pk", "rank")[: POOL + 1]
+            .values_list("pk", "rank")
         )
         return list(found)
 

@@ -25,12 +25,15 @@ from .models import (
 from .search import clean_query, search
 
 STORIES_PER_PAGE = 20
+# Search results carry a snippet each, made by PostgreSQL from the body: ten a
+# page, as search engines show, is what a reader scans before refining.
+RESULTS_PER_PAGE = 10
 
 
-def _page(request, queryset):
+def _page(request, queryset, per_page=STORIES_PER_PAGE):
     """One page of stories; a missing, malformed or too-large ?page= gives the
     first or last page rather than an error."""
-    return Paginator(queryset, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 FRONT_PAGE_POOL = 60
@@ -122,7 +125,9 @@ def search_view(request):
         "articles/search.html",
         {
             "query": query,
-            "page_obj": _page(request, search(query)) if query else None,
+            "page_obj": (
+                _page(request, search(query), RESULTS_PER_PAGE) if query else None
+            ),
             "sections": Section.objects.all(),
         },
     )
