@@ -255,6 +255,14 @@ def tidy() -> None:
             cursor.execute(f"{command} {model._meta.db_table}")  # noqa: S608
 
 
+def analyze() -> None:
+    """Planner statistics for the content tables (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Article, TaggedItem):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")  # noqa: S608
+
+
 def empty_content_tables() -> None:
     """Empty every table of the content apps (TRUNCATE on PostgreSQL, DELETE on
     SQLite), resetting their ids; users and content types stay."""
@@ -326,8 +334,9 @@ def seed(stories: int, *, now: datetime | None = None, rng_seed: int = 5):
                 )
             )
         _extras(ids, rng, now=now)
-    tidy()  # statistics first: ranking related stories joins the new rows
+    analyze()  # statistics first: ranking related stories joins the new rows
     related.refresh(ids)  # what saving each story would have done
+    tidy()
     return SeedSummary(
         stories=len(ids),
         sections=len(sections),
