@@ -116,16 +116,28 @@ def compute(story_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def refresh(story_ids) -> None:
-    """Work out and store the lists of `story_ids` (no signals are sent)."""
+def refresh(story_ids) -> int:
+    """Work out the lists of `story_ids` and store those that changed (no
+    signals are sent): how many changed. A story's change seldom alters its
+    neighbours' lists, and rewriting their rows regardless cost as much as
+    working them out."""
     Article = _model()
     story_ids = sorted(set(story_ids))
+    changed = 0
     for start in range(0, len(story_ids), BATCH):
-        values = compute(story_ids[start : start + BATCH])
-        Article.objects.bulk_update(
-            [Article(pk=pk, related_ids=value) for pk, value in values.items()],
-            ["related_ids"],
+        batch = story_ids[start : start + BATCH]
+        values = compute(batch)
+        kept = dict(
+            Article.objects.filter(pk__in=batch).values_list("pk", "related_ids")
         )
+        stale = [
+            Article(pk=pk, related_ids=value)
+            for pk, value in values.items()
+            if pk in kept and kept[pk] != value
+        ]
+        Article.objects.bulk_update(stale, ["related_ids"])
+        changed += len(stale)
+    return changed
 
 
 def neighbours(story_id: int) -> list[int]:

@@ -124,9 +124,12 @@ def test_refresh_related_command_fills_lists(mars_story, neighbours):
     Article.objects.update(related_ids=None)
     out = io.StringIO()
     call_command("refresh_related", stdout=out)
-    assert "for 6 stories" in out.getvalue()
+    assert "for 6 stories (6 changed)" in out.getvalue()
     kept = Article.objects.get(pk=mars_story.pk).related_ids
     assert kept["by_tags"][0] == neighbours[1].pk and kept["picks"] == []
+    # Lists that did not change are not written again.
+    call_command("refresh_related", stdout=out)
+    assert "for 6 stories (0 changed)" in out.getvalue()
 
 
 def test_ranked_among_the_newest_window_only(mars_story, neighbours, ranked):

@@ -18,8 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-        related.refresh(ids)
+        changed = related.refresh(ids)
         self.stdout.write(
             f"Related stories worked out for {len(ids)} stories "
-            f"in {time.perf_counter() - started:.1f} s."
+            f"({changed} changed) in {time.perf_counter() - started:.1f} s."
         )
