@@ -217,3 +217,23 @@ def test_every_target_has_addresses():
     assert set(paths) == set(run.TARGETS)
     assert run.TARGETS["feed_uncached"][0] == run.UNCACHED
     assert paths["feed_uncached"] == [run.FEED]
+
+
+def test_ratios_are_to_all_static_slices_of_the_same_server():
+    """One target's own static slices are few draws of a bimodal figure (how
+    the workers shared the connections): every result of a server is compared
+    with all the static slices taken on it."""
+    story = _result("story_cached", 600)
+    story.static_rps = 500.0  # its own slices: an unlucky draw
+    uncached = _result("story_uncached", 40, phase="uncached")
+    uncached.static_rps = 2000.0
+    statics = [
+        Measurement(requests=500, seconds=1.0, latencies=[0.002] * 500),
+        Measurement(requests=1500, seconds=1.0, latencies=[0.002] * 1500),
+    ]
+
+    static = run.phase_static([story, uncached], "cached", "/static/x.css", statics)
+
+    assert static.rps == 1000.0 and static.name == "static"
+    assert report.ratio(story) == 0.6
+    assert uncached.static_rps == 2000.0  # another server's, untouched
