@@ -162,10 +162,16 @@ def neighbours(story_id: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def reaches_neighbours(story) -> bool:
+    """Whether the story is, or was, in other stories' lists: live, or public
+    once (an unpublished story's neighbours get a replacement for it)."""
+    return story.status in LIVE_STATES or story.published_at is not None
+
+
 def story_changed(story, also=()) -> None:
-    """Refresh this story's list and, when it is live, its neighbours' (it may
-    now belong in theirs, or no longer), and those of the stories `also`."""
+    """Refresh this story's list and, when it reaches them, its neighbours' (it
+    may now belong in theirs, or no longer), and those of the stories `also`."""
     ids = [story.pk, *also]
-    if story.status in LIVE_STATES:
+    if reaches_neighbours(story):
         ids += neighbours(story.pk)
     refresh(ids)

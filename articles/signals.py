@@ -1,9 +1,7 @@
 """Side effects of story changes, connected in ArticlesConfig.ready()."""
 
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-
-from newsroom.workflow.states import LIVE_STATES
 
 from . import related
 from .models import Article, OldSlug
@@ -17,10 +15,26 @@ def remember_removed_story(sender, instance: Article, **kwargs):
         OldSlug.objects.update_or_create(slug=instance.slug, defaults={"article": None})
 
 
+@receiver(pre_delete, sender=Article, dispatch_uid="articles.related_before_delete")
+def note_neighbours_of_removed_story(sender, instance: Article, **kwargs):
+    """The stories whose lists may hold one about to be deleted (its tags go
+    with it). Arguments: instance."""
+    if related.reaches_neighbours(instance):
+        instance._former_neighbours = related.neighbours(instance.pk)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles.related_on_delete")
+def story_deleted(sender, instance: Article, **kwargs):
+    """Its neighbours' lists worked out again without it. Arguments: instance."""
+    former = instance.__dict__.pop("_former_neighbours", [])
+    if former:
+        related.refresh(former)
+
+
 @receiver(post_save, sender=Article, dispatch_uid="articles.related_on_save")
 def story_saved(sender, instance: Article, raw=False, **kwargs):
-    """Its related stories, and its neighbours' when it is live, worked out
-    again (`articles.related`). Arguments: instance, raw (fixture loading)."""
+    """Its related stories, and its neighbours' when it is or was live, worked
+    out again (`articles.related`). Arguments: instance, raw (fixture loading)."""
     if not raw:
         related.story_changed(instance)
 
@@ -34,7 +48,7 @@ def story_links_changed(sender, instance, action, **kwargs):
     action."""
     if not isinstance(instance, Article):
         return
-    if action in ("pre_remove", "pre_clear") and instance.status in LIVE_STATES:
+    if action in ("pre_remove", "pre_clear") and related.reaches_neighbours(instance):
         instance._former_neighbours = related.neighbours(instance.pk)
     elif action.startswith("post_"):
         former = instance.__dict__.pop("_former_neighbours", [])

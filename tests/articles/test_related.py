@@ -110,6 +110,24 @@ def test_kept_lists_drop_stories_that_went_away(mars_story, neighbours):
     assert found == recent[1:]  # the spares fill in
 
 
+def test_unpublishing_or_deleting_a_story_takes_it_out_of_the_lists(
+    mars_story, neighbours
+):
+    recent, old = neighbours
+    spare = story("NASA budget news 9", "NASA", days_ago=9)
+
+    def kept():
+        return Article.objects.get(pk=mars_story.pk).related_ids["by_tags"]
+
+    assert old.pk in kept() and recent[0].pk in kept()
+    old.status = State.UNPUBLISHED
+    old.save()
+    assert old.pk not in kept()
+    recent[0].delete()
+    assert recent[0].pk not in kept()
+    assert kept() == [r.pk for r in recent[1:]] + [spare.pk]
+
+
 def test_editors_picks_are_kept_and_win(mars_story, neighbours):
     recent, old = neighbours
     mars_story.related.add(recent[3])
