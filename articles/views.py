@@ -154,7 +154,7 @@ def render_article(request, article, *, banner="", revision_data=None):
     With `revision_data`, the page shows that revision's text, bylines and tags
     instead of what is saved now; nothing is written.
     """
-    tags = list(article.tags.all())
+    tags = article.tag_list()
     if revision_data is not None:
         article = copy.copy(article)
         for name in REVISION_FIELDS:

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
+from taggit.models import Tag
 
-from articles.models import Status
+from articles.models import Article, Status
 from media_library import inline
 from media_library.renditions import rendition_url
 from tests.factories import (
@@ -240,3 +241,15 @@ def test_story_page_budget_with_related_by_tags(client, django_assert_max_num_qu
     # As many as with editors' picks: both are kept on the story.
     with django_assert_max_num_queries(8):
         assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_topics_in_the_order_they_were_given(client):
+    story = ArticleFactory(published=True)
+    for name in ("Perseverance", "Mars", "Artemis"):
+        story.tags.add(name)
+    page = client.get(story.get_absolute_url()).content.decode()
+    topics = page[page.index('id="tags-heading"') :]
+    assert topics.index("Perseverance") < topics.index("Mars") < topics.index("Artemis")
+    assert Article.objects.get(pk=story.pk).tag_list() == list(
+        Tag.objects.filter(name__in=["Perseverance", "Mars", "Artemis"]).order_by("id")
+    )
