@@ -12,12 +12,12 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Prefetch, Q, Value, When
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from .models import Article, Byline
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 8
@@ -47,22 +47,33 @@ def search(query: str) -> "Results":
     return _plain(stories, query)
 
 
+def _shown(stories):
+    """What a result shows: its section and bylines (no picture)."""
+    return stories.select_related("section").prefetch_related(
+        Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+    )
+
+
 def _postgres(stories, query: str):
     tsquery = SearchQuery(query, config="english", search_type="websearch")
     body_text = Func(
         F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
     )
-    shown = stories.with_card_relations().annotate(
-        snippet=SearchHeadline(
-            body_text,
-            tsquery,
-            config="english",
-            start_sel="<mark>",
-            stop_sel="</mark>",
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-        ),
+    shown = (
+        _shown(stories)
+        .defer("body", "search_vector")
+        .annotate(
+            snippet=SearchHeadline(
+                body_text,
+                tsquery,
+                config="english",
+                start_sel="<mark>",
+                stop_sel="</mark>",
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+            ),
+        )
     )
     return Results(
         stories.filter(search_vector=tsquery),
@@ -87,7 +98,7 @@ def _plain(stories, query: str):
         default=Value(1),
         output_field=IntegerField(),
     )
-    shown = stories.with_card_relations().defer(None)
+    shown = _shown(stories).defer("search_vector")
     return Results(stories.filter(match), rank, shown, words=words)
 
 
