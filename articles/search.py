@@ -10,9 +10,20 @@ LIKE patterns with Django's escaping.
 
 import re
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -48,10 +59,29 @@ def search(query: str) -> "Results":
 
 
 def _shown(stories):
-    """What a result shows: its section and bylines (no picture)."""
-    return stories.select_related("section").prefetch_related(
+    """What a result shows: its section and its writers' names (no picture).
+    PostgreSQL reads the names with the stories, as an array; elsewhere they
+    come from a prefetch of the bylines."""
+    shown = stories.select_related("section")
+    if connection.vendor == "postgresql":
+        names = (
+            Byline.objects.filter(article=OuterRef("pk"))
+            .order_by("position", "id")
+            .values("author__name")
+        )
+        return shown.annotate(byline_names=ArraySubquery(names))
+    return shown.prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author"))
     )
+
+
+def by_line(names: list[str]) -> str:
+    """ "By A", "By A and B", "By A, B and C"; "" without names."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return f"By {names[0]}"
+    return f"By {', '.join(names[:-1])} and {names[-1]}"
 
 
 def _postgres(stories, query: str):
@@ -164,8 +194,11 @@ class Results:
         wanted = self._ranked[index]
         stories = self.shown.in_bulk(wanted)
         items = [stories[pk] for pk in wanted if pk in stories]
-        if self.words is not None:
-            for story in items:
+        for story in items:
+            if not hasattr(story, "byline_names"):
+                story.byline_names = [b.author.name for b in story.bylines.all()]
+            story.by_line = by_line(story.byline_names)
+            if self.words is not None:
                 story.snippet = plain_snippet(story.body, self.words)
         return items
 
