@@ -115,19 +115,23 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = None
+        self.never_prefixes = None
 
     def __call__(self, request):
-        if _caching(request) and not self._is_admin(request):
+        if _caching(request) and not self._never_cached(request):
             _, _, entry = lookup(request)
             if entry is not None:
                 return _from_entry(entry)
         return self.get_response(request)
 
-    def _is_admin(self, request) -> bool:
-        if self.admin_prefix is None:
-            self.admin_prefix = reverse("admin:index")
-        return request.path_info.startswith(self.admin_prefix)
+    def _never_cached(self, request) -> bool:
+        """Under an address of settings.PAGE_CACHE_NEVER (the admin, search):
+        nothing there is stored, so looking would only cost a round trip."""
+        if self.never_prefixes is None:
+            self.never_prefixes = tuple(
+                reverse(name) for name in settings.PAGE_CACHE_NEVER
+            )
+        return request.path_info.startswith(self.never_prefixes)
 
 
 def cached_page(view):

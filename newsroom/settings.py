@@ -120,6 +120,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # reuse a page for PAGE_BROWSER_CACHE_SECONDS, then revalidate with its ETag.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=60)
+# Addresses (URL names, matched as prefixes) whose pages are never stored, so
+# the page cache does not look for them: the admin, and search (one page per
+# query; searching is fast enough, and a query cache would fill with one-offs).
+PAGE_CACHE_NEVER = ["admin:index", "articles:search"]
 
 # --- E-mail -----------------------------------------------------------------
 

@@ -178,6 +178,13 @@ def test_the_admin_is_never_looked_up(client, editor, cache_calls):
     assert "get_many" not in cache_calls
 
 
+def test_search_is_never_looked_up_nor_stored(client, live, cache_calls):
+    for _ in range(2):
+        response = client.get(reverse("articles:search"), {"q": "launch"})
+        assertContains(response, "Cached launch story")
+    assert "get_many" not in cache_calls and "set" not in cache_calls
+
+
 def test_posts_are_never_answered_from_the_cache(live):
     from django.test import Client
 
