@@ -56,17 +56,31 @@ def _candidates_sql(window: bool) -> tuple[str, list]:
     return sql, params
 
 
+def _sharing(story_marks: str, *, window: bool) -> tuple[str, list]:
+    """The FROM and WHERE of a query over (s: a tag on one of the stories whose
+    ids fill `story_marks`, o: the same tag on another story, c: that story,
+    live), and its parameters before those ids."""
+    tagged = connection.ops.quote_name(_tagged_table())
+    candidates, params = _candidates_sql(window)
+    sql = f"""
+        FROM {tagged} s
+        JOIN {tagged} o
+          ON o.tag_id = s.tag_id
+         AND o.content_type_id = s.content_type_id
+         AND o.object_id <> s.object_id
+        JOIN ({candidates}) c ON c.id = o.object_id
+        WHERE s.content_type_id = %s AND s.object_id IN ({story_marks})
+    """  # noqa: S608 (only quoted names and placeholders)
+    return sql, [*params, ContentType.objects.get_for_model(_model()).pk]
+
+
 def rank_by_tags(story_ids: list[int], *, window: bool = True) -> dict[int, list]:
     """{story id: up to STORED live story ids sharing most tags with it, newest
     first among equals} for each of `story_ids` (one query per BATCH)."""
-    qn = connection.ops.quote_name
-    tagged = qn(_tagged_table())
-    content_type = ContentType.objects.get_for_model(_model()).pk
-    candidates, candidate_params = _candidates_sql(window)
     ranked: dict[int, list] = {}
     for start in range(0, len(story_ids), BATCH):
         batch = story_ids[start : start + BATCH]
-        marks = ", ".join(["%s"] * len(batch))
+        sharing, params = _sharing(", ".join(["%s"] * len(batch)), window=window)
         sql = f"""
             SELECT story, other FROM (
                 SELECT s.object_id AS story, o.object_id AS other,
@@ -74,20 +88,14 @@ def rank_by_tags(story_ids: list[int], *, window: bool = True) -> dict[int, list
                            PARTITION BY s.object_id
                            ORDER BY COUNT(*) DESC, c.published_at DESC, c.id DESC
                        ) AS n
-                FROM {tagged} s
-                JOIN {tagged} o
-                  ON o.tag_id = s.tag_id
-                 AND o.content_type_id = s.content_type_id
-                 AND o.object_id <> s.object_id
-                JOIN ({candidates}) c ON c.id = o.object_id
-                WHERE s.content_type_id = %s AND s.object_id IN ({marks})
+                {sharing}
                 GROUP BY s.object_id, o.object_id, c.published_at, c.id
             ) ranked
             WHERE n <= %s
             ORDER BY story, n
         """  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*candidate_params, content_type, *batch, STORED])
+            cursor.execute(sql, [*params, *batch, STORED])
             for story, other in cursor.fetchall():
                 ranked.setdefault(story, []).append(other)
     return ranked
@@ -143,22 +151,9 @@ def refresh(story_ids) -> int:
 def neighbours(story_id: int) -> list[int]:
     """The stories among the newest WINDOW live ones sharing a tag with this one:
     the lists a change to it may alter."""
-    qn = connection.ops.quote_name
-    tagged = qn(_tagged_table())
-    content_type = ContentType.objects.get_for_model(_model()).pk
-    candidates, candidate_params = _candidates_sql(window=True)
-    sql = f"""
-        SELECT DISTINCT o.object_id
-        FROM {tagged} s
-        JOIN {tagged} o
-          ON o.tag_id = s.tag_id
-         AND o.content_type_id = s.content_type_id
-         AND o.object_id <> s.object_id
-        JOIN ({candidates}) c ON c.id = o.object_id
-        WHERE s.content_type_id = %s AND s.object_id = %s
-    """  # noqa: S608
+    sharing, params = _sharing("%s", window=True)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*candidate_params, content_type, story_id])
+        cursor.execute(f"SELECT DISTINCT o.object_id {sharing}", [*params, story_id])  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
 
