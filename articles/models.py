@@ -443,7 +443,7 @@ def prefetch_bylines(stories) -> None:
     """Read the bylines (with authors and headshots) of all `stories` that lack
     them in one query: a story page's own and its related stories'."""
     prefetch_related_objects(
-        [story for story in stories if story is not None],
+        list(stories),
         Prefetch(
             "bylines",
             queryset=Byline.objects.select_related("author", "author__headshot"),
