@@ -22,7 +22,7 @@ import html
 import re
 from collections.abc import Mapping
 
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -111,9 +111,15 @@ def figures(cleaned: str, images: Mapping[int, Image]) -> list[tuple[Image, str]
     return found
 
 
+def figure_macro():
+    """The site's figure, as the public templates draw it (a Jinja2 macro)."""
+    components = engines["jinja2"].env.get_template("includes/components.html")
+    return components.module.figure
+
+
 def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
     """The body as readers see it: each placeholder becomes the site's figure
-    (the `{% image %}` rendition set, the caption and the credit). A reference to
+    (the `image()` rendition set, the caption and the credit). A reference to
     an image that is not in `images` (deleted, or not prefetched) is left out."""
 
     def figure(match: re.Match) -> str:
@@ -121,14 +127,7 @@ def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
         image = images.get(image_id)
         if image is None:
             return ""
-        return render_to_string(
-            "includes/figure.html",
-            {
-                "img": image,
-                "caption": caption or image.caption,
-                "spec": "full",
-            },
-        )
+        return figure_macro()(image, caption or image.caption, "full")
 
     # The body was cleaned on save; the figures are built from escaped parts.
     return mark_safe(PLACEHOLDER.sub(figure, cleaned or ""))  # noqa: S308

@@ -78,6 +78,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# Readers' pages are Jinja2 templates in templates/jinja2/ (newsroom/jinja2.py
+# says why); the admin, e-mails, robots.txt and the news sitemap stay Django's.
+# Django's engine comes first: its cached loader remembers the names it does not
+# have, so a public page costs it nothing, while an admin page would cost the
+# Jinja2 loader a look on disk.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -90,6 +95,15 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
             ],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja2.environment",
+            "context_processors": ["newsroom.context_processors.site"],
         },
     },
 ]

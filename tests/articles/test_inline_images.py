@@ -118,7 +118,7 @@ def test_story_page_draws_inline_figures_with_caption_and_credit(client):
 
     assert body.count("<picture>") == 2
     assert 'alt="The descent stage&#x27;s impact plume, far off."' in body
-    assert "The crash, seen by &quot;Hazcam&quot; &lt;script&gt;" in body
+    assert "The crash, seen by &#34;Hazcam&#34; &lt;script&gt;" in body
     assert "Library caption, unused here." not in body
     assert "Jezero Crater from orbit." in body
     assert "(Image credit: NASA/JPL-Caltech)" in body

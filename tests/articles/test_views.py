@@ -50,7 +50,7 @@ def test_story_page_shows_everything_a_reader_needs(client, sky_crane):
     assertContains(
         response, "<h1>Perseverance watched its sky crane crash on Mars</h1>"
     )
-    assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
+    assertContains(response, "The rover&#39;s Hazcam caught the plume.")
     assertContains(
         response,
         "Smoke rises where the descent stage hit the ground. "
@@ -117,7 +117,7 @@ def test_home_lists_latest_published_stories(client, sky_crane):
     response = client.get(reverse("home"))
     content = response.content.decode()
     assert content.index(sky_crane.headline) < content.index(older.headline)
-    assertContains(response, "The rover&#x27;s Hazcam caught the plume.")
+    assertContains(response, "The rover&#39;s Hazcam caught the plume.")
     assertContains(response, "By Mike Wall")
     assertContains(response, "Feb. 25, 2021")
     # The lead story's hero rendition, not the full-size original.

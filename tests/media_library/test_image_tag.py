@@ -1,4 +1,5 @@
-"""The {% image %} tag and the figure partial: <picture> with AVIF/WebP sources,
+"""The image helper (`{% image %}` in Django templates, `image()` in the site's
+Jinja2 ones) and the figure macro: <picture> with AVIF/WebP sources,
 a JPEG fallback, srcset/sizes, alt text, width and height, and no query."""
 
 import re
@@ -6,8 +7,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 from django.db.models import Prefetch
-from django.template import Context, Template
-from django.template.loader import render_to_string
+from django.template import Context, Template, engines
 
 from media_library import renditions
 from media_library.models import Image, Rendition
@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def render(source: str, **context) -> str:
     return Template("{% load media_library %}" + source).render(Context(context))
+
+
+def figure(img, caption: str) -> str:
+    """The public templates' figure macro (Jinja2), as a page calls it."""
+    components = engines["jinja2"].env.get_template("includes/components.html")
+    return str(components.module.figure(img, caption))
 
 
 @pytest.fixture
@@ -117,9 +123,7 @@ def test_image_url_for_social_sharing(wide):
 
 
 def test_figure_has_caption_and_credit(wide):
-    html = render_to_string(
-        "includes/figure.html", {"img": wide, "caption": "Liftoff at dawn."}
-    )
+    html = figure(wide, "Liftoff at dawn.")
     assert "<picture>" in html
     assert "hero-800.avif" in html or "hero-800.webp" in html
     assert (
@@ -130,7 +134,7 @@ def test_figure_has_caption_and_credit(wide):
 
 def test_figure_without_credit_prints_no_empty_credit(wide):
     wide.credit = ""
-    html = render_to_string("includes/figure.html", {"img": wide, "caption": ""})
+    html = figure(wide, "")
     assert "Image credit" not in html
     assert "<figcaption>" not in html
 
