@@ -13,7 +13,7 @@ from media_library import inline
 from media_library.models import Image
 from newsroom.cache import cached_page
 
-from . import related, structured_data
+from . import related, story_page, structured_data
 from .models import (
     REVISION_FIELDS,
     Article,
@@ -135,9 +135,31 @@ def search_view(request):
 
 @cached_page
 def article_detail(request, slug):
-    article = (
-        Article.objects.published().with_public_relations().filter(slug=slug).first()
-    )
+    if story_page.available():
+        page = story_page.read(slug)
+        if page is not None:
+            return _story_response(
+                request,
+                page.article,
+                tags=page.tags,
+                bylines=page.bylines,
+                corrections=page.corrections,
+                related=(
+                    page.related
+                    if page.related is not None
+                    else _related_with_bylines(page.article, page.tags)
+                ),
+                images=page.article.inline_images(),
+                sections=page.sections,
+            )
+        article = None
+    else:
+        article = (
+            Article.objects.published()
+            .with_public_relations()
+            .filter(slug=slug)
+            .first()
+        )
     if article is not None:
         return render_article(request, article)
     old = OldSlug.objects.select_related("article").filter(slug=slug).first()
@@ -175,11 +197,42 @@ def render_article(request, article, *, banner="", revision_data=None):
             for n, pk in enumerate(revision_data.get("bylines", []))
             if pk in authors
         ]
-    corrections = list(article.corrections.all())
     if revision_data is None:
         images = article.inline_images()
     else:  # the revision's body may show other pictures than the saved one
         images = Image.objects.in_bulk(inline.image_ids(article.body))
+    return _story_response(
+        request,
+        article,
+        tags=tags,
+        bylines=bylines,
+        corrections=list(article.corrections.all()),
+        related=related_list,
+        images=images,
+        sections=Section.objects.all(),
+        banner=banner,
+    )
+
+
+def _related_with_bylines(article, tags) -> list:
+    stories = related_stories(article, tags)
+    prefetch_bylines(stories)
+    return stories
+
+
+def _story_response(
+    request,
+    article,
+    *,
+    tags,
+    bylines,
+    corrections,
+    related,
+    images,
+    sections,
+    banner="",
+):
+    """The story page, from what `render_article` or `story_page` read."""
     return render(
         request,
         "articles/article_detail.html",
@@ -200,8 +253,8 @@ def render_article(request, article, *, banner="", revision_data=None):
                     figures=inline.figures(article.body, images),
                 )
             ),
-            "related": related_list,
-            "sections": Section.objects.all(),
+            "related": related,
+            "sections": sections,
             "preview_banner": banner,
         },
     )

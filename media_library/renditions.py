@@ -171,13 +171,25 @@ def rendition_url(image: Image, spec: str, target: int, fmt: str) -> str:
     return f"{_address_prefix(image)}{spec}-{target}.{EXTENSIONS[fmt]}"
 
 
+_prefixes: dict[tuple, str] = {}
+PREFIXES_KEPT = 10_000
+
+
 def _address_prefix(image: Image) -> str:
     """What every rendition address of the image starts with: reversed once per
-    image (a page has a srcset entry per width and format, about 190 a section
-    page), then kept on it while its version and the URL configuration hold."""
-    key = (image.pk, image.rendition_version, get_script_prefix(), get_urlconf())
-    kept = image.__dict__.get("_rendition_address")
-    if kept is None or kept[0] != key:
+    image, file and focal point (a page has a srcset entry per width and
+    format, about 190 a section page, and a fresh instance of each picture per
+    story it shows), per URL configuration and script prefix."""
+    key = (
+        image.pk,
+        image.file.name,
+        image.focal_x,
+        image.focal_y,
+        get_script_prefix(),
+        get_urlconf(),
+    )
+    prefix = _prefixes.get(key)
+    if prefix is None:
         sample = reverse(
             "media_library:rendition",
             kwargs={
@@ -191,8 +203,10 @@ def _address_prefix(image: Image) -> str:
         prefix = sample.removesuffix("x-0.jpg")
         if prefix == sample:  # the pattern no longer ends with its spec
             raise ImproperlyConfigured(f"Unexpected rendition address {sample}")
-        kept = image.__dict__["_rendition_address"] = (key, prefix)
-    return kept[1]
+        if len(_prefixes) >= PREFIXES_KEPT:
+            _prefixes.clear()
+        _prefixes[key] = prefix
+    return prefix
 
 
 def _prefetched(image: Image) -> dict[tuple[str, int, str], Rendition]:

@@ -1,4 +1,5 @@
-"""Page addresses made from a slug, without a full `reverse()` each time.
+"""Page addresses made from a slug, or of a view without arguments, without a
+full `reverse()` each time.
 
 A story page links about forty pages (sections, stories, authors, tags), and
 `reverse()` costs some 20 µs each. The address of each view is reversed once
@@ -39,3 +40,16 @@ def slug_address(viewname: str, slug: str) -> str:
             raise ImproperlyConfigured(f"{viewname} does not end in its slug")
         shape = _shapes[key] = (before, after)
     return f"{shape[0]}{quote(slug, safe=SAFE)}{shape[1]}"
+
+
+_fixed: dict[tuple, str] = {}
+
+
+def fixed_address(viewname: str) -> str:
+    """What reverse(viewname) gives, for a view without arguments: reversed
+    once per URL configuration and script prefix."""
+    key = (viewname, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    address = _fixed.get(key)
+    if address is None:
+        address = _fixed[key] = reverse(viewname)
+    return address

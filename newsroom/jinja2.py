@@ -5,7 +5,8 @@ a story page's template took about 2.7 ms with Django's engine, which looks up
 every variable and filter as it goes. The admin keeps Django's templates.
 
 Templates call the same helpers the Django templates had as tags and filters:
-`url()`, `static()`, `image()`, `image_url()`, and `|date`, `|urlencode`,
+`url()`, `slug_url()` (a view whose one argument is a slug), `static()`,
+`image()`, `image_url()`, and `|date`, `|urlencode`,
 `|pluralize`, `|linebreaks` with Django's meanings. Django's safe strings (the
 rendered body, JSON-LD, `image()`) are not escaped again; everything else is.
 """
@@ -21,9 +22,14 @@ from jinja2 import Environment
 
 from media_library.templatetags.media_library import image, image_url
 
+from .addresses import fixed_address, slug_address
+
 
 def url(viewname: str, *args, **kwargs) -> str:
-    """`{% url %}`: the path of a named view."""
+    """`{% url %}`: the path of a named view (a page links a dozen that take no
+    argument: those are reversed once)."""
+    if not args and not kwargs:
+        return fixed_address(viewname)
     return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
@@ -50,7 +56,12 @@ def this_year() -> int:
 def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701 (the backend turns autoescape on)
     env.globals.update(
-        url=url, static=static, image=image, image_url=image_url, this_year=this_year
+        url=url,
+        slug_url=slug_address,
+        static=static,
+        image=image,
+        image_url=image_url,
+        this_year=this_year,
     )
     env.filters.update(
         date=date,

@@ -165,10 +165,15 @@ def test_addresses_are_reversed_once_per_image(wide, monkeypatch):
         return real_reverse(*args, **kwargs)
 
     monkeypatch.setattr(renditions, "reverse", counted)
+    monkeypatch.setattr(renditions, "_prefixes", {})
     monkeypatch.setattr(renditions, "avif_available", lambda: True)
     html = render('{% image img "hero" %}{% image img "card" %}', img=wide)
     assert html.count("w, ") + html.count('w"') >= 15
     assert len(calls) == 1
+    # A page reads a fresh instance of the picture for each story showing it.
+    again = render('{% image img "card" %}', img=Image.objects.get(pk=wide.pk))
+    assert len(calls) == 1
+    assert again in html
     expected = real_reverse(
         "media_library:rendition",
         kwargs={

@@ -1,11 +1,19 @@
-"""Addresses made from a slug (newsroom.addresses) are what reverse() gives."""
+"""Addresses made from a slug, or of a view without arguments
+(newsroom.addresses), are what reverse() gives."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from newsroom.addresses import slug_address
+from newsroom.addresses import fixed_address, slug_address
 
 VIEWS = ["articles:detail", "articles:section", "authors:detail", "galleries:detail"]
+FIXED = [
+    "home",
+    "articles:search",
+    "articles:latest",
+    "authors:list",
+    "articles:feed_rss",
+]
 SLUGS = ["perseverance-sky-crane", "été-à-mars", "日本の探査機", "a_b-2", "x"]
 
 
@@ -34,3 +42,15 @@ def test_follows_the_script_prefix():
 def test_what_the_pattern_refuses_is_still_refused(slug):
     with pytest.raises(NoReverseMatch):
         slug_address("articles:detail", slug)
+
+
+@pytest.mark.parametrize("viewname", FIXED)
+def test_views_without_arguments(viewname):
+    assert fixed_address(viewname) == reverse(viewname)
+    try:
+        set_script_prefix("/news/")
+        assert fixed_address(viewname) == reverse(viewname)
+        assert fixed_address(viewname).startswith("/news/")
+    finally:
+        set_script_prefix("/")
+    assert fixed_address(viewname) == reverse(viewname)
