@@ -17,16 +17,9 @@ the ORM path in `articles.views`. Pictures placed in the body are read
 separately, and only when the body places some.
 """
 
-import json
-import re
-import weakref
-from functools import cache
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import DateField, DateTimeField
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from taggit.models import Tag, TaggedItem
 
 from authors.models import Author
@@ -35,6 +28,17 @@ from newsroom.workflow.states import LIVE_STATES
 
 from . import related
 from .models import Article, Byline, Correction, Section
+from .prepared import (
+    Prepared,
+    attach,
+    document,
+    instance,
+    json_object,
+    json_object_or_null,
+    live,
+    prefetched,
+    table,
+)
 
 # Columns only SQL reads (as long as the body); a card does not show the body.
 NEVER = frozenset({"search_vector"})
@@ -46,48 +50,28 @@ def available() -> bool:
 
 
 # --- The statement --------------------------------------------------------------
-
-
-def _fields(model, leave_out=frozenset()):
-    return [f for f in model._meta.concrete_fields if f.attname not in leave_out]
-
-
-def _object(model, alias: str, leave_out=frozenset()) -> str:
-    """json_build_object of a row's columns, keyed by attribute name."""
-    pairs = ", ".join(
-        f"'{f.attname}', {alias}.\"{f.column}\"" for f in _fields(model, leave_out)
-    )
-    return f"json_build_object({pairs})"
-
-
-def _table(model) -> str:
-    return f'"{model._meta.db_table}"'
+# $1 the slug, $2 the live states, $3 now, $4 the content type of stories.
 
 
 def _bylines(story: str) -> str:
     """The bylines of story `story`, in order, each with its author and the
     author's headshot."""
     return f"""(SELECT COALESCE(json_agg(json_build_object(
-            'byline', {_object(Byline, "b")},
-            'author', {_object(Author, "au")},
-            'headshot',
-                CASE WHEN hs.id IS NULL THEN NULL ELSE {_object(Image, "hs")} END
+            'byline', {json_object(Byline, "b")},
+            'author', {json_object(Author, "au")},
+            'headshot', {json_object_or_null(Image, "hs")}
         ) ORDER BY b.position, b.id), '[]')
-        FROM {_table(Byline)} b
-        JOIN {_table(Author)} au ON au.id = b.author_id
-        LEFT JOIN {_table(Image)} hs ON hs.id = au.headshot_id
+        FROM {table(Byline)} b
+        JOIN {table(Author)} au ON au.id = b.author_id
+        LEFT JOIN {table(Image)} hs ON hs.id = au.headshot_id
         WHERE b.article_id = {story}.id)"""  # noqa: S608 (names and placeholders)
 
 
 def _live(alias: str) -> str:
-    return f"{alias}.status = ANY(%(live)s) AND {alias}.published_at <= %(now)s"
+    return live(alias, states="$2", now="$3")
 
 
-@cache
 def statement() -> str:
-    image = lambda alias: (  # noqa: E731
-        f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE {_object(Image, alias)} END"
-    )
     # The kept lists' ids with their list (picks first) and place in it.
     kept = " UNION ALL ".join(
         f"""SELECT {n} AS list, k.n AS place, k.id::bigint AS id
@@ -97,22 +81,22 @@ def statement() -> str:
     )
     return f"""
 SELECT json_build_object(
-    'article', {_object(Article, "a", NEVER)},
-    'section', {_object(Section, "s")},
-    'hero', {image("h")},
-    'gallery', CASE WHEN g.id IS NULL THEN NULL ELSE {_object(Gallery, "g")} END,
+    'article', {json_object(Article, "a", NEVER)},
+    'section', {json_object(Section, "s")},
+    'hero', {json_object_or_null(Image, "h")},
+    'gallery', {json_object_or_null(Gallery, "g")},
     'kept', a.related_ids IS NOT NULL,
-    'corrections', (SELECT COALESCE(json_agg({_object(Correction, "c")}
+    'corrections', (SELECT COALESCE(json_agg({json_object(Correction, "c")}
             ORDER BY c.created_at, c.id), '[]')
-        FROM {_table(Correction)} c WHERE c.article_id = a.id),
-    'tags', (SELECT COALESCE(json_agg({_object(Tag, "t")} ORDER BY ti.id), '[]')
-        FROM {_table(TaggedItem)} ti JOIN {_table(Tag)} t ON t.id = ti.tag_id
-        WHERE ti.content_type_id = %(content_type)s AND ti.object_id = a.id),
+        FROM {table(Correction)} c WHERE c.article_id = a.id),
+    'tags', (SELECT COALESCE(json_agg({json_object(Tag, "t")} ORDER BY ti.id), '[]')
+        FROM {table(TaggedItem)} ti JOIN {table(Tag)} t ON t.id = ti.tag_id
+        WHERE ti.content_type_id = $4 AND ti.object_id = a.id),
     'bylines', {_bylines("a")},
     'related', (SELECT COALESCE(json_agg(json_build_object(
-            'article', {_object(Article, "r", CARD_LEAVES_OUT)},
-            'section', {_object(Section, "rs")},
-            'hero', {image("rh")},
+            'article', {json_object(Article, "r", CARD_LEAVES_OUT)},
+            'section', {json_object(Section, "rs")},
+            'hero', {json_object_or_null(Image, "rh")},
             'bylines', {_bylines("r")}
         ) ORDER BY shown.list, shown.place), '[]')
         FROM (
@@ -123,7 +107,7 @@ SELECT json_build_object(
                 -- One index probe per kept id (a join would be planned as a
                 -- hash of every live story: the list's length is not known).
                 CROSS JOIN LATERAL (
-                    SELECT 1 FROM {_table(Article)} p
+                    SELECT 1 FROM {table(Article)} p
                     WHERE p.id = k.id AND {_live("p")} LIMIT 1
                 ) p
             ) public
@@ -131,74 +115,40 @@ SELECT json_build_object(
             ORDER BY public.list, public.place
             LIMIT {related.SHOWN}
         ) shown
-        JOIN {_table(Article)} r ON r.id = shown.id
-        JOIN {_table(Section)} rs ON rs.id = r.section_id
-        LEFT JOIN {_table(Image)} rh ON rh.id = r.hero_image_id),
-    'sections', (SELECT json_agg({_object(Section, "m")}
+        JOIN {table(Article)} r ON r.id = shown.id
+        JOIN {table(Section)} rs ON rs.id = r.section_id
+        LEFT JOIN {table(Image)} rh ON rh.id = r.hero_image_id),
+    'sections', (SELECT json_agg({json_object(Section, "m")}
             ORDER BY m.position, m.name)
-        FROM {_table(Section)} m)
+        FROM {table(Section)} m)
 )
-FROM {_table(Article)} a
-JOIN {_table(Section)} s ON s.id = a.section_id
-LEFT JOIN {_table(Image)} h ON h.id = a.hero_image_id
-LEFT JOIN {_table(Gallery)} g ON g.id = a.gallery_id
-WHERE a.slug = %(slug)s AND {_live("a")}
+FROM {table(Article)} a
+JOIN {table(Section)} s ON s.id = a.section_id
+LEFT JOIN {table(Image)} h ON h.id = a.hero_image_id
+LEFT JOIN {table(Gallery)} g ON g.id = a.gallery_id
+WHERE a.slug = $1 AND {_live("a")}
 """  # noqa: S608 (only quoted names from the models, and placeholders)
+
+
+# Parsing and planning the statement took PostgreSQL about 2 ms, running it 0.4.
+STATEMENT = Prepared(
+    "newsroom_story_page", ["text", "text[]", "timestamptz", "integer"], statement
+)
 
 
 # --- From JSON to model instances -----------------------------------------------
 
 
-@cache
-def _converters(model, leave_out=frozenset()):
-    """(attribute names, {name: parser}) for the JSON of one of `model`'s rows:
-    JSON carries dates and times as ISO text."""
-    names, parsers = [], {}
-    for f in _fields(model, leave_out):
-        names.append(f.attname)
-        if isinstance(f, DateTimeField):
-            parsers[f.attname] = parse_datetime
-        elif isinstance(f, DateField):
-            parsers[f.attname] = parse_date
-    return names, parsers
-
-
-def _instance(model, data: dict | None, leave_out=frozenset()):
-    """The model instance the ORM would make from this row (fields left out
-    are deferred, as with `.defer()`)."""
-    if data is None:
-        return None
-    names, parsers = _converters(model, leave_out)
-    values = [
-        parsers[n](data[n]) if n in parsers and data[n] is not None else data[n]
-        for n in names
-    ]
-    return model.from_db(connection.alias, names, values)
-
-
-def _attach(instance, field_name: str, value) -> None:
-    """Set a foreign key's object as select_related does."""
-    instance._meta.get_field(field_name).set_cached_value(instance, value)
-
-
-def _prefetched(instance, name: str, objects: list) -> None:
-    """Give `instance.<name>.all()` these objects, as prefetch_related does."""
-    queryset = getattr(instance, name).get_queryset()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
 def _bylines_of(story, rows: list) -> list:
     bylines = []
     for row in rows:
-        byline = _instance(Byline, row["byline"])
-        author = _instance(Author, row["author"])
-        _attach(author, "headshot", _instance(Image, row["headshot"]))
-        _attach(byline, "author", author)
-        _attach(byline, "article", story)
+        byline = instance(Byline, row["byline"])
+        author = instance(Author, row["author"])
+        attach(author, "headshot", instance(Image, row["headshot"]))
+        attach(byline, "author", author)
+        attach(byline, "article", story)
         bylines.append(byline)
-    _prefetched(story, "bylines", bylines)
+    prefetched(story, "bylines", bylines)
     return bylines
 
 
@@ -206,18 +156,18 @@ class StoryPage:
     """What a published story page shows, read in one query."""
 
     def __init__(self, data: dict):
-        article = _instance(Article, data["article"], NEVER)
-        _attach(article, "section", _instance(Section, data["section"]))
-        _attach(article, "hero_image", _instance(Image, data["hero"]))
-        _attach(article, "gallery", _instance(Gallery, data["gallery"]))
+        article = instance(Article, data["article"], NEVER)
+        attach(article, "section", instance(Section, data["section"]))
+        attach(article, "hero_image", instance(Image, data["hero"]))
+        attach(article, "gallery", instance(Gallery, data["gallery"]))
         self.article = article
-        self.corrections = [_instance(Correction, c) for c in data["corrections"]]
+        self.corrections = [instance(Correction, c) for c in data["corrections"]]
         for correction in self.corrections:
-            _attach(correction, "article", article)
-        _prefetched(article, "corrections", self.corrections)
-        self.tags = [_instance(Tag, t) for t in data["tags"]]
+            attach(correction, "article", article)
+        prefetched(article, "corrections", self.corrections)
+        self.tags = [instance(Tag, t) for t in data["tags"]]
         self.bylines = _bylines_of(article, data["bylines"])
-        self.sections = [_instance(Section, s) for s in data["sections"] or []]
+        self.sections = [instance(Section, s) for s in data["sections"] or []]
         # None: the kept lists were never worked out, and the view ranks now.
         self.related = self._related(data["related"]) if data["kept"] else None
 
@@ -227,53 +177,20 @@ class StoryPage:
         to related.SHOWN (as `views.related_stories`): chosen by the SQL."""
         stories = []
         for row in rows:
-            story = _instance(Article, row["article"], CARD_LEAVES_OUT)
-            _attach(story, "section", _instance(Section, row["section"]))
-            _attach(story, "hero_image", _instance(Image, row["hero"]))
+            story = instance(Article, row["article"], CARD_LEAVES_OUT)
+            attach(story, "section", instance(Section, row["section"]))
+            attach(story, "hero_image", instance(Image, row["hero"]))
             _bylines_of(story, row["bylines"])
             stories.append(story)
         return stories
 
 
-# The statement is prepared once per database connection: parsing and planning
-# it took about 2 ms, running it about 0.4.
-PREPARED_NAME = "newsroom_story_page"
-_prepared_on = weakref.WeakSet()  # the psycopg connections that have it
-
-
-def _prepare(cursor) -> None:
-    raw = connection.connection
-    if raw in _prepared_on:
-        return
-    cursor.execute(
-        "SELECT 1 FROM pg_prepared_statements WHERE name = %s", [PREPARED_NAME]
-    )
-    if cursor.fetchone() is None:
-        cursor.execute(
-            f"PREPARE {PREPARED_NAME}(text, text[], timestamptz, integer) AS "
-            + re.sub(r"%\((\w+)\)s", lambda m: PARAMETERS[m.group(1)], statement())
-        )
-    _prepared_on.add(raw)
-
-
-PARAMETERS = {"slug": "$1", "live": "$2", "now": "$3", "content_type": "$4"}
-
-
 def read(slug: str) -> StoryPage | None:
     """The published story at `slug` and what its page shows, or None."""
-    with connection.cursor() as cursor:
-        _prepare(cursor)
-        cursor.execute(
-            f"EXECUTE {PREPARED_NAME}(%s, %s, %s, %s)",
-            [
-                slug,
-                [str(state) for state in LIVE_STATES],
-                timezone.now(),
-                ContentType.objects.get_for_model(Article).pk,
-            ],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    document = row[0]
-    return StoryPage(json.loads(document) if isinstance(document, str) else document)
+    row = STATEMENT.fetchone(
+        slug,
+        [str(state) for state in LIVE_STATES],
+        timezone.now(),
+        ContentType.objects.get_for_model(Article).pk,
+    )
+    return None if row is None else StoryPage(document(row[0]))

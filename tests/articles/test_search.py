@@ -236,3 +236,60 @@ def test_a_query_matching_nothing_costs_no_ranking_query(
     with django_assert_max_num_queries(2):
         response = client.get(SEARCH, {"q": "xylophone"})
     assertContains(response, "No stories match")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the hand-written search is PostgreSQL's"
+)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "sky crane"},
+        {"q": "comet"},
+        {"q": "comet", "page": "2"},
+        {"q": "comet", "page": "99"},
+        {"q": '"sky crane" -orbit'},
+        {"q": "nothing matches this"},
+        {"q": "' OR 1=1; --"},
+    ],
+)
+def test_hand_written_search_gives_the_orms_page(client, monkeypatch, settings, params):
+    from articles import search as search_module
+
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(search_module, "POOL", 25)
+    writers = [AuthorFactory(name="Mike Wall"), AuthorFactory(name="Meghan Bartels")]
+    ArticleFactory(
+        headline="Sky crane crash seen from orbit", published=True, authors=writers
+    )
+    ArticleFactory(
+        headline="Landing day",
+        body=(
+            "<p>" + "Engineers waited through the long descent. " * 12 + "</p>"
+            "<p>The <b>sky crane</b> cut its cables &amp; flew off.</p><p>"
+            + "The rover then drove to its first target in the crater. " * 12
+            + "</p>"
+        ),
+        published=True,
+        authors=writers[:1],
+    )
+    for n in range(30):
+        ArticleFactory(
+            headline=f"Comet sighting {n}",
+            body=f"<p>Comet number {n} brightens.</p>",
+            published=True,
+            published_at=timezone.now() - dt.timedelta(hours=n + 1),
+        )
+    ArticleFactory(headline="Comet draft")
+    ArticleFactory(
+        headline="Comet tomorrow",
+        status=State.SCHEDULED,
+        published_at=timezone.now() + dt.timedelta(days=1),
+    )
+    fast = client.get(SEARCH, params)
+    monkeypatch.setattr(search_module, "FAST", False)
+    orm = client.get(SEARCH, params)
+    assert fast.status_code == orm.status_code == 200
+    assert fast.content.decode() == orm.content.decode()
+    assert "Comet draft" not in fast.content.decode()
+    assert "Comet tomorrow" not in fast.content.decode()

@@ -166,13 +166,13 @@ def test_one_statement_per_page_once_prepared(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(story.get_absolute_url()).status_code == 200
     assert len(queries) == 1, [q["sql"][:80] for q in queries]
-    assert queries[0]["sql"].startswith(f"EXECUTE {story_page.PREPARED_NAME}(")
+    assert queries[0]["sql"].startswith(f"EXECUTE {story_page.STATEMENT.name}(")
 
 
 def test_a_connection_not_known_to_have_it_is_asked_not_prepared_twice(client):
     story = ArticleFactory(published=True)
     client.get(story.get_absolute_url())
-    story_page._prepared_on.clear()  # forgotten, while the connection has it
+    story_page.STATEMENT.forget()  # forgotten, while the connection has it
     with CaptureQueriesContext(connection) as queries:
         assert client.get(story.get_absolute_url()).status_code == 200
     assert not any(q["sql"].startswith("PREPARE") for q in queries)

@@ -1,0 +1,144 @@
+"""Hand-written PostgreSQL statements for the busiest public pages: rows read as
+JSON documents and turned into the model instances the ORM would have made,
+with each statement prepared once per database connection.
+
+Used by `articles.story_page` and `articles.search`. For a page that runs the
+same few queries thousands of times a minute, the ORM's building and compiling
+of each query, and PostgreSQL's parsing and planning of it, cost more than
+running it. The statements are written from the models' fields, so a new
+field reaches them, and each caller's tests compare its pages with the ORM's.
+"""
+
+import re
+import weakref
+from collections.abc import Callable
+from functools import cache
+
+from django.db import connection
+from django.db.models import DateField, DateTimeField
+from django.utils.dateparse import parse_date, parse_datetime
+
+# --- Writing statements ----------------------------------------------------------
+
+
+def fields(model, leave_out=frozenset()):
+    return [f for f in model._meta.concrete_fields if f.attname not in leave_out]
+
+
+def table(model) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+def json_object(model, alias: str, leave_out=frozenset()) -> str:
+    """json_build_object of a row's columns, keyed by attribute name."""
+    pairs = ", ".join(
+        f"'{f.attname}', {alias}.\"{f.column}\"" for f in fields(model, leave_out)
+    )
+    return f"json_build_object({pairs})"
+
+
+def json_object_or_null(model, alias: str) -> str:
+    """The same for the row of a LEFT JOIN, NULL when there is none."""
+    return (
+        f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE {json_object(model, alias)} END"
+    )
+
+
+def live(alias: str, states: str, now: str) -> str:
+    """What `PublishableQuerySet.published()` asks of a row, with the given
+    parameters for the live states (text[]) and the time."""
+    return f"{alias}.status = ANY({states}) AND {alias}.published_at <= {now}"
+
+
+# --- Reading documents -------------------------------------------------------------
+
+
+@cache
+def _converters(model, leave_out=frozenset()):
+    """(attribute names, {name: parser}) for the JSON of one of `model`'s rows:
+    JSON carries dates and times as ISO text."""
+    names, parsers = [], {}
+    for f in fields(model, leave_out):
+        names.append(f.attname)
+        if isinstance(f, DateTimeField):
+            parsers[f.attname] = parse_datetime
+        elif isinstance(f, DateField):
+            parsers[f.attname] = parse_date
+    return names, parsers
+
+
+def instance(model, data: dict | None, leave_out=frozenset()):
+    """The model instance the ORM would make from this row (fields left out
+    are deferred, as with `.defer()`); None for None."""
+    if data is None:
+        return None
+    names, parsers = _converters(model, leave_out)
+    values = [
+        parsers[n](data[n]) if n in parsers and data[n] is not None else data[n]
+        for n in names
+    ]
+    return model.from_db(connection.alias, names, values)
+
+
+def attach(obj, field_name: str, value) -> None:
+    """Set a foreign key's object, as select_related does."""
+    obj._meta.get_field(field_name).set_cached_value(obj, value)
+
+
+def prefetched(obj, name: str, objects: list) -> None:
+    """Give `obj.<name>.all()` these objects, as prefetch_related does."""
+    queryset = getattr(obj, name).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+# --- Preparing and running ------------------------------------------------------------
+
+
+class Prepared:
+    """A statement PREPAREd once per database connection and run with EXECUTE
+    through Django's cursor, so query counts and logs still see it.
+
+    `write` returns the statement with `$1`, `$2`... for the parameters, whose
+    PostgreSQL types are `types`. Whether a connection has it is remembered per
+    psycopg connection, and asked of PostgreSQL (pg_prepared_statements) for a
+    connection not seen before.
+    """
+
+    def __init__(self, name: str, types: list[str], write: Callable[[], str]):
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise ValueError(f"not a plain statement name: {name!r}")
+        self.name, self.types, self.write = name, types, write
+        self._prepared_on = weakref.WeakSet()
+
+    def forget(self) -> None:
+        """Forget which connections have it (they are asked again)."""
+        self._prepared_on = weakref.WeakSet()
+
+    def _prepare(self, cursor) -> None:
+        raw = connection.connection
+        if raw in self._prepared_on:
+            return
+        cursor.execute(
+            "SELECT 1 FROM pg_prepared_statements WHERE name = %s", [self.name]
+        )
+        if cursor.fetchone() is None:
+            cursor.execute(
+                f"PREPARE {self.name}({', '.join(self.types)}) AS {self.write()}"
+            )
+        self._prepared_on.add(raw)
+
+    def fetchone(self, *params):
+        placeholders = ", ".join(["%s"] * len(params))
+        with connection.cursor() as cursor:
+            self._prepare(cursor)
+            cursor.execute(f"EXECUTE {self.name}({placeholders})", list(params))
+            return cursor.fetchone()
+
+
+def document(value):
+    """A json column's value: Django's psycopg setup may leave it as text."""
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
