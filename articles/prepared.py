@@ -130,11 +130,27 @@ class Prepared:
         self._prepared_on.add(raw)
 
     def fetchone(self, *params):
-        placeholders = ", ".join(["%s"] * len(params))
         with connection.cursor() as cursor:
+            if not connection.settings_dict.get("CONN_MAX_AGE"):
+                # A connection per request (CONN_MAX_AGE=0) would pay for the
+                # PREPARE every time: run the statement itself.
+                cursor.execute(
+                    self._direct(), {f"p{n}": p for n, p in enumerate(params, 1)}
+                )
+                return cursor.fetchone()
             self._prepare(cursor)
+            placeholders = ", ".join(["%s"] * len(params))
             cursor.execute(f"EXECUTE {self.name}({placeholders})", list(params))
             return cursor.fetchone()
+
+    def _direct(self) -> str:
+        """The statement with named placeholders for the cursor, typed."""
+        text = self.write().replace("%", "%%")
+        return re.sub(
+            r"\$(\d+)",
+            lambda m: f"%(p{m.group(1)})s::{self.types[int(m.group(1)) - 1]}",
+            text,
+        )
 
 
 def document(value):

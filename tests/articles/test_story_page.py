@@ -176,3 +176,14 @@ def test_a_connection_not_known_to_have_it_is_asked_not_prepared_twice(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(story.get_absolute_url()).status_code == 200
     assert not any(q["sql"].startswith("PREPARE") for q in queries)
+
+
+def test_a_connection_per_request_runs_the_statement_unprepared(client, monkeypatch):
+    story = _heavy_story(n_inline=0)
+    prepared = client.get(story.get_absolute_url()).content.decode()
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(story.get_absolute_url())
+    assert len(queries) == 1
+    assert not queries[0]["sql"].startswith(("PREPARE", "EXECUTE"))
+    assert response.content.decode() == prepared
