@@ -12,7 +12,7 @@ field reaches them, and each caller's tests compare its pages with the ORM's.
 import re
 import weakref
 from collections.abc import Callable
-from functools import cache
+from functools import cache, cached_property
 
 from django.db import connection
 from django.db.models import DateField, DateTimeField
@@ -135,7 +135,7 @@ class Prepared:
                 # A connection per request (CONN_MAX_AGE=0) would pay for the
                 # PREPARE every time: run the statement itself.
                 cursor.execute(
-                    self._direct(), {f"p{n}": p for n, p in enumerate(params, 1)}
+                    self._direct, {f"p{n}": p for n, p in enumerate(params, 1)}
                 )
                 return cursor.fetchone()
             self._prepare(cursor)
@@ -143,6 +143,7 @@ class Prepared:
             cursor.execute(f"EXECUTE {self.name}({placeholders})", list(params))
             return cursor.fetchone()
 
+    @cached_property
     def _direct(self) -> str:
         """The statement with named placeholders for the cursor, typed."""
         text = self.write().replace("%", "%%")
