@@ -135,7 +135,7 @@ def search_view(request):
 
 @cached_page
 def article_detail(request, slug):
-    if story_page.available():
+    if story_page.available():  # PostgreSQL: one statement
         page = story_page.read(slug)
         if page is not None:
             return _story_response(
@@ -152,7 +152,6 @@ def article_detail(request, slug):
                 images=page.article.inline_images(),
                 sections=page.sections,
             )
-        article = None
     else:
         article = (
             Article.objects.published()
@@ -160,8 +159,8 @@ def article_detail(request, slug):
             .filter(slug=slug)
             .first()
         )
-    if article is not None:
-        return render_article(request, article)
+        if article is not None:
+            return render_article(request, article)
     old = OldSlug.objects.select_related("article").filter(slug=slug).first()
     if old is not None and old.article is None:
         return render(request, "articles/article_gone.html", status=410)
