@@ -92,6 +92,8 @@ def by_line(names: list[str]) -> str:
 
 
 def _postgres(stories, query: str):
+    if FAST:
+        return PreparedResults(query)
     tsquery = SearchQuery(query, config="english", search_type="websearch")
     body_text = Func(
         F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
@@ -112,8 +114,6 @@ def _postgres(stories, query: str):
             ),
         )
     )
-    if FAST:
-        return PreparedResults(query)
     return Results(
         stories.filter(search_vector=tsquery),
         SearchRank(F("search_vector"), tsquery),
@@ -143,7 +143,7 @@ SELECT a.id, ts_rank(a.search_vector, {tsquery})
 FROM {table(Article)} a
 WHERE {live("a", "%(live)s", "%(now)s")} AND a.search_vector @@ {tsquery}
 ORDER BY a.published_at DESC, a.id DESC
-LIMIT {POOL + 1}
+LIMIT %(limit)s
 """  # noqa: S608 (only quoted names from the models, and placeholders)
 
 
@@ -283,7 +283,12 @@ class PreparedResults(Results):
         with connection.cursor() as cursor:
             cursor.execute(
                 _pool_statement(),
-                {"query": self.query, "live": _live_states(), "now": timezone.now()},
+                {
+                    "query": self.query,
+                    "live": _live_states(),
+                    "now": timezone.now(),
+                    "limit": POOL + 1,
+                },
             )
             return cursor.fetchall()
 
