@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import path, reverse_lazy
+from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
@@ -157,6 +158,8 @@ class CorrectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     form = ArticleForm
+    autosave_fields = ("headline", "dek", "body", "hero_caption", "seo_title",
+                       "seo_description")  # fmt: skip
     formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     list_display = [
         "thumbnail_column",
@@ -175,10 +178,11 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     autocomplete_fields = ["hero_image", "related", "gallery"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["hero_preview", "created_at", "updated_at"]
+    rendered_when_read_only = {"body": "rendered_body"}
     fieldsets = [
         (
             None,
-            {"fields": ["headline", "slug", "dek", "section", "tags", "base_revision"]},
+            {"fields": ["headline", "slug", "dek", "section", "tags"]},
         ),
         ("Story", {"fields": ["body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_preview", "hero_caption"]}),
@@ -284,6 +288,13 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     @admin.display(description="Hero preview")
     def hero_preview(self, obj):
         return thumbnail(obj.hero_image, size=320)
+
+    @admin.display(description="Body")
+    def rendered_body(self, obj):
+        """The body as readers get it (cleaned, library pictures drawn), for
+        whoever may read the story but not edit it."""
+        body = inline.render(clean_html(obj.body), obj.inline_images())
+        return format_html('<div class="story-body-read-only">{}</div>', body)
 
     @admin.display(description="Bylines")
     def byline_names(self, obj):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from media_library.admin import ImagePickerMixin, thumbnail
+from newsroom.workflow.editing import VersionedAdminMixin
 
 from .models import Author, Book
 
@@ -17,7 +18,8 @@ class BookInline(admin.StackedInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(ImagePickerMixin, admin.ModelAdmin):
+class AuthorAdmin(VersionedAdminMixin, ImagePickerMixin, admin.ModelAdmin):
+    autosave_fields = ("name", "job_title", "short_bio", "bio", "beats", "education")
     list_display = ["headshot_column", "name", "job_title", "year_joined", "is_active"]
     list_display_links = ["headshot_column", "name"]
     list_filter = ["is_active", "job_title"]

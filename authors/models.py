@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from newsroom.addresses import slug_address
 from newsroom.fields import URLField
 from newsroom.slugs import unique_slug
+from newsroom.workflow.models import Versioned
 
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_]{1,15}$", "An X handle is 1–15 letters, digits or underscores."
@@ -17,7 +18,7 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Author(models.Model):
+class Author(Versioned):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200, unique=True, blank=True, help_text="The author page's address."

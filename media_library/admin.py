@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 
 from newsroom.admin import TagSuggestWidget
 from newsroom.workflow.admin import WorkflowAdminMixin
+from newsroom.workflow.editing import VersionedAdminMixin
 
 from . import services
 from .models import CreditPreset, Gallery, GalleryItem, Image, Licence, Rendition
@@ -291,7 +292,8 @@ def use_html(use: Use) -> str:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    autosave_fields = ("title", "alt_text", "caption", "credit", "source_url")
     formfield_overrides = {TaggableManager: {"widget": TagSuggestWidget}}
     form = ImageForm
     list_display = [
@@ -598,13 +600,14 @@ class GalleryItemInline(ImagePickerMixin, admin.TabularInline):
 
 @admin.register(Gallery)
 class GalleryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    autosave_fields = ("title", "description")
     list_display = ["title", "status", "published_at", "picture_count"]
     list_filter = ["status"]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [GalleryItemInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "base_revision"]}),
+        (None, {"fields": ["title", "slug", "description"]}),
         ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
     ]
 

@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 from newsroom.addresses import slug_address
 from newsroom.fields import URLField
 from newsroom.slugs import unique_slug
-from newsroom.workflow.models import Publishable, PublishableQuerySet
+from newsroom.workflow.models import Publishable, PublishableQuerySet, Versioned
 from newsroom.workflow.states import permissions_for, state_constraints
 
 from .validation import check_upload, safe_basename
@@ -45,7 +45,7 @@ class ImageQuerySet(models.QuerySet):
         return self.filter(licence_expires_on__lte=on or timezone.localdate())
 
 
-class Image(models.Model):
+class Image(Versioned):
     file = models.ImageField(
         "image file",
         upload_to=image_upload_to,

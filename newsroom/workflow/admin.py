@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import diff, registry, services
+from .editing import VersionedAdminMixin
 from .forms import WorkflowForm, parse_local_time
 from .models import Revision, ShareLink, Transition
 from .states import RULES, State
@@ -28,7 +29,28 @@ from .views import no_cache, share_url
 WORKFLOW_READONLY = ["status", "published_at", "revised_at"]
 
 
-class WorkflowAdminMixin:
+def state_words(item) -> tuple[str, str]:
+    """The item's state as the list and the change form show it, in two parts:
+    ("Published", "at 14:00"), in the newsroom's time zone and with the date
+    unless it is today. A scheduled item whose minute has come shows as
+    published, whether or not the worker has recorded it yet
+    (`Publishable.shown_status` decides)."""
+    state = item.shown_status
+    if state not in (State.PUBLISHED, State.SCHEDULED) or item.published_at is None:
+        return state.label, ""
+    local = timezone.localtime(item.published_at)
+    when = f"{local:%H:%M}"
+    if local.date() != timezone.localdate():
+        when += f" on {local:%Y-%m-%d}"
+    return state.label, f"at {when}" if state == State.PUBLISHED else f"for {when}"
+
+
+def state_label(item) -> str:
+    """The state in one line: "Published at 14:00", "Draft"."""
+    return " ".join(part for part in state_words(item) if part)
+
+
+class WorkflowAdminMixin(VersionedAdminMixin):
     form = WorkflowForm
     change_form_template = "admin/workflow/change_form.html"
     change_list_template = "admin/workflow/change_list.html"
@@ -40,9 +62,9 @@ class WorkflowAdminMixin:
         return services.visible_to(request.user, self.model)
 
     def has_view_permission(self, request, obj=None):
-        if obj is not None and not services.is_owner(request.user, obj):
-            return request.user.has_perm(services._perm(obj, "edit_others"))
-        return super().has_view_permission(request, obj)
+        if obj is None:
+            return super().has_view_permission(request)
+        return services.can_view(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -60,6 +82,59 @@ class WorkflowAdminMixin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *WORKFLOW_READONLY]
 
+    # --- Read-only pages, the list's state column, "View on site" ------------
+
+    # Rich text that whoever may only view an item (a writer whose story is in
+    # review) sees as readers do, not as its HTML source:
+    # {field name: name of a method of the admin that renders it}.
+    rendered_when_read_only: dict[str, str] = {}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Django shows every field of a read-only page as text: show rich text
+        # rendered instead, and leave out the form's hidden fields (the version
+        # it was loaded from), which have nothing to show.
+        hidden = {
+            name
+            for name, field in self.form.declared_fields.items()
+            if field.widget.is_hidden
+        }
+
+        def shown(names):
+            for name in names:
+                if isinstance(name, list | tuple):  # several fields on one line
+                    if row := tuple(shown(name)):
+                        yield row
+                elif name not in hidden:
+                    yield self.rendered_when_read_only.get(name, name)
+
+        return [
+            (title, {**options, "fields": list(shown(options["fields"]))})
+            for title, options in fieldsets
+        ]
+
+    def get_list_display(self, request):
+        # Every content type's status column shows the state as people should
+        # see it (`state_label`), not the stored one a worker may not have
+        # updated yet.
+        return [
+            "state_column" if name == "status" else name
+            for name in super().get_list_display(request)
+        ]
+
+    @admin.display(description="status", ordering="status")
+    def state_column(self, obj):
+        return state_label(obj)
+
+    def get_view_on_site_url(self, obj=None):
+        # An item that is not public has no page on the site yet (or any more):
+        # its admin preview, not a 404.
+        if obj is not None and obj.pk is not None and not obj.is_public:
+            return self._url("preview", obj)
+        return super().get_view_on_site_url(obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"workflow_user": request.user})
@@ -76,7 +151,7 @@ class WorkflowAdminMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self.before_revision(request, form.instance, change)
-        services.record_edit(form.instance, by=request.user)
+        services.record_edit(form.instance, by=request.user)  # drops the draft
 
     def before_revision(self, request, obj, change):
         """Last changes to a saved item before its revision is stored."""
@@ -91,16 +166,6 @@ class WorkflowAdminMixin:
         obj = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
         if obj is not None and self.has_view_permission(request, obj):
-            if request.method == "GET" and services.can_edit(request.user, obj):
-                for lock in services.open_for_editing(obj, user=request.user):
-                    since = timezone.localtime(lock.opened_at)
-                    self.message_user(
-                        request,
-                        f"{lock.user.get_full_name() or lock.user} also has this open "
-                        f"(since {since:%H:%M}). Saving over each other is refused, "
-                        "so coordinate before you both edit.",
-                        messages.WARNING,
-                    )
             context["workflow"] = self.workflow_context(request, obj)
         return super().change_view(request, object_id, form_url, context)
 
@@ -114,9 +179,13 @@ class WorkflowAdminMixin:
         links = ShareLink.objects.filter(
             **ct_kwargs, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
+        state, when = state_words(obj)
         return {
-            "state": obj.get_status_display(),
-            "status": obj.status,
+            "state": state,
+            "when": when,
+            "status": obj.shown_status,
+            # Live at its minute; the worker has yet to record it as published.
+            "unrecorded": obj.shown_status != obj.status,
             "actions": services.available_actions(request.user, obj),
             "trail": Transition.objects.filter(**ct_kwargs).select_related("by")[:30],
             "revisions": Revision.objects.filter(**ct_kwargs).select_related(
@@ -128,6 +197,7 @@ class WorkflowAdminMixin:
             else None,
             "can_share": services.may(request.user, "share", obj),
             "can_edit": services.can_edit(request.user, obj),
+            "can_view": services.can_view(request.user, obj),
             "url": lambda name, *args: self._url(name, obj, *args),
         }
 
@@ -187,6 +257,7 @@ class WorkflowAdminMixin:
             step = services.transition(
                 item, action, by=request.user,
                 comment=request.POST.get("comment", ""), at=at,
+                version=services.parse_version(request.POST.get("_version")),
             )  # fmt: skip
         except services.WorkflowPermissionDenied:
             raise
@@ -219,7 +290,8 @@ class WorkflowAdminMixin:
     # --- Revisions -----------------------------------------------------------
 
     def revisions_view(self, request, pk):
-        item = self._item(request, pk)
+        # Whoever may see the item may read its history; restoring is an edit.
+        item = self._item(request, pk, "view")
         revisions = Revision.for_item(item).select_related("created_by")
         return TemplateResponse(
             request,
@@ -231,12 +303,13 @@ class WorkflowAdminMixin:
                 "title": f"History of “{item}”",
                 "revisions": revisions,
                 "trail": Transition.for_item(item).select_related("by"),
+                "can_restore": services.can_edit(request.user, item),
                 "url": lambda name, *args: self._url(name, item, *args),
             },
         )
 
     def diff_view(self, request, pk):
-        item = self._item(request, pk)
+        item = self._item(request, pk, "view")
         revisions = Revision.for_item(item)
         try:
             a = revisions.get(number=int(request.GET.get("a", "")))
@@ -265,7 +338,16 @@ class WorkflowAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         item = self._item(request, pk)
         revision = get_object_or_404(Revision.for_item(item), number=number)
-        new = services.restore_revision(item, revision, by=request.user)
+        try:
+            new = services.restore_revision(
+                item,
+                revision,
+                by=request.user,
+                version=services.parse_version(request.POST.get("_version")),
+            )
+        except services.StaleVersion as stale:
+            self.message_user(request, stale.messages[0], messages.ERROR)
+            return HttpResponseRedirect(self._url("revisions", item))
         self.message_user(
             request,
             f"Restored revision {number} as new revision {new.number}. "
@@ -278,8 +360,9 @@ class WorkflowAdminMixin:
 
     @no_cache
     def preview_view(self, request, pk, number=None):
-        item = self._item(request, pk)
-        data, banner = None, f"{item.get_status_display()}: not on the public site."
+        item = self._item(request, pk, "view")
+        where = "on the public site" if item.is_public else "not on the public site"
+        data, banner = None, f"{state_label(item)}: {where}."
         if number is not None:
             data = get_object_or_404(Revision.for_item(item), number=number).data
             banner = f"Revision {number} of “{item}”: not on the public site."

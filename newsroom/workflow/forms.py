@@ -21,40 +21,11 @@ def jsonable(value):
 
 
 class WorkflowForm(forms.ModelForm):
-    """An edit form that knows which revision it was loaded from, so a save
-    that would overwrite someone else's newer work is refused, not lost."""
+    """The edit form of a publishable item. Which version it was loaded from
+    travels beside it (`newsroom.workflow.editing`), so a save over someone
+    else's newer work is refused, not lost."""
 
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     workflow_user = None  # set by the admin for each request
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            latest = services.latest_revision(self.instance)
-            self.initial["base_revision"] = latest.number if latest else None
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None or self.errors:
-            return cleaned
-        try:
-            services.check_edit(
-                self.instance,
-                by=self.workflow_user,
-                base_revision=cleaned.get("base_revision"),
-                unsaved_data={
-                    name: jsonable(value)
-                    for name, value in cleaned.items()
-                    if name != "base_revision"
-                },
-            )
-        except services.EditConflict as conflict:
-            # Keep the user's text on screen, now based on the latest revision, so
-            # that saving again after merging goes through.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("base_revision")] = conflict.latest.number
-            raise forms.ValidationError(conflict.messages, code="conflict") from None
-        return cleaned
 
 
 def parse_local_time(value: str) -> dt.datetime:

@@ -37,7 +37,23 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(self.model.owner_q(user)).distinct()
 
 
-class Publishable(models.Model):
+class Versioned(models.Model):
+    """A record people edit side by side. Every edit form carries the version it
+    was loaded from; a save compares and bumps it in one UPDATE
+    (`newsroom.workflow.services.claim_version`), so of two saves made from the
+    same version exactly one wins."""
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by one at every saved edit.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Versioned):
     status = models.CharField(
         max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )
@@ -98,6 +114,15 @@ class Publishable(models.Model):
         )
 
     @property
+    def shown_status(self) -> State:
+        """The state to show people: a scheduled item whose minute has come is
+        published, as readers already see it, before the `publish_scheduled`
+        worker records it (the rows `PublishableQuerySet.due()` finds)."""
+        if self.status == State.SCHEDULED and self.is_public:
+            return State.PUBLISHED
+        return State(self.status)
+
+    @property
     def is_writer_editable(self) -> bool:
         return self.status in WRITER_EDITABLE_STATES
 
@@ -155,6 +180,9 @@ class Revision(GenericItem):
         CONFLICT = "conflict", "Unsaved: refused because a newer version existed"
 
     number = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The item's version this revision holds."
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SAVED)
     data = models.JSONField()
     created_by = models.ForeignKey(
@@ -179,6 +207,54 @@ class Revision(GenericItem):
 
     def __str__(self) -> str:
         return f"Revision {self.number}"
+
+
+class Draft(models.Model):
+    """One person's unsaved text for one item: what autosave keeps while they
+    type, or a whole submission refused because a newer version existed.
+
+    Never public, never a revision: saving the item for real deletes it. A new
+    item that was never saved has no object id; its form's `key` tells one new
+    item from another."""
+
+    class Kind(models.TextChoices):
+        AUTOSAVE = "autosave", "Autosaved while typing"
+        CONFLICT = "conflict", "Refused: a newer version existed"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=40, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Field name -> value, as the form shows them (text fields for autosave).
+    data = models.JSONField(default=dict)
+    # A refused submission as posted: field name -> list of values, inlines too.
+    submitted = models.JSONField(default=dict, blank=True)
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version the form was loaded from."
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        verbose_name = "unsaved draft"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"],
+                condition=Q(object_id__isnull=False),
+                name="draft_once_per_user_and_item",
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "user", "key"],
+                condition=Q(object_id__isnull=True),
+                name="draft_once_per_user_and_new_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}'s unsaved {self.content_type.name}"
 
 
 class EditLock(GenericItem):

@@ -17,17 +17,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
 from . import registry, signals
-from .models import EditLock, Publishable, Revision, ShareLink, Transition
+from .models import Draft, EditLock, Publishable, Revision, ShareLink, Transition
 from .states import RULES, Rule, State
 
 log = logging.getLogger(__name__)
 User = get_user_model()
 
-EDIT_LOCK_MINUTES = 15
+# An open edit form tells the server it is still open every 30 seconds
+# (static/newsroom/admin/editing.js); one not heard from for this long is closed.
+PRESENCE_SECONDS = 90
 
 
 class WorkflowPermissionDenied(PermissionDenied):
@@ -52,6 +55,17 @@ def is_owner(user, item: Publishable) -> bool:
     return type(item)._default_manager.filter(item.owner_q(user), pk=item.pk).exists()
 
 
+def can_view(user, item: Publishable) -> bool:
+    """Editors see anything; writers their own work in every state, also once it
+    has left their hands: to read it, preview it and follow its history."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perm(_perm(item, "edit_others")):
+        return True
+    may_see = user.has_perm(_perm(item, "view")) or user.has_perm(_perm(item, "change"))
+    return may_see and is_owner(user, item)
+
+
 def can_edit(user, item: Publishable) -> bool:
     """Editors edit anything; writers their own drafts and stories sent back."""
     if not (user.is_active and user.is_staff):
@@ -67,6 +81,8 @@ def may(user, action: str, item: Publishable) -> bool:
     """Whether `user` holds the right for `action` on `item`, whatever its state."""
     if not (user.is_active and user.is_staff):
         return False
+    if action == "view":
+        return can_view(user, item)
     if action == "edit":
         return can_edit(user, item)
     rule = RULES.get(action)
@@ -118,14 +134,18 @@ def transition(
     by,
     comment: str = "",
     at: dt.datetime | None = None,
+    version: int | None = None,
 ) -> Transition:
     """Apply `action` to `item` for user `by`: the one door every state change
-    goes through."""
+    goes through. `version`, when the action comes from a page, is the version
+    that page showed: an action on text that changed since is refused."""
     rule = RULES.get(action)
     if rule is None:
         raise InvalidTransition(f"There is no “{action}” action.")
     check_allowed(by, action, item)
     locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    if version is not None and locked.version != version:
+        raise StaleVersion(locked, expected=version, edit=False)
     if locked.status not in rule.sources:
         raise InvalidTransition(
             f"“{item}” is {locked.get_status_display().lower()}; "
@@ -315,7 +335,73 @@ def _admin_url(item) -> str:
     return urljoin(settings.SITE_URL, path)
 
 
-# --- Revisions ---------------------------------------------------------------
+# --- Versions and revisions -------------------------------------------------
+
+
+class StaleVersion(ValidationError):
+    """The record changed after the form or page was loaded from `expected`."""
+
+    def __init__(self, item, *, expected: int | None, edit: bool = True):
+        self.item, self.expected = item, expected
+        stored = type(item)._base_manager.filter(pk=item.pk).values("version").first()
+        self.current = stored["version"] if stored else None
+        changed = f"“{item}” was changed {changed_by(item, self.current)}"
+        super().__init__(
+            f"{changed} after you opened it. Nothing was overwritten: your text is "
+            "kept as your unsaved draft."
+            if edit
+            else f"{changed} after you opened this page, so nothing was done. "
+            "Read the current version, then try again.",
+            code="stale",
+        )
+
+
+def changed_by(item, version: int | None) -> str:
+    """“by Ann Editor at 14:02” for the revision that holds `version`, if any."""
+    revision = None
+    if isinstance(item, Publishable) and version is not None:
+        revision = (
+            Revision.for_item(item)
+            .filter(version=version)
+            .select_related("created_by")
+            .order_by("-number")
+            .first()
+        )
+    if revision is None:
+        return "by someone else"
+    who = revision.created_by
+    name = (who.get_full_name() or who.username) if who else "someone else"
+    when = formats.time_format(timezone.localtime(revision.created_at), "H:i")
+    return f"by {name} at {when}"
+
+
+def parse_version(value) -> int | None:
+    """A version as a form posted it; None when missing or not a number."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def claim_version(
+    item: models.Model, *, expected: int | None, edit: bool = True
+) -> None:
+    """Before an edit is written: compare the version the form was loaded from
+    with the stored one and bump it, in one UPDATE (no window between the check
+    and the write). It also takes the row's write lock until the transaction
+    ends, so the rest of the edit is written by the one save that won. Raises
+    `StaleVersion` when the stored version is no longer `expected`."""
+    if expected is not None:
+        claimed = (
+            type(item)
+            ._base_manager.filter(pk=item.pk, version=expected)
+            .update(version=F("version") + 1)
+        )
+        if claimed == 1:
+            item.version = expected + 1
+            return
+    raise StaleVersion(item, expected=expected, edit=edit)
 
 
 def latest_revision(item: Publishable) -> Revision | None:
@@ -340,6 +426,7 @@ def save_revision(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         number=_next_number(item),
+        version=item.version if data is None else None,
         kind=kind,
         data=item.revision_data() if data is None else data,
         created_by=by if by and by.is_authenticated else None,
@@ -347,45 +434,9 @@ def save_revision(
     )
 
 
-class EditConflict(ValidationError):
-    def __init__(self, message, *, latest: Revision, draft: Revision):
-        super().__init__(message, code="conflict")
-        self.latest, self.draft = latest, draft
-
-
-def check_edit(item: Publishable, *, by, base_revision: int | None, unsaved_data: dict):
-    """Before saving an edit: is `by` allowed, and is it based on the latest
-    revision? If someone saved in between, keep the submitted text as an unsaved
-    draft revision and raise `EditConflict` (after that revision is stored, so
-    the refusal cannot roll it back)."""
-    check_allowed(by, "edit", item)
-    with transaction.atomic():
-        type(item)._default_manager.select_for_update().filter(pk=item.pk).first()
-        latest = latest_revision(item)
-        if latest is None or base_revision is None or latest.number == base_revision:
-            return
-        draft = save_revision(
-            item,
-            by=by,
-            kind=Revision.Kind.CONFLICT,
-            data=unsaved_data,
-            note=f"Based on revision {base_revision}; revision {latest.number} "
-            "was newer.",
-        )
-    who = latest.created_by or "someone"
-    when = formats.date_format(timezone.localtime(latest.created_at), "DATETIME_FORMAT")
-    raise EditConflict(
-        f"A newer version exists: {who} saved revision {latest.number} at {when}, "
-        f"after you opened this story. Nothing was overwritten. Your text is still "
-        f"in the form below and is kept as unsaved revision {draft.number}; compare "
-        f"it with the history, merge, and save again.",
-        latest=latest,
-        draft=draft,
-    )
-
-
 def record_edit(item: Publishable, *, by) -> Revision:
-    """After an edit is saved: note a live change and store the revision."""
+    """After an edit is saved (its version claimed): note a live change, store
+    the revision, and drop the editor's unsaved draft, now saved."""
     if item.is_public:
         item.revised_at = timezone.now()
         type(item)._default_manager.filter(pk=item.pk).update(
@@ -393,6 +444,7 @@ def record_edit(item: Publishable, *, by) -> Revision:
         )
     revision = save_revision(item, by=by)
     release_lock(item, user=by)
+    discard_draft(item, user=by)
     transaction.on_commit(
         lambda: signals.edited.send(sender=type(item), item=item, revision=revision)
     )
@@ -400,14 +452,18 @@ def record_edit(item: Publishable, *, by) -> Revision:
 
 
 @transaction.atomic
-def restore_revision(item: Publishable, revision: Revision, *, by) -> Revision:
-    """Put an old revision's content back, as a new revision; nothing is lost."""
+def restore_revision(
+    item: Publishable, revision: Revision, *, by, version: int | None
+) -> Revision:
+    """Put an old revision's content back, as a new revision; nothing is lost.
+    `version` is the one the page showed: a restore over newer text is refused."""
     check_allowed(by, "edit", item)
     if (revision.content_type_id, revision.object_id) != (
         ContentType.objects.get_for_model(item).pk,
         item.pk,
     ):
         raise InvalidTransition("That revision belongs to another item.")
+    claim_version(item, expected=version, edit=False)
     item.apply_revision_data(revision.data)
     return save_revision(
         item,
@@ -417,11 +473,80 @@ def restore_revision(item: Publishable, revision: Revision, *, by) -> Revision:
     )
 
 
+# --- Unsaved drafts ----------------------------------------------------------
+
+
+def _draft_key(model, *, user, object_id=None, key: str = "") -> dict:
+    ct = ContentType.objects.get_for_model(model)
+    if object_id is not None:
+        return {"content_type": ct, "object_id": object_id, "user": user}
+    return {"content_type": ct, "object_id": None, "user": user, "key": key}
+
+
+def keep_draft(
+    model,
+    *,
+    user,
+    data: dict,
+    kind: str = Draft.Kind.AUTOSAVE,
+    object_id: int | None = None,
+    key: str = "",
+    submitted: dict | None = None,
+    base_version: int | None = None,
+) -> Draft:
+    """Store `user`'s unsaved text for an item (or a new one, told apart by
+    `key`). Nothing else happens: no version, revision, purge, mail or audit row.
+    A refused submission is not replaced by later autosaves of fewer fields."""
+    lookup = _draft_key(model, user=user, object_id=object_id, key=key)
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().filter(**lookup).first()
+        if draft is None:
+            draft = Draft(**lookup)
+        if kind == Draft.Kind.AUTOSAVE and draft.kind == Draft.Kind.CONFLICT:
+            data = {**draft.data, **data}
+            submitted, kind = draft.submitted, Draft.Kind.CONFLICT
+        draft.kind, draft.data = kind, data
+        draft.submitted = submitted or {}
+        draft.base_version = base_version
+        draft.saved_at = timezone.now()
+        draft.save()
+    return draft
+
+
+def draft_of(model, *, user, object_id=None, key: str = "") -> Draft | None:
+    if not (user and user.is_authenticated):
+        return None
+    return Draft.objects.filter(
+        **_draft_key(model, user=user, object_id=object_id, key=key)
+    ).first()
+
+
+def new_item_drafts(model, *, user) -> models.QuerySet:
+    """`user`'s drafts of new items never saved, newest first."""
+    return Draft.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=None,
+        user=user,
+    )
+
+
+def discard_draft(item=None, *, user, model=None, key: str = "") -> None:
+    if not (user and user.is_authenticated):
+        return
+    if item is not None:
+        Draft.objects.filter(
+            **_draft_key(type(item), user=user, object_id=item.pk)
+        ).delete()
+    elif key:
+        Draft.objects.filter(**_draft_key(model, user=user, key=key)).delete()
+
+
 # --- Edit locks --------------------------------------------------------------
 
 
-def open_for_editing(item: Publishable, *, user) -> list[EditLock]:
-    """Record that `user` has the item open; return the others who have it open."""
+def open_for_editing(item, *, user) -> list[EditLock]:
+    """Record that `user` has the item open (again, each time their page says
+    it still is); return the others who have it open now."""
     now = timezone.now()
     ct = ContentType.objects.get_for_model(item)
     EditLock.objects.update_or_create(
@@ -431,7 +556,7 @@ def open_for_editing(item: Publishable, *, user) -> list[EditLock]:
         defaults={"seen_at": now},
         create_defaults={"opened_at": now, "seen_at": now},
     )
-    fresh = now - dt.timedelta(minutes=EDIT_LOCK_MINUTES)
+    fresh = now - dt.timedelta(seconds=PRESENCE_SECONDS)
     return list(
         EditLock.objects.filter(content_type=ct, object_id=item.pk, seen_at__gte=fresh)
         .exclude(user=user)
@@ -439,7 +564,7 @@ def open_for_editing(item: Publishable, *, user) -> list[EditLock]:
     )
 
 
-def release_lock(item: Publishable, *, user) -> None:
+def release_lock(item, *, user) -> None:
     if user and user.is_authenticated:
         EditLock.for_item(item).filter(user=user).delete()
 

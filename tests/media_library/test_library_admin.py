@@ -226,6 +226,7 @@ def test_focal_point_set_on_the_image_page(admin_client):
             "source_url": "",
             "focal_x": "0.25",
             "focal_y": "0.75",
+            "_version": image.version,
             "tags": "",
         },
     )

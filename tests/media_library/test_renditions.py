@@ -242,6 +242,7 @@ def test_replacing_the_file_retires_renditions_and_the_old_file(
                 "focal_x": "0.5",
                 "focal_y": "0.5",
                 "tags": "",
+                "_version": image.version,
             },
         )
 

@@ -105,7 +105,9 @@ def test_memo_revisions_and_restore(memo_table):
     memo.title = "Second"
     memo.save()
     services.save_revision(memo, by=chief)
-    services.restore_revision(memo, Revision.for_item(memo).get(number=1), by=chief)
+    services.restore_revision(
+        memo, Revision.for_item(memo).get(number=1), by=chief, version=memo.version
+    )
     memo.refresh_from_db()
     assert memo.title == "First"
     assert Revision.for_item(memo).count() == 3

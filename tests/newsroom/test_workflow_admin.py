@@ -41,15 +41,12 @@ def edit_data(story, **changes):
         "hero_caption": "",
         "seo_title": "",
         "seo_description": "",
-        "base_revision": "",
+        "_version": story.version,
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
     }
-    latest = services.latest_revision(story)
-    if latest:
-        data["base_revision"] = latest.number
     for i, byline in enumerate(story.bylines.all()):
         data[f"bylines-{i}-id"] = byline.pk
         data[f"bylines-{i}-article"] = story.pk
@@ -246,7 +243,7 @@ def test_concurrent_edit_refused_and_nothing_lost(client, story_in, writer, edit
     response = login(client, writer).post(url("change", story), stale)
 
     assert response.status_code == 200
-    assertContains(response, "A newer version exists")
+    assertContains(response, "after you opened it. Nothing was overwritten")
     assertContains(response, "My careful rewrite")  # still on screen
     story.refresh_from_db()
     assert story.body == "<p>Editor fix</p>"  # not overwritten
@@ -262,7 +259,9 @@ def test_restore_writes_a_new_revision(client, story_in, editor):
     story.save()
     services.save_revision(story, by=editor)
 
-    response = login(client, editor).post(url("restore", story, 1))
+    response = login(client, editor).post(
+        url("restore", story, 1), {"_version": story.version}
+    )
 
     assert response.status_code == 302
     story.refresh_from_db()
@@ -453,7 +452,8 @@ def test_edit_lock_shows_who_else_has_it_open(client, story_in, editor):
     other = user_in("Editors", username="priya", first_name="Priya", last_name="R")
     login(client, other).get(url("change", story))
     response = login(client, editor).get(url("change", story))
-    assertContains(response, "Priya R also has this open")
+    assertContains(response, "Priya R (since")
+    assertContains(response, "also has this open")
 
 
 def test_change_form_shows_state_and_only_allowed_buttons(client, story_in, writer):

@@ -77,7 +77,7 @@ def test_writer_and_editor_take_a_story_to_the_front_page(
         **story_fields,
         "slug": story.slug,
         "body": "<p>It could fly next week.</p>",
-        "base_revision": form_data(client, change)["base_revision"],
+        "_version": form_data(client, change)["_version"],
     }
     post_form(client, change, revised)
     post_form(client, act("submit"), {})
