@@ -10,8 +10,16 @@ from django.utils.safestring import mark_safe
 def _words(value) -> list[str]:
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    text = strip_tags(str(value if value is not None else ""))
-    return re.findall(r"\S+\s*", text)
+    html = str(value if value is not None else "")
+    # A block's end separates words even where no line break follows it.
+    html = re.sub(
+        r"(</(?:p|h\d|li|blockquote|figure|figcaption)>)(?=\s*<)", r"\1 ", html
+    )
+    text = strip_tags(html)
+    return [f"{word} " if space else word for word, space in _WORD.findall(text)]
+
+
+_WORD = re.compile(r"(\S+)(\s*)")
 
 
 def diff_html(old, new) -> str:

@@ -15,6 +15,7 @@ The browser side is static/newsroom/admin/editing.js.
 """
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -168,6 +169,22 @@ class ConflictRow:
     both: bool  # both changed it: the person must look
 
 
+def _comparable(value):
+    """A value as compared: the story editor writes the same HTML as stored
+    without the line breaks between blocks, which is no change."""
+    if isinstance(value, str):
+        return " ".join(re.sub(r">\s+<", "><", value).split())
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    return value
+
+
+def same(a, b) -> bool:
+    return _comparable(a) == _comparable(b)
+
+
 def conflict_rows(base: dict | None, current: dict, mine: dict, names: dict):
     """One row per field where the refused submission differs from what is
     stored now. The default keeps the other person's change where only they
@@ -176,10 +193,10 @@ def conflict_rows(base: dict | None, current: dict, mine: dict, names: dict):
     rows = []
     for key, value in mine.items():
         now = current.get(key)
-        if value == now:
+        if same(value, now):
             continue
-        theirs = base is not None and base.get(key) != now
-        yours = base is None or base.get(key) != value
+        theirs = base is not None and not same(base.get(key), now)
+        yours = base is None or not same(base.get(key), value)
         rows.append(
             ConflictRow(
                 key=key,
@@ -435,7 +452,7 @@ class VersionedAdminMixin:
             if name not in draft.data or name not in stored_form.fields:
                 continue
             now = _field_value(stored_form, name, stored_form.fields[name])
-            if str(draft.data[name]).strip() != str(now).strip():
+            if not same(str(draft.data[name]), str(now)):
                 rows.append((names[name], diff.diff_html(now, draft.data[name])))
         if not rows and draft.kind != Draft.Kind.CONFLICT:
             return None

@@ -523,3 +523,30 @@ def test_presence_is_refused_to_whoever_may_not_edit(client, other_writer, story
     client.force_login(other_writer)
     assert post(client, admin_url(story, "presence"), {}).status_code == 403
     assert not EditLock.objects.exists()
+
+
+def test_the_editors_own_markup_is_not_a_change(client, ann, ben):
+    """The story editor sends the stored body back without the line breaks
+    between blocks: that must not count as the second editor's change, or
+    their save would propose to undo the first editor's rewrite."""
+    story = ArticleFactory(body="<p>The rover landed.</p>\n<p>It looked back.</p>")
+    client.force_login(ann)
+    anns = form_of(client.get(change_url(story)))
+    client.force_login(ben)
+    bens = form_of(client.get(change_url(story)))
+    client.force_login(ann)
+    post(client, change_url(story), {**anns, "body": "<p>Ann's rewrite.</p>"})
+    client.force_login(ben)
+    refused = post(
+        client,
+        change_url(story),
+        {**bens, "headline": "Ben's headline",
+         "body": "<p>The rover landed.</p><p>It looked back.</p>"},
+    )  # fmt: skip
+    page = form_of(refused)
+    assert page["_merge-body"] == ["current"]
+    assertNotContains(refused, "You both changed it")
+    post(client, change_url(story), page)
+    story.refresh_from_db()
+    assert story.body == "<p>Ann's rewrite.</p>"
+    assert story.headline == "Ben's headline"
