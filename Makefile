@@ -1,4 +1,5 @@
-# make run   install, write a development .env, load the demo newsroom, serve it
+# make run   install, write a development .env, load the demo newsroom, serve it and
+#            run the scheduling worker beside it (Ctrl+C stops both)
 # make test  install, run the test suite (pytest options: make test PYTEST_ARGS="-x")
 
 PYTHON ?= python3
@@ -29,9 +30,16 @@ $(VENV)/.installed: pyproject.toml tests/browser/package-lock.json
 	@mv $@.tmp $@
 	@echo "Wrote a development .env"
 
+# The scheduling worker runs beside the server, as in production (docker-compose.yml's
+# worker), so scheduled stories are recorded, e-mailed and purged at their minute.
+# Ctrl+C stops both: a background job ignores SIGINT, so the shell stops the worker on
+# its way out, however the server ended.
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@$(BIN)/python manage.py publish_scheduled --every 30 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
+	echo "Scheduling worker running (manage.py publish_scheduled --every 30)"; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -241,3 +241,25 @@ def test_readme_table_documents_every_variable(env_vars):
     documented = {name for row in rows for name in re.findall(r"`([A-Z0-9_]+)`", row)}
 
     assert env_vars - documented == set()
+
+
+# --- Makefile -----------------------------------------------------------------
+
+
+def make_recipe(target: str) -> str:
+    """A Makefile target's recipe, its continued lines joined."""
+    text = (REPO / "Makefile").read_text().replace("\\\n", " ")
+    found = re.search(rf"^{target}:.*\n((?:\t.*\n?)+)", text, re.MULTILINE)
+    assert found, f"the Makefile has no {target} target"
+    return found[1]
+
+
+def test_make_run_runs_compose_workers_scheduler_beside_the_server(compose):
+    recipe = make_recipe("run")
+    worker = command(compose["services"]["worker"]).split()
+    scheduler = " ".join(worker[worker.index("manage.py") :])
+
+    assert f"python {scheduler} &" in recipe  # in the background…
+    assert "manage.py runserver" in recipe  # …of the server
+    assert recipe.index(scheduler) < recipe.index("runserver")
+    assert re.search(r"trap '[^']*kill \$\$worker", recipe), "stopped with it"
