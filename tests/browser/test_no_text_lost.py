@@ -167,3 +167,30 @@ def test_leaving_with_unsaved_text_asks_first(demo, page):
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/articles/article/")
     assert asked == ["beforeunload"]
+
+
+def test_text_typed_offline_survives_a_closed_tab(demo, page, django_user_model):
+    """The connection drops, the writer gives up and closes the tab; when the
+    story is opened again, what stayed in the browser reaches the server."""
+    story = Article.objects.get(slug=SKY_CRANE_SLUG)
+    change = f"/admin/articles/article/{story.pk}/change/"
+    log_in(page, "editor", EDITOR_PASSWORD)
+    first = page.context.new_page()
+    first.goto(change)
+    page.context.set_offline(True)
+    first.get_by_label("Dek").fill("Written with no connection at all.")
+    first.locator("#autosave-status", has_text="Not saved yet").wait_for(timeout=20_000)
+    first.close(run_before_unload=False)
+    assert not Draft.objects.exists()
+
+    page.context.set_offline(False)
+    again = page
+    again.goto(change)
+    again.get_by_role("link", name="Restore it").wait_for(timeout=20_000)
+    editor = django_user_model.objects.get(username="editor")
+    draft = Draft.objects.get(user=editor, object_id=story.pk)
+    assert draft.data["dek"] == "Written with no connection at all."
+    again.get_by_role("link", name="Restore it").click()
+    assert again.get_by_label("Dek").input_value() == (
+        "Written with no connection at all."
+    )
