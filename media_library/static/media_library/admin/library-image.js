@@ -6,7 +6,16 @@
 // thumbnail, the caption and credit, and what the picture still lacks before
 // the story can be published. "Insert a library picture" in the menu opens a
 // searchable picker; the server's ArticleAdmin.library_images_view answers.
-import { mergeAttributes, Node } from "django-prose-editor/editor"
+//
+// A placed picture goes only when the writer removes it: its "Remove picture"
+// button, or selected and Delete/Backspace, each one step that Ctrl+Z undoes.
+// Typing, Enter or a paste while a picture is selected writes after it, and
+// the caret leaves a newly inserted picture for the paragraph after it
+// (issue 11: the first keystroke after an insertion used to replace it).
+import { Extension, mergeAttributes, Node, pm } from "django-prose-editor/editor"
+
+const { NodeSelection, Plugin, PluginKey, Selection, TextSelection } = pm.state
+const { closeHistory } = pm.history
 
 const lookups = new Map()
 
@@ -183,6 +192,108 @@ function editCaption(current) {
   })
 }
 
+// Where the selected library picture starts, or null when none is selected.
+function selectedPicture(state, name) {
+  const { selection } = state
+  return selection instanceof NodeSelection && selection.node.type.name === name ? selection.from : null
+}
+
+// Puts the caret in the paragraph after the block at `pos` (a picture),
+// adding one unless a paragraph follows, or with `fresh`, an empty one.
+function caretAfter(tr, pos, { fresh = false } = {}) {
+  const after = pos + tr.doc.nodeAt(pos).nodeSize
+  const $after = tr.doc.resolve(after)
+  const paragraph = tr.doc.type.schema.nodes.paragraph
+  const next = $after.nodeAfter
+  if (next?.type === paragraph && !(fresh && next.content.size)) {
+    return tr.setSelection(TextSelection.create(tr.doc, after + 1))
+  }
+  if (!$after.parent.canReplaceWith($after.index(), $after.index(), paragraph)) {
+    return tr.setSelection(Selection.near($after))
+  }
+  return tr.insert(after, paragraph.create()).setSelection(TextSelection.create(tr.doc, after + 1))
+}
+
+// Where the picture inserted by the transaction's steps from `firstStep` on
+// now starts, or null.
+function insertedPicture(tr, firstStep, type) {
+  let found = null
+  for (let index = firstStep; index < tr.steps.length; index++) {
+    const later = tr.mapping.slice(index + 1)
+    tr.steps[index].getMap().forEach((_oldStart, _oldEnd, start, end) => {
+      tr.doc.nodesBetween(later.map(start, -1), later.map(end, 1), (node, pos) => {
+        if (node.type === type) found = pos
+      })
+    })
+  }
+  return found
+}
+
+// Removes the picture at `pos` as one undoable step of its own: neither the
+// typing before nor after it joins it in the history, and the undo brings the
+// picture back selected.
+function removePicture(view, pos, bias = -1) {
+  if (!(view.state.selection instanceof NodeSelection && view.state.selection.from === pos)) {
+    view.dispatch(view.state.tr.setSelection(NodeSelection.create(view.state.doc, pos)))
+  }
+  const tr = view.state.tr.delete(pos, pos + view.state.doc.nodeAt(pos).nodeSize)
+  const at = Math.min(tr.mapping.map(pos), tr.doc.content.size)
+  view.dispatch(closeHistory(tr.setSelection(Selection.near(tr.doc.resolve(at), bias)).scrollIntoView()))
+  view.dispatch(closeHistory(view.state.tr))
+}
+
+// Keeps a selected picture from being replaced by what the writer types,
+// enters or pastes. Above every other extension, so that its handlers run
+// before the input rules, keymaps and paste handlers that would replace it.
+const LibraryImageGuard = Extension.create({
+  name: "libraryImageGuard",
+  priority: 10000,
+
+  addOptions() {
+    return { nodeName: "libraryImage" }
+  },
+
+  addProseMirrorPlugins() {
+    const name = this.options.nodeName
+    return [
+      new Plugin({
+        key: new PluginKey("libraryImageGuard"),
+        props: {
+          handleTextInput(view, from, to, text) {
+            const pos = selectedPicture(view.state, name)
+            if (pos === null || from > pos || to <= pos) return false
+            view.dispatch(caretAfter(view.state.tr, pos, { fresh: true }).insertText(text).scrollIntoView())
+            return true
+          },
+          handleKeyDown(view, event) {
+            const pos = selectedPicture(view.state, name)
+            if (pos === null || event.isComposing) return false
+            // Every Enter: Shift+Enter and Ctrl+Enter would put a line break
+            // in its place.
+            if (event.key === "Enter") {
+              view.dispatch(caretAfter(view.state.tr, pos, { fresh: true }).scrollIntoView())
+              return true
+            }
+            if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return false
+            if (event.key === "Delete" || event.key === "Backspace") {
+              removePicture(view, pos, event.key === "Delete" ? 1 : -1)
+              return true
+            }
+            return false
+          },
+          handlePaste(view, _event, slice) {
+            const pos = selectedPicture(view.state, name)
+            if (pos === null) return false
+            const tr = caretAfter(view.state.tr, pos, { fresh: true }).replaceSelection(slice)
+            view.dispatch(tr.scrollIntoView().setMeta("paste", true).setMeta("uiEvent", "paste"))
+            return true
+          },
+        },
+      }),
+    ]
+  },
+})
+
 export const LibraryImage = Node.create({
   name: "libraryImage",
   group: "block",
@@ -192,6 +303,10 @@ export const LibraryImage = Node.create({
 
   addOptions() {
     return { lookupUrl: "", uploadUrl: "" }
+  },
+
+  addExtensions() {
+    return [LibraryImageGuard.configure({ nodeName: this.name })]
   },
 
   addAttributes() {
@@ -225,12 +340,26 @@ export const LibraryImage = Node.create({
           pickImage(this.options.lookupUrl, this.options.uploadUrl).then((attrs) => {
             if (!attrs) return editor.commands.focus()
             const content = { type: this.name, attrs }
+            let firstStep = 0
             // With a picture selected, add the new one after it, not over it.
             const { selection } = editor.state
-            const chain = editor.chain().focus()
+            const chain = editor
+              .chain()
+              .focus()
+              .command(({ tr }) => {
+                firstStep = tr.steps.length
+                return true
+              })
             if (selection.node) chain.insertContentAt(selection.to, content)
             else chain.insertContent(content)
-            chain.run()
+            // ...and the writer goes on writing after it, in the same step.
+            chain
+              .command(({ tr }) => {
+                const pos = insertedPicture(tr, firstStep, editor.schema.nodes[this.name])
+                if (pos !== null) caretAfter(tr, pos)
+                return true
+              })
+              .run()
           })
           return true
         },
@@ -304,7 +433,9 @@ export const LibraryImage = Node.create({
       })
       removeButton.addEventListener("click", () => {
         const pos = getPos()
-        editor.chain().focus().deleteRange({ from: pos, to: pos + current.nodeSize }).run()
+        if (typeof pos !== "number") return
+        removePicture(editor.view, pos)
+        editor.view.focus()
       })
 
       return {
