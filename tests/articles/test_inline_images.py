@@ -207,10 +207,12 @@ def test_expired_picture_cannot_be_placed_and_the_text_is_kept(client, writer):
     assert not InlineImage.objects.exists()
 
 
-def test_picture_already_in_the_story_may_stay_after_expiry(client, writer):
-    image = ImageFactory(licence_expires_on=timezone.localdate() + dt.timedelta(1))
+def test_picture_already_in_the_story_may_stay_after_expiry(client, writer, now):
+    # The clock is stopped: at midnight, "tomorrow" would become today, expired.
+    today = timezone.localdate(now)
+    image = ImageFactory(licence_expires_on=today + dt.timedelta(1))
     story = story_by(writer, body=f"<p>Text.</p>{figure(image)}")
-    Image.objects.filter(pk=image.pk).update(licence_expires_on=timezone.localdate())
+    Image.objects.filter(pk=image.pk).update(licence_expires_on=today)
     client.force_login(writer)
     response = client.post(
         reverse("admin:articles_article_change", args=[story.pk]),

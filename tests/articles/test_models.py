@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 
 from articles.models import Article, Status
 from tests.factories import (
@@ -129,12 +128,10 @@ def test_published_requires_a_publish_time_in_the_database():
         ArticleFactory(status=Status.PUBLISHED, published_at=None)
 
 
-def test_published_queryset_excludes_drafts_and_future():
+def test_published_queryset_excludes_drafts_and_future(now):
     live = ArticleFactory(published=True)
     ArticleFactory()  # draft
-    ArticleFactory(
-        status=Status.PUBLISHED, published_at=timezone.now() + timedelta(minutes=5)
-    )
+    ArticleFactory(status=Status.PUBLISHED, published_at=now + timedelta(minutes=5))
     assert list(Article.objects.published()) == [live]
 
 

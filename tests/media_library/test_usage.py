@@ -118,8 +118,8 @@ def test_unused_image_can_be_deleted_with_its_file(
 
 
 @pytest.mark.parametrize("days", [-30, -1, 0], ids=["last-month", "yesterday", "today"])
-def test_expired_image_cannot_be_newly_attached(days):
-    today = timezone.localdate()
+def test_expired_image_cannot_be_newly_attached(now, days):
+    today = timezone.localdate(now)
     image = ImageFactory(
         title="Wire photo",
         credit="AP",
@@ -133,8 +133,9 @@ def test_expired_image_cannot_be_newly_attached(days):
 
 
 @pytest.mark.parametrize("expires", [None, 1], ids=["never", "tomorrow"])
-def test_valid_licence_may_be_attached(expires):
-    on = None if expires is None else timezone.localdate() + dt.timedelta(expires)
+def test_valid_licence_may_be_attached(now, expires):
+    # The clock is stopped: at midnight, "tomorrow" would become today, expired.
+    on = None if expires is None else timezone.localdate(now) + dt.timedelta(expires)
     image = ImageFactory(licence_expires_on=on)
     refuse_if_expired(image)  # no error
     refuse_if_expired(None)
