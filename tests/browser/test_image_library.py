@@ -235,6 +235,7 @@ def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
     page.goto(focused.get_admin_url())
     picture = page.locator(".focal-point img")
     picture.evaluate("img => img.decode()")  # the preview rendition has loaded
+    picture.scroll_into_view_if_needed()  # the mouse clicks inside the window
     box = picture.bounding_box()
     target = (rocket_x(FOCUSED), 0.45)
     page.mouse.click(

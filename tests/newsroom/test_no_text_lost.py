@@ -503,7 +503,7 @@ def test_presence_notice_goes_within_two_minutes_of_closing(
 
 
 def test_an_open_page_keeps_telling_and_a_closed_one_leaves(
-    client, editor, ann, story_in
+    client, editor, ann, story_in, now
 ):
     story = story_in(State.DRAFT)
     client.force_login(ann)

@@ -445,7 +445,7 @@ def test_audit_list_shows_activity_and_is_read_only(client, story_in, writer, ed
     assert client.get(reverse("admin:newsroom_transition_add")).status_code == 403
 
 
-def test_edit_lock_shows_who_else_has_it_open(client, story_in, editor):
+def test_edit_lock_shows_who_else_has_it_open(client, story_in, editor, now):
     from tests.newsroom.workflow_helpers import user_in
 
     story = story_in(State.IN_REVIEW)
