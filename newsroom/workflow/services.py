@@ -105,8 +105,23 @@ def available_actions(user, item: Publishable) -> list[Rule]:
     return [
         rule
         for rule in RULES.values()
-        if item.status in rule.sources and may(user, rule.action, item)
+        if item.status in rule.sources
+        and not _overtaken(rule, item)
+        and may(user, rule.action, item)
     ]
+
+
+def _overtaken(rule: Rule, item: Publishable) -> str:
+    """Why `rule` no longer applies although the stored state allows it: a
+    scheduled item whose minute has come is live, recorded by the worker or not,
+    and moving its time or unscheduling it would take it off the site without
+    the reason an unpublish asks for."""
+    if rule.action in ("reschedule", "unschedule") and item.is_public:
+        return (
+            f"“{item}” went live at its scheduled minute. To take it off the "
+            "site, unpublish it and say why."
+        )
+    return ""
 
 
 def visible_to(user, model: type[Publishable]) -> models.QuerySet:
@@ -151,6 +166,8 @@ def transition(
             f"“{item}” is {locked.get_status_display().lower()}; "
             f"“{rule.label}” is not possible from there."
         )
+    if overtaken := _overtaken(rule, locked):
+        raise InvalidTransition(overtaken)
     comment = comment.strip()
     if rule.needs_comment and not comment:
         raise InvalidTransition(f"“{rule.label}” needs a comment saying why.")

@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.models import Article
 from newsroom.roles import EDITORS
+from newsroom.workflow import services
 from newsroom.workflow.admin import state_label
+from newsroom.workflow.models import Transition
 from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, GalleryFactory
 from tests.newsroom.workflow_helpers import user_in
@@ -197,3 +200,35 @@ def test_workflow_panel_after_the_worker_ran(client, editor, clock):
     response = client.get(reverse("admin:articles_article_change", args=[item.pk]))
     assertContains(response, 'class="workflow-state">Published</span> at 14:00')
     assertNotContains(response, "the scheduler records it")
+
+
+@pytest.mark.parametrize("action", ["unschedule", "reschedule"])
+def test_a_story_live_at_its_minute_cannot_be_unscheduled(
+    client, editor, story_in, now, action
+):
+    """Once its minute has come a scheduled story is live, recorded or not:
+    moving or cancelling its schedule would take it off the site with no
+    reason given, so only Unpublish (with its reason) is offered."""
+    story = story_in(State.SCHEDULED)
+    Article.objects.filter(pk=story.pk).update(
+        published_at=now - dt.timedelta(minutes=1)
+    )
+    story.refresh_from_db()
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_change", args=[story.pk]))
+    assertNotContains(page, "/workflow/unschedule/")
+    assertNotContains(page, "/workflow/reschedule/")
+    with pytest.raises(services.InvalidTransition):
+        services.transition(story, action, by=editor, at=now + dt.timedelta(hours=1))
+    story.refresh_from_db()
+    assert story.status == State.SCHEDULED and story.is_public
+    assert not Transition.objects.exists()
+    # Before its minute, both are offered and work.
+    Article.objects.filter(pk=story.pk).update(published_at=now + dt.timedelta(hours=2))
+    story.refresh_from_db()
+    assertContains(
+        client.get(reverse("admin:articles_article_change", args=[story.pk])),
+        f"/workflow/{action}/",
+    )
+    services.transition(story, action, by=editor, at=now + dt.timedelta(hours=3))
+    assert Transition.objects.count() == 1
