@@ -5,18 +5,11 @@ Preview and History links; "View on site" opens the preview."""
 from newsroom.roles import WRITERS, sync_roles
 from newsroom.workflow import services
 from newsroom.workflow.states import State
+from tests.browser.admin_login import log_in
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
 from tests.newsroom.workflow_helpers import user_in
 
 PASSWORD = "sky-crane-test"
-
-
-def log_in(page, user):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
 
 
 def test_writer_reads_their_story_in_review_as_readers_will(page, artifacts):
@@ -43,7 +36,7 @@ def test_writer_reads_their_story_in_review_as_readers_will(page, artifacts):
     services.save_revision(story, by=writer)
     services.transition(story, "submit", by=writer)
 
-    log_in(page, writer)
+    log_in(page, writer.username, PASSWORD)
     page.goto(f"/admin/articles/article/{story.pk}/change/")
 
     body = page.locator(".story-body-read-only")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from media_library import inline
 from newsroom.roles import WRITERS, sync_roles
+from tests.browser.admin_login import log_in
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from tests.newsroom.workflow_helpers import user_in
 
@@ -38,14 +39,6 @@ def writer_with_a_picture():
     return writer, author, image
 
 
-def log_in(page, user):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-
-
 def select_picture(page, placed):
     """Clicks the picture, as a writer would: after a click on some text, so
     that ProseMirror cannot take it for the second half of a double click."""
@@ -63,7 +56,7 @@ def test_typing_after_inserting_a_picture_keeps_it(page, artifacts):
     SectionFactory(name="Mars")
     picture = str(image.pk)
 
-    log_in(page, writer)
+    log_in(page, writer.username, PASSWORD)
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline").fill("Ingenuity's last flight")
     page.get_by_label("Section").select_option(label="Mars")
@@ -155,7 +148,7 @@ def test_typing_on_a_selected_picture_writes_after_it(page, artifacts):
         authors=[author],
     )
 
-    log_in(page, writer)
+    log_in(page, writer.username, PASSWORD)
     page.goto(f"/admin/articles/article/{story.pk}/change/")
     editor = page.locator(EDITOR)
     placed = editor.locator(".library-image-node")

@@ -16,6 +16,7 @@ from media_library.models import Gallery, Image
 from media_library.renditions import avif_available
 from newsroom.roles import EDITORS, sync_roles
 from newsroom.workflow.states import State
+from tests.browser.admin_login import log_in
 from tests.factories import exif_jpeg, with_iptc
 from tests.newsroom.workflow_helpers import user_in
 
@@ -153,14 +154,6 @@ def reader(transactional_db, browser, live_server, external_requests):
         context.close()
 
 
-def log_in(page, user):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-
-
 def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
     page, reader, artifacts, tmp_path, external_requests
 ):
@@ -187,7 +180,7 @@ def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
         files.append(path)
 
     # --- Bulk upload: a dozen files at once, each with its own result --------
-    log_in(page, editor)
+    log_in(page, editor.username, PASSWORD)
     page.goto("/admin/media_library/image/")
     page.get_by_role("link", name="Upload several images").click()
     page.get_by_label("Image files").set_input_files(files)

@@ -7,18 +7,11 @@ from media_library import inline
 from newsroom.roles import EDITORS, WRITERS, sync_roles
 from newsroom.workflow import services
 from newsroom.workflow.states import State
+from tests.browser.admin_login import log_in
 from tests.factories import AuthorFactory, ImageFactory, SectionFactory
 from tests.newsroom.workflow_helpers import user_in
 
 PASSWORD = "sky-crane-test"
-
-
-def log_in(page, user):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
 
 
 def test_writer_places_a_library_picture_in_the_body(page, artifacts):
@@ -36,7 +29,7 @@ def test_writer_places_a_library_picture_in_the_body(page, artifacts):
     uncredited = ImageFactory(title="Perseverance selfie", credit="")
     ImageFactory(title="Starship on the pad", credit="SpaceX")
 
-    log_in(page, writer)
+    log_in(page, writer.username, PASSWORD)
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline").fill("The sky crane's final act")
     page.get_by_label("Section").select_option(label="Mars")

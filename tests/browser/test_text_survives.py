@@ -8,15 +8,8 @@ from articles.models import Article
 from newsroom.demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG, WRITER_PASSWORD
 from newsroom.roles import EDITORS
 from newsroom.workflow.models import Draft
+from tests.browser.admin_login import log_in
 from tests.newsroom.workflow_helpers import user_in
-
-
-def log_in(page, username, password):
-    page.goto("/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
 
 
 def new_page(browser, live_server):

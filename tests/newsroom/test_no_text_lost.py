@@ -57,6 +57,15 @@ def form_of(response) -> dict:
     return data
 
 
+def loaded_by(client, obj, *users) -> list[dict]:
+    """The edit form of `obj` as each of `users` loaded it, in turn."""
+    forms = []
+    for user in users:
+        client.force_login(user)
+        forms.append(form_of(client.get(change_url(obj))))
+    return forms
+
+
 def post(client, url, data):
     return client.post(url, data)
 
@@ -109,10 +118,7 @@ def test_of_two_saves_from_one_loaded_form_exactly_one_wins(
     make, field, other_field = KINDS[kind]
     obj = make()
     assert not Revision.for_item(obj).exists()  # no history: still guarded
-    client.force_login(ann)
-    anns = form_of(client.get(change_url(obj)))
-    client.force_login(ben)
-    bens = form_of(client.get(change_url(obj)))
+    anns, bens = loaded_by(client, obj, ann, ben)
 
     client.force_login(ann)
     first = post(client, change_url(obj), {**anns, other_field: "Ann's words"})
@@ -147,10 +153,7 @@ def test_of_two_saves_from_one_loaded_form_exactly_one_wins(
 
 def test_merge_chooses_field_by_field(client, ann, ben):
     story = a_story()
-    client.force_login(ann)
-    anns = form_of(client.get(change_url(story)))
-    client.force_login(ben)
-    bens = form_of(client.get(change_url(story)))
+    anns, bens = loaded_by(client, story, ann, ben)
     client.force_login(ann)
     post(client, change_url(story), {**anns, "headline": "Ann's headline"})
     client.force_login(ben)
@@ -175,10 +178,7 @@ def test_a_stale_story_save_keeps_bylines_and_tags_in_the_draft(
 ):
     story = ArticleFactory(headline="Landing day")
     story.bylines.create(author=AuthorFactory(name="Sam Senior"))
-    client.force_login(ann)
-    anns = form_of(client.get(change_url(story)))
-    client.force_login(ben)
-    bens = form_of(client.get(change_url(story)))
+    anns, bens = loaded_by(client, story, ann, ben)
     client.force_login(ann)
     post(client, change_url(story), {**anns, "dek": "Ann's dek"})
     client.force_login(ben)
@@ -530,10 +530,7 @@ def test_the_editors_own_markup_is_not_a_change(client, ann, ben):
     between blocks: that must not count as the second editor's change, or
     their save would propose to undo the first editor's rewrite."""
     story = ArticleFactory(body="<p>The rover landed.</p>\n<p>It looked back.</p>")
-    client.force_login(ann)
-    anns = form_of(client.get(change_url(story)))
-    client.force_login(ben)
-    bens = form_of(client.get(change_url(story)))
+    anns, bens = loaded_by(client, story, ann, ben)
     client.force_login(ann)
     post(client, change_url(story), {**anns, "body": "<p>Ann's rewrite.</p>"})
     client.force_login(ben)
