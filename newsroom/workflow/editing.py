@@ -389,6 +389,12 @@ class VersionedAdminMixin:
             page["loaded"] = sign_loaded(snapshot(stored_form, stored_formsets))
             page["restored"] = getattr(request, "restore_draft", None) is not None
             page["dirty"] = page["restored"]
+            draft = getattr(request, "restored_from", None)
+            if draft is not None and draft.base_version not in (None, obj.version):
+                # Text typed on an older version: saving it goes through the
+                # same merge as any save made from that version.
+                page["version"] = draft.base_version
+                page["loaded"] = draft.loaded
             if not page["restored"]:
                 page["offer"] = self._offer(request, stored_form, obj=obj)
             page["others"] = [
@@ -411,6 +417,7 @@ class VersionedAdminMixin:
             data=mine,
             submitted=submitted(request),
             base_version=posted,
+            loaded=request.POST.get("_loaded", ""),
         )
         if isinstance(stored, Publishable):
             services.save_revision(
@@ -487,7 +494,8 @@ class VersionedAdminMixin:
                 self.model, user=request.user, object_id=_pk(object_id)
             )
             if draft is not None:
-                request.restore_draft = draft.data
+                request.restore_draft = self._restorable(draft)
+                request.restored_from = draft
         return super().change_view(request, object_id, form_url, extra_context)
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -495,8 +503,13 @@ class VersionedAdminMixin:
         if request.method == "GET" and key:
             draft = services.draft_of(self.model, user=request.user, key=key)
             if draft is not None:
-                request.restore_draft = draft.data
+                request.restore_draft = self._restorable(draft)
         return super().add_view(request, form_url, extra_context)
+
+    def _restorable(self, draft: Draft) -> dict:
+        """The text fields of a draft, as typed. (A refused submission also
+        holds choices such as the section, by name, for reading only.)"""
+        return {k: v for k, v in draft.data.items() if k in self.autosave_fields}
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -550,6 +563,7 @@ class VersionedAdminMixin:
             if name in request.POST
         }
         version = services.parse_version(request.POST.get("_version"))
+        loaded = request.POST.get("_loaded", "")
         draft = services.keep_draft(
             self.model,
             user=request.user,
@@ -557,6 +571,7 @@ class VersionedAdminMixin:
             key="" if obj else key,
             data=data,
             base_version=version,
+            loaded=loaded if read_loaded(loaded) is not None else "",
         )
         answer = {
             "saved_at": draft.saved_at.isoformat(),

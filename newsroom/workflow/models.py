@@ -235,6 +235,9 @@ class Draft(models.Model):
     base_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The version the form was loaded from."
     )
+    # What that form showed (signed, newsroom.workflow.editing.sign_loaded): a
+    # restored draft saved over a newer version is merged against it.
+    loaded = models.TextField(blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

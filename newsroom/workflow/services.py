@@ -510,6 +510,7 @@ def keep_draft(
     key: str = "",
     submitted: dict | None = None,
     base_version: int | None = None,
+    loaded: str = "",
 ) -> Draft:
     """Store `user`'s unsaved text for an item (or a new one, told apart by
     `key`). Nothing else happens: no version, revision, purge, mail or audit row.
@@ -522,9 +523,10 @@ def keep_draft(
         if kind == Draft.Kind.AUTOSAVE and draft.kind == Draft.Kind.CONFLICT:
             data = {**draft.data, **data}
             submitted, kind = draft.submitted, Draft.Kind.CONFLICT
+            base_version, loaded = draft.base_version, draft.loaded
         draft.kind, draft.data = kind, data
         draft.submitted = submitted or {}
-        draft.base_version = base_version
+        draft.base_version, draft.loaded = base_version, loaded
         draft.saved_at = timezone.now()
         draft.save()
     return draft

@@ -547,3 +547,29 @@ def test_the_editors_own_markup_is_not_a_change(client, ann, ben):
     story.refresh_from_db()
     assert story.body == "<p>Ann's rewrite.</p>"
     assert story.headline == "Ben's headline"
+
+
+def test_restoring_a_refused_submission_restores_its_text_only(client, ann, ben):
+    """A refused save's draft names the section and bylines for reading; restored
+    later, only its text goes back into the form, and the rest stays valid."""
+    story = a_story()
+    anns, bens = loaded_by(client, story, ann, ben)
+    client.force_login(ann)
+    post(client, change_url(story), {**anns, "dek": "Ann's dek"})
+    client.force_login(ben)
+    post(client, change_url(story), {**bens, "headline": "Ben's headline"})
+    assert Draft.objects.get(user=ben).data["section"] == str(story.section)
+
+    restored = client.get(change_url(story) + "?restore=draft")
+    form = form_of(restored)
+    assert form["headline"] == ["Ben's headline"]
+    assert form["section"] == [str(story.section_id)]
+    # Typed on an older version: saving it shows the merge again, with Ann's
+    # dek kept by default, instead of silently putting the old dek back.
+    merge = post(client, change_url(story), form)
+    assert merge.status_code == 200
+    page = form_of(merge)
+    assert page["_merge-dek"] == ["current"]
+    assert post(client, change_url(story), page).status_code == 302
+    story.refresh_from_db()
+    assert (story.headline, story.dek) == ("Ben's headline", "Ann's dek")

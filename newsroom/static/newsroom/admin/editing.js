@@ -80,6 +80,8 @@
     const body = new FormData()
     body.append("csrfmiddlewaretoken", csrf())
     body.append("_version", versionValue())
+    const loaded = field("_loaded")?.value
+    if (loaded) body.append("_loaded", loaded)
     const formKey = key || field("_key")?.value
     if (formKey) body.append("_key", formKey)
     for (const [name, value] of Object.entries(values)) body.append(name, value)
