@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 
 from . import registry, signals
 from .models import Draft, EditLock, Publishable, Revision, ShareLink, Transition
-from .states import RULES, Rule, State
+from .states import RULES, SHARE_ENDING_STATES, Rule, State
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -204,6 +204,10 @@ def transition(
             fields.append("published_at")
     locked.save(update_fields=fields)
     item.status, item.published_at = locked.status, locked.published_at
+    if rule.target in SHARE_ENDING_STATES:
+        ShareLink.for_item(item).filter(revoked_at__isnull=True).update(
+            revoked_at=now
+        )
 
     release_lock(item, user=by)
     step = Transition.objects.create(

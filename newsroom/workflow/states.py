@@ -26,6 +26,9 @@ class State(models.TextChoices):
 LIVE_STATES = (State.PUBLISHED, State.SCHEDULED)
 # States in which a story's own writer may still edit it.
 WRITER_EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
+# States that end an item's preview links: an outside reviewer's link stops
+# working once the story is taken down or put away.
+SHARE_ENDING_STATES = (State.UNPUBLISHED, State.ARCHIVED)
 
 
 @dataclass(frozen=True)
