@@ -273,19 +273,24 @@ class WorkflowAdminMixin(VersionedAdminMixin):
                 f"({step.scheduled_for.astimezone(dt.UTC):%H:%M} UTC)."
             )
         self.message_user(request, text, messages.SUCCESS)
+        if warning := services.mail_failure_message(step):
+            self.message_user(request, warning, messages.WARNING)
         return self._back(item)
 
     @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        done = 0
+        done, warnings = 0, set()
         for item in queryset:
             try:
-                services.transition(item, "publish", by=request.user)
+                step = services.transition(item, "publish", by=request.user)
                 done += 1
+                warnings.add(services.mail_failure_message(step))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
         if done:
             self.message_user(request, f"Published {done}.", messages.SUCCESS)
+        for warning in sorted(filter(None, warnings)):
+            self.message_user(request, warning, messages.WARNING)
 
     # --- Revisions -----------------------------------------------------------
 

@@ -161,6 +161,9 @@ class Transition(GenericItem):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     comment = models.TextField(blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
+    # Not stored: set by `services` after commit when the e-mail this step
+    # sends could not be sent, for the person who acted to be told.
+    mail_failed = False
 
     class Meta:
         ordering = ["-at", "-id"]

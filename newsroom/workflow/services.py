@@ -21,6 +21,8 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
+from newsroom.fields import single_line
+
 from . import registry, signals
 from .models import Draft, EditLock, Publishable, Revision, ShareLink, Transition
 from .states import RULES, SHARE_ENDING_STATES, Rule, State
@@ -293,13 +295,15 @@ class PublishReport:
 
 # --- After a transition: notifications and signals ---------------------------
 
+# Who is e-mailed after each action, and the action's name in the past tense
+# for telling the person who acted that the e-mail could not be sent.
 NOTIFY = {
-    "submit": "editors",
-    "request_changes": "owners",
-    "schedule": "owners",
-    "reschedule": "owners",
-    "publish": "owners",
-    "unpublish": "owners",
+    "submit": ("editors", "Submitted"),
+    "request_changes": ("owners", "Changes requested"),
+    "schedule": ("owners", "Scheduled"),
+    "reschedule": ("owners", "Rescheduled"),
+    "publish": ("owners", "Published"),
+    "unpublish": ("owners", "Unpublished"),
 }
 
 
@@ -308,15 +312,32 @@ def _after_transition(item: Publishable, step: Transition) -> None:
         notify(item, step)
     except Exception:  # a mail failure never undoes or breaks a transition
         log.exception("Could not send workflow e-mail for %s", step)
+        # Read by whoever acted (the admin shows it), once the step committed.
+        step.mail_failed = True
     signals.transitioned.send(sender=type(item), item=item, transition=step)
 
 
+def mail_failure_message(step: Transition) -> str:
+    """What to tell the person who acted when `step`'s e-mail was not sent;
+    empty when it was sent, was not needed, or has not been tried yet (the
+    transaction that made the step is still open)."""
+    if not step.mail_failed:
+        return ""
+    audience, done = NOTIFY[step.action]
+    to = "editors" if audience == "editors" else "the writers"
+    return f"{done}; the e-mail to {to} could not be sent."
+
+
 def notify(item: Publishable, step: Transition) -> None:
-    audience = NOTIFY.get(step.action)
-    if audience is None:
+    if step.action not in NOTIFY:
         return
+    audience, _done = NOTIFY[step.action]
     if audience == "editors":
-        users = User.objects.with_perm(_perm(item, "review"))
+        # Roles are groups, whose permissions ModelBackend holds; naming it
+        # keeps this working beside other backends (login throttling).
+        users = User.objects.with_perm(
+            _perm(item, "review"), backend="django.contrib.auth.backends.ModelBackend"
+        )
     else:
         users = item.owner_users()
     recipients = sorted({u.email for u in users if u.email and u != step.by})
@@ -336,7 +357,7 @@ def notify(item: Publishable, step: Transition) -> None:
     if admin_url := _admin_url(item):
         lines.append(f"Open it: {admin_url}")
     send_mail(
-        subject=f"[{rule.label}] {item}",
+        subject=single_line(f"[{rule.label}] {item}"),
         message="\n\n".join(lines),
         from_email=None,
         recipient_list=recipients,
