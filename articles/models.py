@@ -9,6 +9,7 @@ from taggit.models import Tag
 from media_library import inline
 from media_library.models import Image
 from newsroom.addresses import slug_address
+from newsroom.fields import SingleLineCharField
 from newsroom.sanitize import clean_html
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet
@@ -21,7 +22,7 @@ from newsroom.workflow.states import (
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = SingleLineCharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
@@ -90,7 +91,7 @@ class ArticleQuerySet(PublishableQuerySet):
 
 
 class Article(Publishable):
-    headline = models.CharField(max_length=255)
+    headline = SingleLineCharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
         unique=True,
@@ -146,10 +147,10 @@ class Article(Publishable):
         default=False,
         help_text="The newest featured story leads the front page. Editors only.",
     )
-    seo_title = models.CharField(
+    seo_title = SingleLineCharField(
         "SEO title", max_length=255, blank=True, help_text="Defaults to the headline."
     )
-    seo_description = models.CharField(
+    seo_description = SingleLineCharField(
         "SEO description",
         max_length=320,
         blank=True,

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from newsroom.addresses import slug_address
-from newsroom.fields import URLField
+from newsroom.fields import SingleLineCharField, URLField
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Versioned
 
@@ -19,11 +19,11 @@ class AuthorQuerySet(models.QuerySet):
 
 
 class Author(Versioned):
-    name = models.CharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     slug = models.SlugField(
         max_length=200, unique=True, blank=True, help_text="The author page's address."
     )
-    job_title = models.CharField(
+    job_title = SingleLineCharField(
         max_length=200, blank=True, help_text='As printed: "Senior Space Writer".'
     )
     user = models.OneToOneField(
@@ -35,7 +35,7 @@ class Author(Versioned):
         verbose_name="login",
         help_text="The admin login of this author, if they write here.",
     )
-    short_bio = models.CharField(
+    short_bio = SingleLineCharField(
         "short bio",
         max_length=400,
         blank=True,
@@ -51,7 +51,7 @@ class Author(Versioned):
         blank=True,
         related_name="headshot_of",
     )
-    beats = models.CharField(
+    beats = SingleLineCharField(
         "beats covered",
         max_length=300,
         blank=True,
@@ -128,11 +128,11 @@ class Author(Versioned):
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200, blank=True)
+    title = SingleLineCharField(max_length=300)
+    publisher = SingleLineCharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     published_on = models.DateField("publication date", null=True, blank=True)
-    note = models.CharField(
+    note = SingleLineCharField(
         max_length=300, blank=True, help_text='Such as "illustrated by Karl Tate".'
     )
     url = URLField("link", blank=True)

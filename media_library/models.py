@@ -9,7 +9,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from newsroom.addresses import slug_address
-from newsroom.fields import URLField
+from newsroom.fields import SingleLineCharField, URLField
 from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet, Versioned
 from newsroom.workflow.states import permissions_for, state_constraints
@@ -53,10 +53,10 @@ class Image(Versioned):
         help_text="JPEG, PNG, WebP, AVIF or GIF. The library keeps a copy without "
         "camera metadata (GPS position, camera serial numbers), turned upright.",
     )
-    title = models.CharField(
+    title = SingleLineCharField(
         max_length=255, help_text="For finding the image in the library."
     )
-    alt_text = models.CharField(
+    alt_text = SingleLineCharField(
         "alt text",
         max_length=500,
         help_text="What the picture shows, for readers using a screen reader. "
@@ -65,7 +65,7 @@ class Image(Versioned):
     caption = models.TextField(
         blank=True, help_text="Shown under the image; the credit is added after it."
     )
-    credit = models.CharField(
+    credit = SingleLineCharField(
         max_length=255,
         help_text='Who owns the picture, as printed: "NASA/JPL-Caltech".',
     )
@@ -222,7 +222,7 @@ class Image(Versioned):
 class CreditPreset(models.Model):
     """A credit line the library offers when typing one, as agencies want it."""
 
-    name = models.CharField(
+    name = SingleLineCharField(
         "credit",
         max_length=255,
         unique=True,
@@ -301,7 +301,7 @@ class Gallery(Publishable):
     """An ordered set of library pictures with its own page, published through
     the shared editorial workflow."""
 
-    title = models.CharField(max_length=255)
+    title = SingleLineCharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
         unique=True,
