@@ -1,11 +1,15 @@
 """Admin pieces shared by every content type."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import JsonResponse
 from django.urls import reverse_lazy
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from newsroom import accounts
 from newsroom.workflow.admin import TransitionAdmin  # noqa: F401 (registers it)
 
 TAG_SUGGESTIONS = 10
@@ -40,3 +44,23 @@ def tag_suggestions(request):
             .values_list("name", flat=True)[:TAG_SUGGESTIONS]
         )
     return JsonResponse({"results": names})
+
+
+# axes lists failed log-ins under "Access attempts"; an administrator unlocks an
+# account there, before its cool-off ends, with the "Unlock" action.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class UnlockingAccessAttemptAdmin(AccessAttemptAdmin):
+    actions = [*AccessAttemptAdmin.actions, "unlock"]
+
+    @admin.action(
+        description="Unlock: forget these failed log-ins",
+        permissions=["delete"],
+    )
+    def unlock(self, request, queryset):
+        attempts = list(queryset)
+        accounts.unlock(attempts)
+        names = ", ".join(sorted({a.username or "(no username)" for a in attempts}))
+        self.message_user(request, f"Unlocked: {names}.", messages.SUCCESS)

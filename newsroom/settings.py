@@ -7,6 +7,7 @@ is this same file with variables set; `.env.example` lists each one with its
 default, and an optional `.env` file beside `manage.py` is read first.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    # Failed staff log-ins and lockouts (see "Auth" below).
+    "axes",
     "newsroom",
     "media_library",
     "authors",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as axes asks: turns a locked-out log-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -197,6 +202,29 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 LOGIN_URL = "admin:login"
+
+# Log-in throttling with django-axes: AxesStandaloneBackend comes first and
+# refuses any log-in, right password or not, for an account locked from this
+# address; ModelBackend then checks the password. Every failure is recorded,
+# the lock is per account AND address (so a stranger cannot lock an editor out
+# of the office by mistyping her name, and the same editor on another address
+# still gets in), and it ends after the cool-off or when an administrator
+# unlocks it under "Axes > Access attempts".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+# The lockout answers with the admin's log-in page and a message saying why.
+AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout_response"
+# The address a failure is counted against: newsroom.accounts.client_address.
+# Without a proxy it is the socket's peer (REMOTE_ADDR), which a client cannot
+# choose; behind PROXY_COUNT proxies that each append to X-Forwarded-For, it is
+# the entry the outermost proxy wrote, never one the client wrote itself.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.client_address"
 
 # --- Editorial workflow ------------------------------------------------------
 

@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -157,6 +158,8 @@ def _user(spec: dict, group: Group):
     if not user.check_password(spec["password"]):
         user.set_password(spec["password"])
         user.save(update_fields=["password"])
+    # Re-running the demo also lifts a lock from mistyped demo passwords.
+    axes_reset(username=spec["username"])
     user.groups.set([group])
     return user
 

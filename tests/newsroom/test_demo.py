@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains
 from taggit.models import Tag, TaggedItem
@@ -54,6 +55,12 @@ def load_demo() -> str:
     out = StringIO()
     call_command("load_demo", force=True, stdout=out)
     return out.getvalue()
+
+
+def log_in_request():
+    """authenticate() is given the request, as the admin's log-in view gives
+    it: django-axes, first in AUTHENTICATION_BACKENDS, needs it."""
+    return RequestFactory().post("/admin/login/")
 
 
 def row_counts() -> dict[str, int]:
@@ -227,7 +234,7 @@ def test_demo_logins_work_and_are_staff_but_not_superusers():
         ("writer", "sky-crane-writer", "Writers"),
     ]:
         assert f"{username} / {password}" in out
-        user = authenticate(username=username, password=password)
+        user = authenticate(log_in_request(), username=username, password=password)
         assert user is not None, username
         assert user.is_staff
         assert not user.is_superuser
@@ -244,7 +251,10 @@ def test_a_changed_demo_password_is_reset():
 
     load_demo()
 
-    assert authenticate(username="writer", password="sky-crane-writer") is not None
+    assert (
+        authenticate(log_in_request(), username="writer", password="sky-crane-writer")
+        is not None
+    )
 
 
 @pytest.mark.django_db

@@ -1,0 +1,62 @@
+"""Staff accounts: what a locked-out log-in sees.
+
+The lock itself is django-axes' (settings: "Auth"); this module only says, on
+the admin's own log-in page, why the log-in was refused and when to try again.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+LOCKED_OUT_STATUS = 429  # Too Many Requests, as axes answers by default
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return (
+        "Too many failed log-ins for this account from your address: log-in is "
+        f"locked for {minutes} minutes. Check the username and password, wait, "
+        "or ask an administrator to unlock the account."
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """axes' AXES_LOCKOUT_CALLABLE: the admin log-in page with the reason, 429.
+
+    The same page answers whether or not the account exists, so a lockout
+    reveals nothing about which usernames are real."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "Log-in locked",
+        "message": lockout_message(),
+    }
+    return TemplateResponse(
+        request, "admin/locked_out.html", context, status=LOCKED_OUT_STATUS
+    ).render()
+
+
+def client_address(request) -> str:
+    """axes' AXES_CLIENT_IP_CALLABLE: the client's address, as far as it can be
+    trusted. Each of the PROXY_COUNT proxies in front appends the address it
+    was reached from to X-Forwarded-For, so the client's is PROXY_COUNT entries
+    from the right; anything left of it the client may have written. With too
+    few entries (a request that bypassed the proxies) the peer address is used.
+    """
+    count = settings.PROXY_COUNT
+    if count:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [entry.strip() for entry in forwarded if entry.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def unlock(attempts) -> int:
+    """Forget the failures behind these axes AccessAttempt rows, through axes'
+    own reset() (which also clears any cache its handler keeps); returns how
+    many records went."""
+    from axes.utils import reset
+
+    return sum(
+        reset(ip=attempt.ip_address, username=attempt.username) for attempt in attempts
+    )
