@@ -1,0 +1,37 @@
+"""Request checks that apply to every page, public and admin."""
+
+import re
+
+from django.http import HttpResponseBadRequest
+
+# No page's address has a control character in it. In the query, tabs and line
+# breaks may come from a form; NUL and the other control characters never do.
+# (PostgreSQL refuses NUL in any text, so it would otherwise fail deep in a
+# query, as a 500.)
+_PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_QUERY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+REFUSED = (
+    "This address contains a control character (such as a NUL byte), so it "
+    "cannot be read. Check the link or what was typed."
+)
+
+
+class RefuseControlCharactersMiddleware:
+    """Answer 400, with a message, to an address or query string holding
+    control characters, before any view or cache sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET.lists()
+        if _PATH_CONTROL.search(request.path) or any(
+            _QUERY_CONTROL.search(text)
+            for key, values in query
+            for text in (key, *values)
+        ):
+            return HttpResponseBadRequest(
+                REFUSED, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
