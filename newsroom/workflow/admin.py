@@ -27,6 +27,8 @@ from .states import RULES, State
 from .views import no_cache, share_url
 
 WORKFLOW_READONLY = ["status", "published_at", "revised_at"]
+# How far from a calendar week's first day its page reaches.
+WEEKS_AROUND = dt.timedelta(days=15)
 
 
 def state_words(item) -> tuple[str, str]:
@@ -434,6 +436,10 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         today = timezone.localdate()
         try:
             start = dt.date.fromisoformat(request.GET.get("week", ""))
+            # The page reads a day past its week and links the weeks either
+            # side: a week at the very ends of the calendar has none of them.
+            if not dt.date.min + WEEKS_AROUND <= start <= dt.date.max - WEEKS_AROUND:
+                raise ValueError(start)
         except ValueError:
             start = today
         start -= dt.timedelta(days=start.weekday())  # Monday

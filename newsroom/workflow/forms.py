@@ -40,6 +40,12 @@ def parse_local_time(value: str) -> dt.datetime:
         raise services.InvalidTransition(
             "Enter the date and time as YYYY-MM-DD HH:MM."
         ) from None
+    # Far enough from the ends of the calendar that a time zone cannot move it
+    # off them (Python's dates end at year 9999).
+    if not 1900 <= naive.year <= 9998:
+        raise services.InvalidTransition(
+            f"{value.strip()} is out of range: enter a year from 1900 to 9998."
+        )
     if naive.tzinfo is not None:
         return naive
     naive = naive.replace(second=0, microsecond=0)

@@ -6,14 +6,18 @@ Every failure is collected with its address, so one run lists them all: the test
 client's re-raised exceptions are caught and recorded, not left to stop the run.
 """
 
+import datetime as dt
 import re
 from urllib.parse import quote
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
 
+from newsroom.workflow.models import Transition
 from newsroom.workflow.states import State
 from tests.factories import (
     ArticleFactory,
@@ -48,6 +52,9 @@ HOSTILE_QUERIES = [
     "p=99999999999999999999",
     "week=99999-01-01",
     "week=0000-00-00",
+    "week=9999-12-31",
+    "week=0001-01-01",
+    "date=9999-12-31&day=0001-01-01",
     "a=%00&b=x",
     "o=99999999999999999999",
     "published_at__gte=99999-01-01&published_at__year=99999",
@@ -182,3 +189,38 @@ def test_control_characters_are_refused_with_a_message(client, url):
 )
 def test_ordinary_addresses_pass(client, plausible, url):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01"])
+def test_calendar_at_the_ends_of_time_shows_this_week(client, now, week):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:articles_article_calendar"), {"week": week})
+    assert response.status_code == 200
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    assert response.context["days"][0][0] == monday
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:59", "0001-01-01T00:00+14:00", "99999-01-01T10:00"]
+)
+def test_schedule_at_an_absurd_time_is_refused_and_nothing_changes(client, at):
+    story = ArticleFactory(status=State.APPROVED)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    address = reverse("admin:articles_article_transition", args=[story.pk, "schedule"])
+    response = client.post(address, {"at": at, "_version": story.version})
+    assert response.status_code == 302
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("YYYY-MM-DD" in m or "1900 to 9998" in m for m in shown), shown
+    story.refresh_from_db()
+    assert (story.status, story.published_at) == (State.APPROVED, None)
+    assert not Transition.for_item(story).exists()
+
+
+def test_schedule_at_a_sensible_time_is_done(client, now):
+    story = ArticleFactory(status=State.APPROVED)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    address = reverse("admin:articles_article_transition", args=[story.pk, "schedule"])
+    client.post(address, {"at": "2999-06-01T10:00", "_version": story.version})
+    story.refresh_from_db()
+    assert story.status == State.SCHEDULED
+    assert story.published_at.year == 2999
