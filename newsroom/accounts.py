@@ -1,11 +1,15 @@
-"""Staff accounts: what a locked-out log-in sees.
+"""Staff accounts: what a locked-out log-in sees, and password reset by e-mail.
 
 The lock itself is django-axes' (settings: "Auth"); this module only says, on
 the admin's own log-in page, why the log-in was refused and when to try again.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.template.response import TemplateResponse
 
 LOCKED_OUT_STATUS = 429  # Too Many Requests, as axes answers by default
@@ -60,3 +64,60 @@ def unlock(attempts) -> int:
     return sum(
         reset(ip=attempt.ip_address, username=attempt.username) for attempt in attempts
     )
+
+
+# --- Password reset by e-mail ---------------------------------------------------
+#
+# Django's own views and forms with the admin's templates, at /admin/password_reset/
+# (whose URL name, admin_password_reset, makes the admin's log-in page offer
+# "Forgotten your password?"). Django's PasswordResetForm already answers the same
+# for every address, compares addresses after Unicode normalisation and case
+# folding, and sends to the address stored on the account, never the one typed;
+# these small subclasses only limit it to staff, put the admin's header on the
+# pages, and build the link from SITE_URL instead of the request's Host.
+
+
+class StaffPasswordResetForm(PasswordResetForm):
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.is_staff)
+
+
+class AdminPagesMixin:
+    """The admin's header and title on the reset pages, as on its log-in page."""
+
+    def get_context_data(self, **kwargs):
+        return {
+            **admin.site.each_context(self.request),
+            **super().get_context_data(**kwargs),
+        }
+
+
+class PasswordResetView(AdminPagesMixin, auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
+
+    @property
+    def extra_email_context(self):
+        site = urlsplit(settings.SITE_URL)
+        return {
+            "protocol": site.scheme,
+            "domain": site.netloc,
+            "site_name": settings.SITE_NAME,
+        }
+
+
+class PasswordResetDoneView(AdminPagesMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(AdminPagesMixin, auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        # Whoever chose the new password owns the mailbox: lift any lock on the
+        # account so the new password works at once.
+        from axes.utils import reset
+
+        reset(username=form.user.get_username())
+        return super().form_valid(form)
+
+
+class PasswordResetCompleteView(AdminPagesMixin, auth_views.PasswordResetCompleteView):
+    pass

@@ -8,6 +8,7 @@ from django.views.static import serve
 from articles import sitemaps
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, NewsSitemap
+from newsroom import accounts
 from newsroom.admin import tag_suggestions
 from newsroom.workflow.views import share_preview
 
@@ -18,6 +19,29 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("", article_views.home, name="home"),
     path("admin/tag-suggestions/", tag_suggestions, name="tag_suggestions"),
+    # Password reset by e-mail for staff (newsroom/accounts.py), before the
+    # admin's own addresses; these URL names are the ones Django's views and the
+    # admin's log-in page look for.
+    path(
+        "admin/password_reset/",
+        accounts.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("images/", include("media_library.urls")),
