@@ -1,6 +1,8 @@
 """A preview link ends when its story stops being previewable (issue 12):
 unpublishing or archiving revokes every active link, so the address answers 410."""
 
+import datetime as dt
+
 import pytest
 from django.test import RequestFactory
 from pytest_django.asserts import assertContains
@@ -8,6 +10,7 @@ from pytest_django.asserts import assertContains
 from newsroom.workflow import services
 from newsroom.workflow.states import State
 from newsroom.workflow.views import share_url
+from tests.factories import GalleryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +66,16 @@ def test_refused_unpublish_leaves_the_link_working(client, story_in, writer, edi
     assert story.status == State.PUBLISHED
     assert link.revoked_at is None
     assertContains(client.get(address(link)), "Embargoed Mars sample story")
+
+
+def test_a_gallerys_links_end_too(client, editor, now):
+    gallery = GalleryFactory(
+        status=State.PUBLISHED, published_at=now - dt.timedelta(hours=1)
+    )
+    link = services.create_share_link(gallery, by=editor)
+
+    services.transition(gallery, "unpublish", by=editor, comment="Licence ended")
+
+    link.refresh_from_db()
+    assert link.revoked_at == now
+    assert client.get(address(link)).status_code == 410
