@@ -207,9 +207,7 @@ def transition(
     locked.save(update_fields=fields)
     item.status, item.published_at = locked.status, locked.published_at
     if rule.target in SHARE_ENDING_STATES:
-        ShareLink.for_item(item).filter(revoked_at__isnull=True).update(
-            revoked_at=now
-        )
+        ShareLink.for_item(item).filter(revoked_at__isnull=True).update(revoked_at=now)
 
     release_lock(item, user=by)
     step = Transition.objects.create(
