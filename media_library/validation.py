@@ -10,7 +10,9 @@ upload, `load_demo`, a shell session: `Image.save()` runs it for every new file)
    bytes, to say what they are;
 4. opens it with Pillow restricted to JPEG, PNG, WebP, AVIF and GIF (the header
    only) and refuses an extension that disagrees with the content, or a picture
-   over IMAGE_MAX_PIXELS, before a single pixel is decoded;
+   over IMAGE_MAX_PIXELS, or an animation whose frames together come to more
+   than ANIMATION_MAX_PIXELS (or more than ANIMATION_MAX_FRAMES frames), before
+   a single pixel is decoded;
 5. walks the container (JPEG markers, PNG chunks, GIF blocks, RIFF, ISO boxes)
    to find where the picture ends: a file cut short is damaged, and bytes after
    the end are refused (that is where polyglots keep their HTML, PHP or ZIP),
@@ -23,10 +25,13 @@ upload, `load_demo`, a shell session: `Image.save()` runs it for every new file)
    them: short markers turn up in random bytes by chance, step 8 re-encodes
    every pixel, and nothing after the picture's end is ever stored. A camera's
    video is searched for markup too long to turn up by chance.)
-7. decodes every frame in full: a damaged file fails here;
+7. checks what decoding does not (PNG chunk CRCs): a damaged file fails here
+   or in step 8;
 8. re-encodes the picture with its EXIF orientation applied and no metadata at
    all (no EXIF, GPS, XMP, IPTC or comments), keeping its colour profile: that
-   copy, never the uploaded bytes, is what storage receives.
+   copy, never the uploaded bytes, is what storage receives. Every pixel is
+   decoded here, an animation one frame at a time, so memory holds a frame or
+   two whatever the length (`bench/uploads.py` measures the worst case).
 
 It also reads the title, caption, credit and alt text an agency or camera wrote
 into the file (XMP, IPTC, EXIF), so forms can prefill them, and the SHA-256 of
@@ -36,7 +41,10 @@ the bytes as uploaded, so the same upload is recognised as a duplicate.
 import hashlib
 import io
 import re
+import struct
 import xml.etree.ElementTree as ET  # noqa: S405 (DTDs refused before parsing)
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -45,7 +53,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
-from PIL import ExifTags, ImageOps, ImageSequence, IptcImagePlugin, JpegImagePlugin
+from PIL import (
+    ExifTags,
+    GifImagePlugin,
+    ImageOps,
+    ImageSequence,
+    IptcImagePlugin,
+    JpegImagePlugin,
+    PngImagePlugin,
+)
 from PIL import Image as PILImage
 
 # Pillow format name -> the extensions a file of that format may carry.
@@ -63,8 +79,20 @@ ACCEPTED_EXTENSIONS = sorted({e for exts in FORMAT_EXTENSIONS.values() for e in 
 PILLOW_FORMATS = ["JPEG", "PNG", "WEBP", "AVIF", "GIF"]
 ACCEPTED = "JPEG, PNG, WebP, AVIF or GIF"
 
-# An animation may decode to this many times IMAGE_MAX_PIXELS in all its frames.
-ANIMATION_PIXEL_FACTOR = 10
+# An animation is refused, from its header, if its frames together would decode
+# to more pixels than this for its format, or if it has more frames. (A 300 KB
+# GIF of ten 40-megapixel frames took 28 s and 3.5 GB to accept before these
+# limits.) WebP's and AVIF's encoders cost 5 to 15 times GIF's per pixel in time
+# and memory. What an upload just under them costs: `bench/uploads.py`.
+# These are also the formats stored with all their frames. (A JPEG's extra
+# frames, an MPO's gain or depth maps, are walked in step 5 and dropped.)
+ANIMATION_MAX_PIXELS = {
+    "GIF": 50_000_000,
+    "PNG": 50_000_000,
+    "WEBP": 6_000_000,
+    "AVIF": 2_000_000,
+}
+ANIMATION_MAX_FRAMES = 1_000
 
 # Markup that has no business in a picture's bytes: what makes a polyglot run
 # as a web page or a script if the file is ever served or included as one.
@@ -214,11 +242,16 @@ def check_upload(upload, *, name: str | None = None) -> CheckedUpload:
 
     data = _read(upload)
     _refuse_lookalikes(data)
-    picture_format, width, height = _open_header(data, extension)
+    picture_format, frames = _open_header(data, extension)
     _refuse_hidden_content(data, picture_format)
-    frames = _decode_every_frame(data, width * height)
+    _verify(data)
     suggested = suggested_text(data)
-    clean, oriented_size = without_metadata(data)
+    try:
+        clean, oriented_size = without_metadata(data)
+    except ValidationError:
+        raise
+    except Exception as error:  # truncated, bad data: Pillow varies
+        raise _damaged() from error
     stored_name = str(PurePath(basename).with_suffix(extension))
     checked = CheckedUpload(
         file=clean,
@@ -271,13 +304,17 @@ def _iso_brands(data: bytes) -> set[bytes]:
     return {data[i : i + 4] for i in range(16, min(size, 256), 4)}
 
 
-def _open_header(data: bytes, extension: str) -> tuple[str, int, int]:
-    """Format and size from the header, before any pixel is decoded."""
+def _open_header(data: bytes, extension: str) -> tuple[str, int]:
+    """Format and number of frames from the header, before any pixel is
+    decoded."""
     limit = settings.IMAGE_MAX_PIXELS
     try:
         with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
             picture_format = picture.format
             width, height = picture.size
+            # From the header (APNG, WebP, AVIF, MPO) or, for a GIF, by walking
+            # its blocks without decoding them.
+            frames = getattr(picture, "n_frames", 1)
     except PILImage.DecompressionBombError as error:
         raise _too_many_pixels(limit) from error
     except Exception as error:  # Pillow raises many kinds for unreadable files
@@ -306,7 +343,30 @@ def _open_header(data: bytes, extension: str) -> tuple[str, int, int]:
         )
     if width * height > limit:
         raise _too_many_pixels(limit, width, height)
-    return picture_format, width, height
+    if picture_format in ANIMATION_MAX_PIXELS and frames > 1:
+        _check_animation(picture_format, frames, width, height)
+    return picture_format, frames
+
+
+def _check_animation(picture_format: str, frames: int, width: int, height: int):
+    """Refuse an animation that would take too long or too much memory to
+    decode and re-encode."""
+    limit = ANIMATION_MAX_PIXELS[picture_format]
+    if frames > ANIMATION_MAX_FRAMES or frames * width * height > limit:
+        raise ValidationError(
+            "This animation has %(frames)s frames of %(width)s × %(height)s "
+            "pixels; the library takes animations of up to %(max_frames)s frames "
+            "and %(megapixels)s megapixels in all its frames together. Shorten it "
+            "or make it smaller, and upload it again.",
+            code="too_many_pixels",
+            params={
+                "frames": f"{frames:,}",
+                "width": f"{width:,}",
+                "height": f"{height:,}",
+                "max_frames": f"{ANIMATION_MAX_FRAMES:,}",
+                "megapixels": f"{limit / 1_000_000:g}",
+            },
+        )
 
 
 def _too_many_pixels(limit: int, width: int = 0, height: int = 0) -> ValidationError:
@@ -708,71 +768,56 @@ def _embedded_media(data: bytes, start: int, stop: int) -> list[Span]:
 # --- Decoding ------------------------------------------------------------------
 
 
-def _decode_every_frame(data: bytes, frame_pixels: int) -> int:
-    """Decode every pixel of every frame; return the number of frames."""
-    budget = settings.IMAGE_MAX_PIXELS * ANIMATION_PIXEL_FACTOR
-    decoded = frames = 0
+def _verify(data: bytes) -> None:
+    """Step 7: check what decoding does not (PNG chunk CRCs). Step 8 decodes
+    every pixel that is kept. (A camera's extra JPEG frames, an MPO's gain or
+    depth maps, are dropped there, undecoded: step 5 walked their markers.)"""
     try:
-        # verify() checks what decoding does not (PNG chunk CRCs); it leaves
-        # the image unusable, so decoding needs a second open.
         with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
             picture.verify()
-        with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
-            for frame in ImageSequence.Iterator(picture):
-                decoded += frame_pixels
-                if decoded > budget:
-                    raise ValidationError(
-                        "This animation has too many frames for its size "
-                        "(%(frames)s or more). Shorten it or make it smaller.",
-                        code="too_many_pixels",
-                        params={"frames": frames + 1},
-                    )
-                frame.load()
-                frames += 1
-    except ValidationError:
-        raise
     except Exception as error:  # truncated, bad CRC, bad data: Pillow varies
         raise _damaged() from error
-    return frames
 
 
 def without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
     """The picture re-encoded in its own format, EXIF orientation applied, with
     its colour profile and animation but no other metadata, and its size then.
     Step 8 of `check_upload`; `strip_image_metadata` applies it to originals
-    stored before it existed."""
+    stored before it existed. An animation is decoded and encoded one frame at
+    a time, and refused (ValidationError) past ANIMATION_MAX_PIXELS."""
     with PILImage.open(io.BytesIO(data), formats=PILLOW_FORMATS) as picture:
         picture_format = "JPEG" if picture.format == "MPO" else picture.format
         icc_profile = picture.info.get("icc_profile")
         orientation = picture.getexif().get(ExifTags.Base.Orientation, 1)
-        animated = getattr(picture, "n_frames", 1) > 1 and picture_format != "JPEG"
+        animated = (
+            picture_format in ANIMATION_MAX_PIXELS
+            and getattr(picture, "n_frames", 1) > 1
+        )
         options: dict = {"icc_profile": icc_profile} if icc_profile else {}
+        if "loop" in picture.info:  # absent means "play once"
+            options["loop"] = picture.info["loop"]
 
-        if animated:
-            frames, durations = [], []
-            for frame in ImageSequence.Iterator(picture):
-                durations.append(frame.info.get("duration", 100))
-                frames.append(_bare(ImageOps.exif_transpose(frame.copy())))
-            first = frames[0]
-            options |= {
-                "save_all": True,
-                "append_images": frames[1:],
-                "duration": durations,
-            }
-            if "loop" in picture.info:  # absent means "play once"
-                options["loop"] = picture.info["loop"]
-            options |= _still_options(picture_format)
-        elif picture_format == "JPEG" and orientation in (1, None):
+        if animated and picture_format == "GIF":
+            return _gif(_upright_frames(picture), loop=options.get("loop"))
+        if animated and picture_format == "PNG":
+            return _apng(_upright_frames(picture), **options)
+        if animated:  # WebP and AVIF encoders take the frames one at a time
+            return _webp_or_avif(picture, picture_format, options), picture.size
+        if picture_format == "JPEG" and orientation in (1, None):
             # Unrotated JPEG: reuse its own quantisation tables and subsampling,
             # so re-encoding adds almost no loss. (What Pillow's quality="keep"
             # does, which it refuses for a camera's MPO file.)
             first = picture
-            options |= {"qtables": picture.quantization, "optimize": True}
+            options = {"qtables": picture.quantization, "optimize": True}
+            if icc_profile:
+                options["icc_profile"] = icc_profile
             if (sampling := JpegImagePlugin.get_sampling(picture)) != -1:
                 options["subsampling"] = sampling
         else:
             first = _bare(ImageOps.exif_transpose(picture))
-            options |= _still_options(picture_format)
+            options = _still_options(picture_format)
+            if icc_profile:
+                options["icc_profile"] = icc_profile
 
         buffer = io.BytesIO()
         saved_info = first.info
@@ -784,6 +829,150 @@ def without_metadata(data: bytes) -> tuple[ContentFile, tuple[int, int]]:
         finally:
             first.info = saved_info
         return ContentFile(buffer.getvalue()), first.size
+
+
+def _upright_frames(picture: PILImage.Image) -> Iterator[tuple[int, PILImage.Image]]:
+    """(duration in ms, frame upright and without metadata), one frame at a
+    time: each is decoded when asked for and dropped by the caller before the
+    next. Refuses more frames than the header said (`_check_animation`)."""
+    declared = picture.n_frames
+    for index, frame in enumerate(ImageSequence.Iterator(picture)):
+        if index >= declared:
+            _check_animation(picture.format, index + 1, *picture.size)
+        yield frame.info.get("duration", 100), _bare(ImageOps.exif_transpose(frame))
+
+
+def _gif(
+    frames: Iterator[tuple[int, PILImage.Image]], *, loop: int | None
+) -> tuple[ContentFile, tuple[int, int]]:
+    """An animated GIF written frame by frame: Pillow's GIF writer holds every
+    frame until the last (to work out what changed between them). Each frame is
+    the whole picture with its own colour table, cleared after it is shown, so
+    no frame depends on another."""
+    parts = []
+    for index, (duration, frame) in enumerate(frames):
+        indexed, transparency = _gif_indexed(frame)
+        del frame
+        params: dict = {"duration": duration, "disposal": 2}
+        if transparency is not None:
+            params["transparency"] = transparency
+        if index == 0:
+            size = indexed.size
+            info = {} if loop is None else {"loop": loop}
+            header, _used = GifImagePlugin.getheader(indexed, info=info)
+            parts += header
+        else:
+            params["include_color_table"] = True
+        parts += GifImagePlugin.getdata(indexed, **params)
+    parts.append(b";")
+    return ContentFile(b"".join(parts)), size
+
+
+def _gif_indexed(frame: PILImage.Image) -> tuple[PILImage.Image, int | None]:
+    """A frame as a 256-colour palette image, and its transparent index. Pillow
+    decodes a GIF's frames after the first in RGB(A); one that has at most 255
+    colours (most, as each frame had a palette of 256) is mapped to them, which
+    is fast (within a few levels: Pillow's palette lookup is approximate);
+    others are reduced by the fast octree method."""
+    if frame.mode == "P":
+        return frame, frame.info.get("transparency")
+    alpha = frame.getchannel("A") if "A" in frame.getbands() else None
+    rgb = frame.convert("RGB")
+    if colours := rgb.getcolors(255):
+        palette = PILImage.new("P", (1, 1))
+        palette.putpalette([value for _count, colour in colours for value in colour])
+        indexed = rgb.quantize(palette=palette, dither=PILImage.Dither.NONE)
+    else:
+        indexed = rgb.quantize(255, method=PILImage.Quantize.FASTOCTREE)
+    del rgb
+    values = (indexed.getpalette() or [])[:765]  # index 255 is for transparency
+    indexed.putpalette(values + [0] * (768 - len(values)))
+    if alpha is None or alpha.getextrema()[0] >= 128:
+        return indexed, None
+    indexed.paste(255, mask=alpha.point(lambda a: 255 if a < 128 else 0))
+    return indexed, 255
+
+
+def _apng(
+    frames: Iterator[tuple[int, PILImage.Image]], *, loop: int = 0, **options
+) -> tuple[ContentFile, tuple[int, int]]:
+    """An animated PNG written frame by frame (Pillow's APNG writer, like its
+    GIF one, holds every frame until the last): each frame whole, replacing the
+    one before, in the first frame's mode."""
+    chunks: list[bytes] = []
+    sequence = count = 0
+    mode = ""
+    for index, (duration, frame) in enumerate(frames):
+        if index == 0:
+            mode, size = frame.mode, frame.size
+        elif frame.mode != mode:
+            frame = frame.convert(mode)
+        control = struct.pack(
+            ">5I2H2B",
+            sequence,
+            *frame.size,
+            0,
+            0,
+            min(round(duration), 65_535),
+            1000,
+            0,
+            0,
+        )
+        sequence += 1
+        pieces = PngImagePlugin.getchunks(frame, **(options if index == 0 else {}))
+        del frame
+        for kind, body, _crc in pieces:
+            if kind == b"IDAT":
+                if control:
+                    chunks.append(_png_chunk(b"fcTL", control))
+                    control = b""
+                if index == 0:
+                    chunks.append(_png_chunk(b"IDAT", body))
+                else:
+                    chunks.append(
+                        _png_chunk(b"fdAT", struct.pack(">I", sequence) + body)
+                    )
+                    sequence += 1
+            elif index == 0 and kind != b"IEND":
+                chunks.append(_png_chunk(kind, body))
+        count += 1
+    # acTL (frames, plays) goes right after IHDR; the count is known only now.
+    actl = _png_chunk(b"acTL", struct.pack(">2I", count, loop))
+    apng = ContentFile(b"".join([PNG_SIGNATURE, chunks[0], actl, *chunks[1:], PNG_END]))
+    return apng, size
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(body, zlib.crc32(kind))
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def _webp_or_avif(
+    picture: PILImage.Image, picture_format: str, options: dict
+) -> ContentFile:
+    """Pillow's WebP and AVIF writers seek through the picture they save and
+    encode it one frame at a time, and write no EXIF or XMP they are not given.
+    The frames' durations are read first, also one frame at a time. (An EXIF
+    orientation, which tools do not write on animations, is not applied.)"""
+    durations = []
+    for frame in ImageSequence.Iterator(picture):
+        frame.load()  # durations are known once a frame is decoded
+        durations.append(frame.info.get("duration", 100))
+    picture.seek(0)
+    buffer = io.BytesIO()
+    picture.save(
+        buffer,
+        format=picture_format,
+        save_all=True,
+        duration=durations,
+        **options,
+        **_still_options(picture_format),
+    )
+    return ContentFile(buffer.getvalue())
 
 
 # What Pillow reports in `info` that is about the pixels, not the picture's
@@ -834,7 +1023,7 @@ def _still_options(picture_format: str) -> dict:
     if picture_format == "WEBP":
         return {"quality": 92, "method": 4}
     if picture_format == "AVIF":
-        return {"quality": 85}
+        return {"quality": 85, "speed": 8}  # 6, the default, is 5-9x slower
     return {}
 
 
