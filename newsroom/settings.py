@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     # Failed staff log-ins and lockouts (see "Auth" below).
     "axes",
+    # Second factor for editors and administrators (newsroom/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsroom",
     "media_library",
     "authors",
@@ -77,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session that gave a second factor; then the admin asks for one.
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as axes asks: turns a locked-out log-in into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -227,6 +234,19 @@ AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout_response"
 # the entry the outermost proxy wrote, never one the client wrote itself.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.client_address"
+
+# Editors and administrators give a code from an authenticator app (or a
+# recovery code) after their password: on unless DEBUG, so the demo logins of
+# `make run` need no phone.
+STAFF_TWO_FACTOR = env.bool("STAFF_TWO_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+# Administrators may remove a lost device in the admin, never read its secret
+# key or recovery codes (this also turns off django-otp's admin QR pages).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The admin never shows a device's secret or QR code: its config and QR code
+# pages answer 403 (they answered 500 for a missing device; tests/newsroom/
+# test_hostile_urls.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Editorial workflow ------------------------------------------------------
 

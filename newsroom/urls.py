@@ -8,7 +8,7 @@ from django.views.static import serve
 from articles import sitemaps
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from newsroom import accounts
+from newsroom import accounts, two_factor
 from newsroom.admin import tag_suggestions
 from newsroom.workflow.views import share_preview
 
@@ -42,6 +42,7 @@ urlpatterns = [
         accounts.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("admin/two-factor/", two_factor.two_factor, name="admin_two_factor"),
     path("admin/", admin.site.urls),
     path("authors/", include("authors.urls")),
     path("images/", include("media_library.urls")),

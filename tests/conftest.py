@@ -23,6 +23,9 @@ def _test_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Rolled-back test data never purges cached pages: start each test empty.
     cache.clear()
+    # Editors' second factor is tested in tests/newsroom/test_two_factor.py;
+    # elsewhere a logged-in editor is one who already gave it.
+    settings.STAFF_TWO_FACTOR = False
     # The real hasher costs seconds per login in a suite that logs in often.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
