@@ -1,23 +1,9 @@
 import datetime as dt
 
 from django import forms
-from django.db import models
 from django.utils import timezone
 
 from . import services
-
-
-def jsonable(value):
-    """A form value as JSON: model instances by pk, querysets as pk lists."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, models.QuerySet | list | tuple | set):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
 
 
 class WorkflowForm(forms.ModelForm):
