@@ -4,13 +4,21 @@ The lock itself is django-axes' (settings: "Auth"); this module only says, on
 the admin's own log-in page, why the log-in was refused and when to try again.
 """
 
+import datetime as dt
+import hashlib
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 LOCKED_OUT_STATUS = 429  # Too Many Requests, as axes answers by default
 
@@ -74,12 +82,52 @@ def unlock(attempts) -> int:
 # for every address, compares addresses after Unicode normalisation and case
 # folding, and sends to the address stored on the account, never the one typed;
 # these small subclasses only limit it to staff, put the admin's header on the
-# pages, and build the link from SITE_URL instead of the request's Host.
+# pages, build the link from SITE_URL instead of the request's Host, and limit how
+# many mails go out, so that the form cannot be used to flood a mailbox or to
+# make the site's mail look like spam: at most RESET_MAILS_PER_ACCOUNT to one
+# stored address, and RESET_ASKS_PER_CLIENT asks from one client address, in
+# any RESET_LIMIT_WINDOW. Past a limit the answer is the usual "sent" page and no
+# mail goes, so the limit tells nothing about which addresses have an account.
+
+RESET_MAILS_PER_ACCOUNT = 3
+RESET_ASKS_PER_CLIENT = 20
+RESET_LIMIT_WINDOW = dt.timedelta(hours=1)
+
+
+def within_limit(kind: str, value: str, *, limit: int) -> bool:
+    """Count one use of `value` (a stored e-mail address, a client address) and
+    say whether it makes at most `limit` in the last RESET_LIMIT_WINDOW. A
+    refused use is not counted, so the window slides from the oldest one.
+
+    The times are kept in the cache (shared by every worker with Redis), under a
+    hash of the value, so no address is written in clear to the cache."""
+    digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    key = f"password-reset:{kind}:{digest}"
+    now = timezone.now().timestamp()
+    window = RESET_LIMIT_WINDOW.total_seconds()
+    recent = [moment for moment in cache.get(key, []) if moment > now - window]
+    allowed = len(recent) < limit
+    if allowed:
+        recent.append(now)
+    cache.set(key, recent, timeout=int(window) + 1)
+    return allowed
 
 
 class StaffPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
-        return (user for user in super().get_users(email) if user.is_staff)
+        for user in super().get_users(email):
+            if not user.is_staff:
+                continue
+            stored = user.email.strip().lower()
+            if within_limit("account", stored, limit=RESET_MAILS_PER_ACCOUNT):
+                yield user
+            else:
+                logger.warning(
+                    "Password reset mail not sent to user %s: over %s in %s",
+                    user.pk,
+                    RESET_MAILS_PER_ACCOUNT,
+                    RESET_LIMIT_WINDOW,
+                )
 
 
 class AdminPagesMixin:
@@ -94,6 +142,19 @@ class AdminPagesMixin:
 
 class PasswordResetView(AdminPagesMixin, auth_views.PasswordResetView):
     form_class = StaffPasswordResetForm
+
+    def form_valid(self, form):
+        client = client_address(self.request)
+        if not within_limit("client", client, limit=RESET_ASKS_PER_CLIENT):
+            logger.warning(
+                "Password reset refused to %s: over %s asks in %s",
+                client,
+                RESET_ASKS_PER_CLIENT,
+                RESET_LIMIT_WINDOW,
+            )
+            # The page every other ask gets: nothing says a limit was reached.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self):

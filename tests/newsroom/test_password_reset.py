@@ -2,13 +2,16 @@
 whatever address is typed, and the mail goes only to the address stored on a
 staff account, never to a look-alike someone typed."""
 
+import datetime as dt
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django.test import Client
 from pytest_django.asserts import assertContains
 
+from newsroom import accounts
 from tests.factories import UserFactory
 
 RESET = "/admin/password_reset/"
@@ -171,3 +174,111 @@ def test_a_forged_link_changes_nothing(client, editor):
     assertContains(response, "invalid")
     editor.refresh_from_db()
     assert editor.password == password
+
+
+# --- Rate limits ---------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """`timezone.now()` stopped at a moment the test moves forward by hand."""
+    from django.utils import timezone
+
+    moment = [timezone.now()]
+    monkeypatch.setattr(timezone, "now", lambda: moment[0])
+
+    def advance(**delta):
+        moment[0] += dt.timedelta(**delta)
+
+    return advance
+
+
+def from_address(address: str) -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_the_limits_are_three_mails_an_account_and_twenty_asks_an_address():
+    assert accounts.RESET_MAILS_PER_ACCOUNT == 3
+    assert accounts.RESET_ASKS_PER_CLIENT == 20
+    assert accounts.RESET_LIMIT_WINDOW == dt.timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_an_account_gets_three_mails_an_hour_and_the_same_answer_after(editor, clock):
+    first = answer(ask(from_address("10.0.0.1"), STORED))
+    for number in range(2, 4):  # from other addresses: the account's limit
+        clock(minutes=10)
+        assert answer(ask(from_address(f"10.0.0.{number}"), STORED)) == first
+    assert len(mail.outbox) == 3
+
+    clock(minutes=10)
+    limited = ask(from_address("10.0.0.9"), STORED)
+
+    assert answer(limited) == first
+    assert len(mail.outbox) == 3
+    clock(minutes=31)  # an hour after the first mail: one more may go
+    ask(from_address("10.0.0.9"), STORED)
+    assert len(mail.outbox) == 4
+    ask(from_address("10.0.0.9"), STORED)
+    assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_the_account_limit_counts_the_stored_address_however_it_is_typed(editor, clock):
+    for typed in [STORED, STORED.upper(), "Editor@Example.COM", STORED]:
+        ask(from_address("10.0.0.1"), typed)
+
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_one_client_address_asks_twenty_times_an_hour(editor, clock):
+    UserFactory(username="other", email="other@example.com", is_staff=True)
+    client = from_address("192.0.2.7")
+    known = answer(ask(client, STORED))
+    for number in range(19):
+        ask(client, f"nobody{number}@example.com")
+    mail.outbox.clear()
+
+    # The 21st ask: the same answer as ever, for a known address, and no mail.
+    assert answer(ask(client, "other@example.com")) == known
+    assert mail.outbox == []
+    # Another client address is not held back by this one.
+    ask(from_address("192.0.2.8"), "other@example.com")
+    assert [message.to for message in mail.outbox] == [["other@example.com"]]
+    clock(hours=1, seconds=1)
+    ask(client, "other@example.com")
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed", [STORED, "nobody@example.com"], ids=["known", "unknown"]
+)
+def test_a_limited_ask_is_answered_as_a_known_and_an_unknown_one(editor, clock, typed):
+    fresh = answer(ask(from_address("10.0.0.1"), typed))
+    client = from_address("10.0.0.2")
+    for _ in range(accounts.RESET_ASKS_PER_CLIENT):
+        ask(client, "nobody@example.com")
+    mail.outbox.clear()
+
+    assert answer(ask(client, typed)) == fresh
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_client_address_is_the_one_the_proxies_saw(editor, clock, settings):
+    settings.PROXY_COUNT = 1
+    for number in range(accounts.RESET_ASKS_PER_CLIENT):
+        # A client that writes its own X-Forwarded-For does not escape the limit.
+        Client(
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}, 198.51.100.4",
+        ).post(RESET, {"email": "nobody@example.com"})
+
+    Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4").post(
+        RESET, {"email": STORED}
+    )
+
+    assert mail.outbox == []
