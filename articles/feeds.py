@@ -28,6 +28,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from media_library import inline
+from media_library.templatetags.media_library import image_url
 from newsroom import sanitize
 from newsroom.cache import cached_page
 
@@ -219,10 +220,13 @@ class StoryFeed(Feed):
         image = story.hero_image
         if image is None or not image.file:
             return []
-        # The original file, whose size we know. Pillow's names of the formats
-        # the library accepts are their MIME subtypes.
-        mime_type = f"image/{image.format.lower()}"
-        return [Enclosure(image.file.url, str(image.file_size), mime_type)]
+        url = image_url(image, "full")
+        if not url:
+            return []
+        # A JPEG rendition (readers never get originals), made on first request,
+        # so its size is not known yet: 0, as the RSS Best Practices Profile
+        # asks of a publisher that cannot tell.
+        return [Enclosure(url, "0", "image/jpeg")]
 
     def item_extra_kwargs(self, story):
         return {

@@ -369,6 +369,8 @@ class InlineImage(models.Model):
             ),
         ]
 
+    usage_parent_field = "article"
+
     def __str__(self) -> str:
         return f"{self.image} in {self.article}"
 

@@ -123,10 +123,8 @@ def profile_page(request, author) -> dict:
     who = person(request, author)
     if author.short_bio:
         who["description"] = author.short_bio
-    if author.headshot and author.headshot.file:
-        who["image"] = request.build_absolute_uri(
-            image_url(author.headshot, "thumbnail") or author.headshot.file.url
-        )
+    if headshot := image_url(author.headshot, "thumbnail"):
+        who["image"] = request.build_absolute_uri(headshot)
     return {
         "@context": "https://schema.org",
         "@type": "ProfilePage",

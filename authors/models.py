@@ -17,6 +17,10 @@ class AuthorQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def public(self):
+        """Profiles readers can see: active ones (their pages, their headshots)."""
+        return self.active()
+
 
 class Author(Versioned):
     name = SingleLineCharField(max_length=200)
@@ -108,6 +112,12 @@ class Author(Versioned):
 
     def get_absolute_url(self) -> str:
         return slug_address("authors:detail", self.slug)
+
+    @property
+    def is_public(self) -> bool:
+        """Whether readers see this profile (and so its headshot): the row
+        form of `AuthorQuerySet.public`."""
+        return self.is_active
 
     @property
     def beat_list(self) -> list[str]:

@@ -167,7 +167,6 @@ def bench_env(args, *, page_cache_seconds: int, static_root: Path, media_root: P
         "PAGE_CACHE_SECONDS": str(page_cache_seconds),
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(media_root),
-        "SERVE_MEDIA": "off",
         "HTTPS": "off",
         "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",

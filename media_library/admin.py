@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,9 +20,16 @@ from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.editing import VersionedAdminMixin
 
 from . import services
-from .models import CreditPreset, Gallery, GalleryItem, Image, Licence, Rendition
-from .renditions import SPECS, image_plan, rendition_for, rendition_url
-from .usage import Use, expired_in_use, uses_of
+from .models import CreditPreset, Gallery, GalleryItem, Image, Licence
+from .renditions import SPECS, image_plan, rendition_url
+from .usage import (
+    PictureOnTheSite,
+    Use,
+    check_may_change,
+    expired_in_use,
+    record_picture_change,
+    uses_of,
+)
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/avif,image/gif"
 METADATA_HELP = " Left empty, it is taken from the file's own metadata (IPTC, XMP)."
@@ -113,12 +120,9 @@ class MultipleFileField(forms.FileField):
 
 def thumbnail(img: Image | None, size: int = 80) -> str:
     """A small square crop of `img` for admin lists and pickers."""
-    if not img or not img.file:
+    if not img or not img.file or not img.width:  # unmeasured: no renditions
         return "—"
-    if not img.width:  # an image stored before the library measured files
-        url = img.file.url
-    else:
-        url = rendition_url(img, "thumbnail", 160 if size <= 80 else 320, "jpeg")
+    url = rendition_url(img, "thumbnail", 160 if size <= 80 else 320, "jpeg")
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" '
         'class="library-thumbnail">',
@@ -133,9 +137,11 @@ def thumbnail(img: Image | None, size: int = 80) -> str:
 
 
 class ImageForm(forms.ModelForm):
+    # A plain input: the stored original has no address to link to (the page
+    # shows the picture through its renditions) and an image always has a file.
     file = forms.FileField(
         label="Image file",
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
         help_text=Image._meta.get_field("file").help_text,
     )
 
@@ -386,16 +392,7 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return self.fieldsets
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("uploaded_by")
-            .prefetch_related(
-                Prefetch(
-                    "renditions", queryset=Rendition.objects.filter(spec="thumbnail")
-                )
-            )
-        )
+        return super().get_queryset(request).select_related("uploaded_by")
 
     def get_search_results(self, request, queryset, search_term):
         """The pickers (the admin's autocomplete) leave out images whose licence
@@ -501,10 +498,37 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
     # --- Saving and deleting ---
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class PictureForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if self.instance.pk is not None:
+                    try:
+                        check_may_change(user, self.instance, self.changed_data)
+                    except PictureOnTheSite as refusal:
+                        raise forms.ValidationError(
+                            str(refusal), code="picture_on_the_site"
+                        ) from None
+                return cleaned
+
+        PictureForm.__name__ = form.__name__
+        return PictureForm
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if change:
+            changed = {
+                name: (form.initial.get(name, ""), form.cleaned_data.get(name, ""))
+                for name in form.changed_data
+            }
+            # Checked again here, whatever the form did: the one rule.
+            check_may_change(request.user, obj, changed)
+            record_picture_change(obj, by=request.user, changed=changed)
 
     def get_deleted_objects(self, objs, request):
         """An image in use is not deleted: the page lists its uses, in words and
@@ -576,11 +600,12 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
         """Redirect to an image's thumbnail (for the picker, which knows ids)."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        image = get_object_or_404(Image, pk=object_id if object_id.isdigit() else 0)
+        image = get_object_or_404(
+            Image, pk=object_id if object_id.isdigit() and len(object_id) < 19 else 0
+        )
         if not image.width:
             raise Http404("This image has no file.")
-        made = rendition_for(image, spec="thumbnail", width=160, fmt="jpeg")
-        return HttpResponseRedirect(made.file.url)
+        return HttpResponseRedirect(rendition_url(image, "thumbnail", 160, "jpeg"))
 
 
 @admin.register(CreditPreset)

@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,7 @@ from newsroom.slugs import unique_slug
 from newsroom.workflow.models import Publishable, PublishableQuerySet, Versioned
 from newsroom.workflow.states import permissions_for, state_constraints
 
+from .storage import library_storage
 from .validation import check_upload, safe_basename
 
 # Part of every rendition's version: raise it when the rendition sizes or
@@ -30,9 +32,14 @@ class Licence(models.TextChoices):
 
 
 def image_upload_to(instance: "Image", filename: str) -> str:
-    """images/YYYY/MM/<safe basename>; the storage adds a suffix on collision
+    """images/YYYY/MM/<random>/<safe basename>: no address serves the library's
+    files (see `storage`), and were one mapped onto them by mistake, nobody
+    could guess where an original is. The storage adds a suffix on collision
     (atomically on the filesystem), so two uploads never share a name."""
-    return f"images/{timezone.now():%Y/%m}/{safe_basename(filename)}"
+    return (
+        f"images/{timezone.now():%Y/%m}/{secrets.token_hex(16)}/"
+        f"{safe_basename(filename)}"
+    )
 
 
 class ImageQuerySet(models.QuerySet):
@@ -49,6 +56,7 @@ class Image(Versioned):
     file = models.ImageField(
         "image file",
         upload_to=image_upload_to,
+        storage=library_storage,
         max_length=255,
         help_text="JPEG, PNG, WebP, AVIF or GIF. The library keeps a copy without "
         "camera metadata (GPS position, camera serial numbers), turned upright.",
@@ -117,6 +125,13 @@ class Image(Versioned):
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = "image"
+        permissions = [
+            (
+                "change_public_image",
+                "Can change the file, alt text, caption, credit or focal point "
+                "of a picture readers see",
+            )
+        ]
         constraints = [
             # The same bytes uploaded twice is one picture in two places.
             models.UniqueConstraint(
@@ -154,6 +169,13 @@ class Image(Versioned):
 
     def get_admin_url(self) -> str:
         return reverse("admin:media_library_image_change", args=[self.pk])
+
+    def affects_public_pages(self) -> bool:
+        """Whether saving or deleting this picture changes a page readers see,
+        for the cache purge: only while something public uses it."""
+        from .usage import is_public
+
+        return is_public(self)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -276,7 +298,12 @@ class Rendition(models.Model):
     version = models.CharField(
         max_length=16, help_text="The image's rendition version it was made from."
     )
-    file = models.FileField(upload_to=rendition_upload_to, max_length=255, blank=True)
+    file = models.FileField(
+        upload_to=rendition_upload_to,
+        storage=library_storage,
+        max_length=255,
+        blank=True,
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -295,6 +322,11 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.image} ({self.spec}, {self.target_width}px, {self.format})"
+
+    def affects_public_pages(self) -> bool:
+        """Never: a rendition is made on a reader's request for what pages
+        already name."""
+        return False
 
 
 class Gallery(Publishable):
@@ -379,6 +411,8 @@ class GalleryItem(models.Model):
         ordering = ["position", "id"]
         verbose_name = "picture"
         verbose_name_plural = "pictures"
+
+    usage_parent_field = "gallery"
 
     def __str__(self) -> str:
         return f"{self.image} in {self.gallery}"

@@ -5,23 +5,27 @@ width asked for and its format (AVIF, WebP, JPEG). Its geometry is arithmetic on
 the image's stored width, height and focal point (`plan`), so a page can write
 `<picture>` markup, sizes included, without a query or a file read.
 
-Pages link either to the stored file (when the renditions were prefetched with
-the image) or to `views.rendition`, which makes the file on first request
-(`rendition_for`) and redirects to it. Either way a rendition is made once:
-the row's unique constraint makes concurrent first requests wait for the one
-that got there first, then use its file.
+Pages link to `views.rendition`, which answers only for pictures the
+requester may see (`usage.is_public`, a staff login, or a share link's grant)
+and makes the file on first request (`rendition_for`); stored files have no
+address of their own (`storage`). A rendition is made once: the row's unique
+constraint makes concurrent first requests wait for the one that got there
+first, then use its file.
 """
 
 import functools
 import io
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import get_script_prefix, get_urlconf, reverse
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, features
+
+from newsroom.workflow.models import ShareLink, shared_preview
 
 from .models import Image, Rendition, RenditionFormat, RenditionSpec
 from .validation import PILLOW_FORMATS, safe_basename
@@ -162,13 +166,15 @@ def candidates(image: Image, spec: Spec) -> list[tuple[int, Plan]]:
 
 
 def rendition_url(image: Image, spec: str, target: int, fmt: str) -> str:
-    """The stored file's URL if the image's renditions were prefetched and this
-    one exists; otherwise the address that makes it on first request. No query
-    either way."""
-    stored = _prefetched(image).get((spec, target, fmt))
-    if stored is not None and stored.file:
-        return stored.file.url
-    return f"{_address_prefix(image)}{spec}-{target}.{EXTENSIONS[fmt]}"
+    """The address of a rendition: the rendition view, which shows it to those
+    who may see the picture (`views.rendition`), making the file on first
+    request. Drawn for a share link's preview, it carries that link's grant.
+    No query."""
+    address = f"{_address_prefix(image)}{spec}-{target}.{EXTENSIONS[fmt]}"
+    link = shared_preview.get()
+    if link is not None:
+        address += f"?{GRANT_PARAMETER}={_grant(image.pk, link.pk)}"
+    return address
 
 
 _prefixes: dict[tuple, str] = {}
@@ -209,14 +215,31 @@ def _address_prefix(image: Image) -> str:
     return prefix
 
 
-def _prefetched(image: Image) -> dict[tuple[str, int, str], Rendition]:
-    cache = getattr(image, "_prefetched_objects_cache", {}).get("renditions")
-    if cache is None:
-        return {}
-    version = image.rendition_version
-    return {
-        (r.spec, r.target_width, r.format): r for r in cache if r.version == version
-    }
+# --- Grants: a share link's preview shows pictures that are not public yet -----
+
+GRANT_PARAMETER = "share"
+GRANT_SALT = "media_library.renditions.grant"
+
+
+@functools.lru_cache(maxsize=4096)
+def _grant(image_id: int, link_id: int) -> str:
+    return signing.dumps([image_id, link_id], salt=GRANT_SALT)
+
+
+def granted(request, image: Image) -> bool:
+    """Whether the request carries a grant for `image` from a share link that
+    still works (not revoked, not expired): one query when it does."""
+    signed = request.GET.get(GRANT_PARAMETER)
+    if not signed:
+        return False
+    try:
+        image_id, link_id = signing.loads(signed, salt=GRANT_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return False
+    if image_id != image.pk or not isinstance(link_id, int):
+        return False
+    link = ShareLink.objects.filter(pk=link_id).first()
+    return link is not None and link.is_active
 
 
 # --- Making them -------------------------------------------------------------

@@ -6,21 +6,32 @@ Every model with a foreign key, one-to-one or many-to-many field pointing at
 each use, by duck typing on the object that holds the reference:
 
 - `usage_parent`: a row that only exists inside something else (a gallery item
-  in its gallery) names that thing; the use is reported on it.
-- `is_public`: whether readers can see it now (a published story). Objects
-  without it (an author profile) count as always public.
+  in its gallery) names that thing; the use is reported on it. Its class names
+  the foreign key to it in `usage_parent_field`, for the SQL below.
+- `is_public`: whether readers can see it now (a published story, an active
+  author's profile); in SQL, its manager's `published()` or `public()`.
 - `get_absolute_url()`: its public page, if it has one; its admin change page
   is found through the admin site.
+
+Which pictures readers may see follows from that, and is decided here once
+(`public_images`, `is_public`): a picture is public while something public uses
+it. The rendition view, the pages and the cache purges all ask this module.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.text import get_text_list
 
 from .models import Image, Rendition
 
@@ -52,6 +63,109 @@ def image_relations() -> list[models.ForeignObjectRel]:
         if rel.related_model not in NOT_USES
         and not rel.related_model._meta.auto_created  # an M2M's own through table
     ]
+
+
+def public_rows(model: type[models.Model]) -> models.QuerySet:
+    """The rows of `model` readers can see now, by the model's own rule: its
+    manager's `published()` (stories, galleries) or `public()` (author
+    profiles); a row inside something else (a gallery item) when that is."""
+    manager = model._default_manager
+    if parent := getattr(model, "usage_parent_field", None):
+        parent_model = model._meta.get_field(parent).related_model
+        return manager.filter(**{f"{parent}__in": public_rows(parent_model)})
+    for rule in ("published", "public"):
+        if hasattr(manager, rule):
+            return getattr(manager, rule)()
+    raise ImproperlyConfigured(
+        f"{model.__name__} uses library images but says nowhere which of its "
+        "rows are public: give its manager published() or public(), or the "
+        "model a usage_parent_field."
+    )
+
+
+def public_images() -> models.QuerySet:
+    """The library pictures readers may see: those something public uses (a
+    live story's hero or inline picture, a public gallery, an active author's
+    headshot). One query, however many kinds of use there are."""
+    used = models.Q(pk__in=[])
+    for rel in image_relations():
+        used |= models.Q(
+            pk__in=public_rows(rel.related_model).values(rel.field.attname)
+        )
+    return Image.objects.filter(used)
+
+
+def is_public(image: Image) -> bool:
+    """Whether readers may see `image` now (see `public_images`)."""
+    return image.pk is not None and public_images().filter(pk=image.pk).exists()
+
+
+# What readers see of a picture: a writer may not change these once something
+# public shows it; an editor may, and every public use records the change.
+SHOWN_FIELDS = {
+    "file": "file",
+    "alt_text": "alt text",
+    "caption": "caption",
+    "credit": "credit",
+    "focal_x": "focal point",
+    "focal_y": "focal point",
+}
+CHANGE_PUBLIC = "media_library.change_public_image"
+
+
+class PictureOnTheSite(PermissionDenied):
+    pass
+
+
+def check_may_change(user, image: Image, fields) -> None:
+    """Raise PictureOnTheSite if `user` may not change these `fields` of
+    `image`: what readers see of a picture on a public page is an editor's."""
+    shown = sorted({SHOWN_FIELDS[f] for f in fields if f in SHOWN_FIELDS})
+    if not shown or user.has_perm(CHANGE_PUBLIC) or not is_public(image):
+        return
+    where = next((use for use in uses_of(image) if use.is_public), None)
+    raise PictureOnTheSite(
+        f"Readers see this picture on the site ({where}), so only an editor may "
+        f"change its {get_text_list(shown, 'or')}. Ask an editor, or upload your "
+        "version as a new picture and use that."
+    )
+
+
+def record_picture_change(image: Image, *, by, changed: dict[str, tuple]) -> list:
+    """After an editor changed what readers see of a public picture: note it in
+    the history (a revision) and the audit trail of every public item showing
+    it. `changed` maps field names to (before, after). Returns those items."""
+    from newsroom.workflow import services
+    from newsroom.workflow.models import Publishable, Transition
+
+    shown = {SHOWN_FIELDS[f]: v for f, v in changed.items() if f in SHOWN_FIELDS}
+    if not shown:
+        return []
+    words = []
+    for label, (before, after) in shown.items():
+        if label in ("file", "focal point"):
+            words.append(f"{label} changed")
+        else:
+            words.append(f"{label} “{before}” → “{after}”")
+    note = f"Picture “{image.title}”: {'; '.join(words)}"
+    items = []
+    for use in uses_of(image):
+        if not (use.is_public and isinstance(use.obj, Publishable)):
+            continue
+        if use.obj in items:  # a story's hero and inline picture at once
+            continue
+        items.append(use.obj)
+        services.save_revision(use.obj, by=by, note=note[:255])
+        Transition.objects.create(
+            content_type=ContentType.objects.get_for_model(use.obj),
+            object_id=use.obj.pk,
+            action="picture_changed",
+            from_state=use.obj.status,
+            to_state=use.obj.status,
+            by=by,
+            comment=note,
+        )
+    return items
 
 
 def uses_of(image: Image) -> list[Use]:

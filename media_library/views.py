@@ -1,54 +1,111 @@
 import copy
 import logging
 
-from django.http import Http404, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from newsroom.cache import cached_page
 
-from . import inline
+from . import inline, usage
 from .models import Gallery, GalleryItem, Image
-from .renditions import EXTENSIONS, SPECS, formats_for, rendition_for, rendition_url
+from .renditions import (
+    EXTENSIONS,
+    MIME_TYPES,
+    SPECS,
+    formats_for,
+    granted,
+    rendition_for,
+    rendition_url,
+)
 
 logger = logging.getLogger(__name__)
 
 FORMAT_FOR_EXTENSION = {ext: fmt for fmt, ext in EXTENSIONS.items()}
 
 
+# A public picture's answer may be kept this long by browsers and shared
+# caches: once its last public use ends, the address answers 404 to readers, and
+# a cache holds on to the old answer at most this long.
+PUBLIC_MAX_AGE = 3600
+
+
 @require_safe
 def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
-    """Redirect to a rendition's stored file, making it on the first request.
+    """Send a rendition's file, making it on the first request, to whoever may
+    see the picture: anyone once something public uses it (`usage.is_public`),
+    staff always, and the holder of a share link's grant while the link works.
+    Everyone else gets the same 404 whether or not the picture exists.
 
     Only the spec's own widths and formats exist, so a visitor cannot make the
     library store arbitrary sizes. An old version (the focal point or file has
     changed since the page was cached) redirects to the current one.
     """
-    width = int(width)
     spec_obj = SPECS.get(spec)
     fmt = FORMAT_FOR_EXTENSION.get(ext)
     if (
         spec_obj is None
-        or width not in spec_obj.widths
+        or len(width) > 5
+        or int(width) not in spec_obj.widths
         or fmt not in formats_for(spec_obj)
+        or len(pk) > 18  # beyond any id, and beyond what a bigint holds
     ):
-        raise Http404("No such rendition.")
-    image = get_object_or_404(Image, pk=int(pk))
-    if not image.file or not image.width:
-        raise Http404("This image has no file.")
+        return _not_found()
+    width = int(width)
+    image = Image.objects.filter(pk=int(pk)).first()
+    if image is None or not image.file or not image.width:
+        return _not_found()
+    public = usage.is_public(image)
+    if not (public or _is_staff(request) or granted(request, image)):
+        return _not_found()
     if version != image.rendition_version:
         response = HttpResponseRedirect(rendition_url(image, spec, width, fmt))
-        patch_cache_control(response, public=True, max_age=300)
+        _cache_for(response, public=public, max_age=300)
         return response
     try:
         made = rendition_for(image, spec=spec, width=width, fmt=fmt)
+        stored = made.file.storage.open(made.file.name, "rb")
     except (FileNotFoundError, OSError) as error:
         logger.warning("Cannot make %s %s for image %s: %s", spec, width, pk, error)
-        raise Http404("The image file is missing.") from error
-    response = HttpResponseRedirect(made.file.url)
-    # The address names this exact version, so the answer never changes.
-    patch_cache_control(response, public=True, max_age=30 * 24 * 3600)
+        return _not_found()
+    response = FileResponse(
+        stored, content_type=MIME_TYPES[fmt], filename=f"{spec}-{width}.{ext}"
+    )
+    # The address names this exact version, so the bytes never change; whether
+    # they may be shown can, hence the bounded age.
+    response["ETag"] = f'"{image.rendition_version}-{spec}-{width}-{ext}"'
+    _cache_for(response, public=public, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def _is_staff(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_active and user.is_staff)
+
+
+def _cache_for(response, *, public: bool, max_age: int) -> None:
+    """A public picture's answer may be cached anywhere for `max_age`; one shown
+    only to staff or a share link's holder, by nobody but their own browser,
+    which asks again each time."""
+    if public:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+
+
+def _not_found() -> HttpResponse:
+    """One answer for every address that shows nothing, never cached: the
+    picture may be published a minute later."""
+    response = HttpResponseNotFound(
+        "No such picture.", content_type="text/plain; charset=utf-8"
+    )
+    add_never_cache_headers(response)
     return response
 
 

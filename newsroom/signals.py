@@ -11,10 +11,17 @@ from newsroom.workflow import signals as workflow_signals
 CONTENT_APPS = {"articles", "authors", "media_library", "taggit"}
 
 
-def purge_pages(sender=None, **kwargs):
-    """Arguments: sender (a model class); any others are ignored."""
-    if sender is None or sender._meta.app_label in CONTENT_APPS:
-        transaction.on_commit(bump_site_version)
+def purge_pages(sender=None, instance=None, **kwargs):
+    """Arguments: sender (a model class), instance (the row, for model
+    signals); any others are ignored. A row whose model can tell
+    (`affects_public_pages()`: a library picture nothing public uses, a
+    rendition) purges nothing when it says no."""
+    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
+        return
+    affects = getattr(instance, "affects_public_pages", None)
+    if affects is not None and not affects():
+        return
+    transaction.on_commit(bump_site_version)
 
 
 def connect() -> None:

@@ -22,14 +22,13 @@ def image(
     height of the rendition (so the page does not shift while it loads).
 
     `spec` is a rendition name: thumbnail, card, hero, full (uncropped), social.
-    Runs no query: URLs come from prefetched renditions or name the rendition
-    view, which makes the file on first request. Renders nothing for no image.
+    Runs no query: URLs name the rendition view, which makes the file on first
+    request. Renders nothing for no image, or one stored before the library
+    measured files (it has no renditions).
     """
-    if not img or not img.file:
+    if not img or not img.file or not (img.width and img.height):
         return ""
     alt_text = img.alt_text if alt is None else alt
-    if not (img.width and img.height):  # stored before the library measured files
-        return format_html('<img src="{}" alt="{}">', img.file.url, alt_text)
     spec_obj = SPECS[spec]
     sizes = sizes or spec_obj.sizes
     options = candidates(img, spec_obj)

@@ -7,6 +7,7 @@ them.
 """
 
 import secrets
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -318,3 +319,12 @@ class ShareLink(GenericItem):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# The share link whose preview is being drawn, if any (set by the share
+# preview view for the length of the render): what the page links that is not
+# public yet (its pictures) carries a grant naming the link, so whoever holds
+# the link sees them, until it is revoked or expires.
+shared_preview: ContextVar[ShareLink | None] = ContextVar(
+    "shared_preview", default=None
+)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from . import registry
-from .models import ShareLink
+from .models import ShareLink, shared_preview
 
 SALT = "newsroom.workflow.share-link"
 
@@ -63,9 +63,13 @@ def share_preview(request, content_type_id, object_id, signed):
     model = get_object_or_404(ContentType, pk=content_type_id).model_class()
     item = get_object_or_404(model._default_manager, pk=object_id)
     expires = timezone.localtime(link.expires_at)
-    return registry.render_preview(
-        request,
-        item,
-        banner=f"Shared for review; not published. This link works until "
-        f"{expires:%B %-d, %Y, %H:%M %Z}.",
-    )
+    drawing = shared_preview.set(link)
+    try:
+        return registry.render_preview(
+            request,
+            item,
+            banner=f"Shared for review; not published. This link works until "
+            f"{expires:%B %-d, %Y, %H:%M %Z}.",
+        )
+    finally:
+        shared_preview.reset(drawing)

@@ -20,7 +20,7 @@ from media_library.renditions import (
     rendition_for,
     rendition_url,
 )
-from tests.factories import ImageFactory, UserFactory, image_bytes
+from tests.factories import ArticleFactory, ImageFactory, UserFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,23 +50,30 @@ def test_made_on_first_use_then_reused(media_files, django_assert_num_queries):
     assert len(rendition_files(media_files)) == 1
 
 
-def test_view_makes_the_file_once_and_redirects_to_it(client, media_files):
-    image = landscape()
+def published_hero(image: Image) -> Image:
+    """Put `image` on a live story, so readers may see it."""
+    ArticleFactory(published=True, hero_image=image)
+    return image
+
+
+def test_view_makes_the_file_once_and_sends_it(client, media_files):
+    image = published_hero(landscape())
     url = rendition_url(image, "hero", 800, "jpeg")
 
     response = client.get(url)
 
-    assert response.status_code == 302
-    made = Rendition.objects.get()
-    assert response["Location"] == made.file.url
-    assert "max-age=2592000" in response["Cache-Control"]
-    assert client.get(url)["Location"] == made.file.url
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "public" in response["Cache-Control"]
+    with PILImage.open(io.BytesIO(b"".join(response.streaming_content))) as sent:
+        assert (sent.format, sent.size) == ("JPEG", (800, 450))
+    assert client.get(url).status_code == 200
     assert Rendition.objects.count() == 1
     assert len(rendition_files(media_files)) == 1
 
 
 def test_old_version_redirects_to_the_current_one(client):
-    image = landscape()
+    image = published_hero(landscape())
     old = rendition_url(image, "card", 480, "jpeg")
     image.focal_x = 0.1
     image.save()
@@ -83,7 +90,7 @@ def test_old_version_redirects_to_the_current_one(client):
     ["card-481.jpg", "poster-480.jpg", "social-1200.webp", "card-480.png"],
 )
 def test_only_the_specs_sizes_and_formats_exist(client, path):
-    image = landscape()
+    image = published_hero(landscape())
     base = rendition_url(image, "card", 480, "jpeg").rsplit("/", 1)[0]
     assert client.get(f"{base}/{path}").status_code == 404
     assert Rendition.objects.count() == 0

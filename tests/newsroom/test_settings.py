@@ -155,13 +155,14 @@ def test_time_zone_is_read_from_environment():
 # --- Media and security -------------------------------------------------------
 
 
-def test_media_is_served_by_django_only_in_debug_unless_asked():
-    assert load_settings(SECRET_KEY=TEST_SECRET_KEY)["SERVE_MEDIA"] is False
-    assert load_settings(DEBUG="on")["SERVE_MEDIA"] is True
-    assert (
-        load_settings(SECRET_KEY=TEST_SECRET_KEY, SERVE_MEDIA="on")["SERVE_MEDIA"]
-        is True
-    )
+def test_the_library_folder_is_never_served():
+    """Pictures reach readers only through the rendition view, which checks
+    they are published: no setting maps an address onto MEDIA_ROOT."""
+    assert "SERVE_MEDIA" not in load_settings(DEBUG="on")
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/media/images/2026/11/anything.jpg")
 
 
 def test_media_root_is_read_from_environment():
