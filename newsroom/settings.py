@@ -178,11 +178,11 @@ USE_TZ = True
 STATIC_URL = env("STATIC_URL", default="/static/")
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
-MEDIA_URL = env("MEDIA_URL", default="/media/")
+# The library's files (originals and renditions). Private: no address serves
+# this folder, and none may (a web server must not map MEDIA_URL onto it):
+# readers get renditions through the rendition view, which shows a picture only
+# once something public uses it (media_library.usage.is_public).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Serve MEDIA_ROOT through Django: right for development and small installs;
-# a large site puts a web server or object storage in front instead.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
