@@ -3,6 +3,7 @@
 import re
 
 from django.http import HttpResponseBadRequest
+from js_asset import Media
 
 # No page's address has a control character in it. In the query, tabs and line
 # breaks may come from a form; NUL and the other control characters never do.
@@ -35,3 +36,28 @@ class RefuseControlCharactersMiddleware:
                 REFUSED, content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class FormMediaNonceMiddleware:
+    """Give the request's CSP nonce to form media holding an inline import map.
+
+    django-prose-editor (the story body editor) loads its modules through an
+    import map, which can only be an inline <script type="importmap">; the
+    Content-Security-Policy (settings "Security") allows no inline script
+    without the request's nonce. js_asset's Media, which carries the import map,
+    renders a nonce it is given; the admin builds the page's media itself, so it
+    is given here, on the admin's TemplateResponse, before it renders. Pages
+    without an import map get no nonce, so the policy stays nonce-free there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        media = (response.context_data or {}).get("media")
+        if isinstance(media, Media) and media.render_importmap():
+            response.context_data["media"] = media.with_nonce(str(request.csp_nonce))
+        return response

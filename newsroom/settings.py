@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,10 @@ MIDDLEWARE = [
     # ETag on every response, and 304 Not Modified when it still matches.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy and Permissions-Policy ("Security" below), before
+    # the page cache so cached pages carry them too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Cached public pages are answered here, before the per-user layers below.
     "newsroom.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The CSP nonce for the story editor's inline import map.
+    "newsroom.middleware.FormMediaNonceMiddleware",
     # Last, as axes asks: turns a locked-out log-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,6 +275,74 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     # The proxy terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+
+def _style_hash(template: Path) -> str:
+    """The CSP source allowing the one inline <style> of `template`."""
+    import base64
+    import hashlib
+    import re
+
+    css = re.search(r"<style>(.*?)</style>", template.read_text(), re.S).group(1)
+    digest = hashlib.sha256(css.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+# Content-Security-Policy (django-csp) on every response, public and admin: no
+# inline script or style and nothing from another origin; our pages load their
+# scripts and styles from static files. The one inline script is the import map
+# django-prose-editor puts on the story form, allowed by a per-request nonce
+# (newsroom.middleware.FormMediaNonceMiddleware); public pages never use one, so
+# the page cache may share them. The 500 page stays self-contained (it must
+# render when static files or the database fail), so its <style> is allowed by
+# its hash, read from the template itself. The story editor adds ProseMirror's
+# base stylesheet as an inline <style> (tiptap's injectCSS, which
+# django-prose-editor leaves on): allowed by the hash of that text, from
+# django-prose-editor 0.28's editor.js; tests/browser/test_csp.py fails if a new
+# release changes it. JSON-LD (<script type="application/ld+json">) is data,
+# which CSP does not block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": [
+            "'self'",
+            _style_hash(BASE_DIR / "templates/jinja2/500.html"),
+            "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='",  # the editor's
+        ],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Browser features no page of ours uses are turned off for every page and any
+# frame in it (an embedded player cannot ask for the camera either).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Logging ----------------------------------------------------------------
 
