@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
+from authors.models import Author
 from media_library import inline
 from media_library.admin import ImagePickerMixin, thumbnail
 from media_library.models import Image
@@ -148,6 +149,17 @@ class BylineInline(admin.TabularInline):
     verbose_name = "byline"
     verbose_name_plural = "bylines (in the order printed)"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """A new byline goes to an active author, as the picker offers them
+        (`AuthorAdmin.get_search_results`); one already on the story stays, so
+        a departed writer's story can still be saved."""
+        formset = super().get_formset(request, obj, **kwargs)
+        authors = Q(pk__in=Author.objects.active().values("pk"))
+        if obj is not None and obj.pk is not None:
+            authors |= Q(pk__in=obj.bylines.values("author"))
+        formset.form.base_fields["author"].queryset = Author.objects.filter(authors)
+        return formset
+
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
@@ -178,7 +190,11 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     autocomplete_fields = ["hero_image", "related", "gallery"]
     inlines = [BylineInline, CorrectionInline]
     readonly_fields = ["hero_preview", "created_at", "updated_at"]
-    rendered_when_read_only = {"body": "rendered_body"}
+    rendered_when_read_only = {
+        "body": "rendered_body",
+        "related": "related_shown",
+        "gallery": "gallery_shown",
+    }
     fieldsets = [
         (
             None,
@@ -203,9 +219,15 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        if not self.has_publish_permission(request):
-            fields = [*fields, "featured"]  # the front page is editors' call
+        if not self.has_feature_permission(request):
+            fields = [*fields, "featured"]  # left out of the form, so never saved
         return fields
+
+    def has_feature_permission(self, request) -> bool:
+        """Featuring a story (the front page's lead) is part of publishing it:
+        editors' call. The change form is the only way to feature one (no list
+        editing, no action), and for anyone else it has no such field."""
+        return self.has_publish_permission(request)
 
     def get_urls(self):
         lookup = self.admin_site.admin_view(self.library_images_view)
@@ -295,6 +317,14 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         whoever may read the story but not edit it."""
         body = inline.render(clean_html(obj.body), obj.inline_images())
         return format_html('<div class="story-body-read-only">{}</div>', body)
+
+    @admin.display(description="Related stories")
+    def related_shown(self, obj):
+        return self.links_shown(obj, "related")
+
+    @admin.display(description="Gallery")
+    def gallery_shown(self, obj):
+        return self.links_shown(obj, "gallery")
 
     @admin.display(description="Bylines")
     def byline_names(self, obj):

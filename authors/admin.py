@@ -43,6 +43,17 @@ class AuthorAdmin(VersionedAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("headshot")
 
+    def get_search_results(self, request, queryset, search_term):
+        """The byline picker (the admin's autocomplete) offers active authors
+        only; `BylineInline` accepts no others for a new byline."""
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name == "autocomplete":
+            queryset = queryset.active()
+        return queryset, may_have_duplicates
+
     @admin.display(description="Headshot")
     def headshot_column(self, obj):
         return thumbnail(obj.headshot, size=48)

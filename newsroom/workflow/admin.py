@@ -8,10 +8,11 @@ calls `newsroom.workflow.services`, where the rules are enforced.
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from django.utils.html import format_html
 from . import diff, registry, services
 from .editing import VersionedAdminMixin
 from .forms import WorkflowForm, parse_local_time
-from .models import Revision, ShareLink, Transition
+from .models import Publishable, Revision, ShareLink, Transition
 from .states import RULES, State
 from .views import no_cache, share_url
 
@@ -52,6 +53,83 @@ def state_label(item) -> str:
     return " ".join(part for part in state_words(item) if part)
 
 
+def choosable(user, model: type[Publishable]):
+    """The items of `model` that `user` may pick in a form (a related story, a
+    gallery): what they may see in the admin (`services.visible_to`) and what
+    anyone may read on the site (`published()`). Every picker offers exactly
+    these and every form accepts exactly these, so an item someone may not see
+    is refused with the very words a missing one is."""
+    manager = model._default_manager
+    return manager.filter(
+        Q(pk__in=services.visible_to(user, model).values("pk"))
+        | Q(pk__in=manager.published().values("pk"))
+    )
+
+
+def _is_autocomplete(request) -> bool:
+    """Whether this is the admin's autocomplete JSON (`AutocompleteJsonView`),
+    which asks the picked model's admin for its queryset."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "autocomplete"
+
+
+def _pks(value) -> list:
+    if value in (None, ""):
+        return []
+    values = value if isinstance(value, list | tuple | set) else [value]
+    return [v.pk if hasattr(v, "pk") else v for v in values]
+
+
+def hidden_links(form) -> dict[str, list]:
+    """Field name -> ids the stored item links to that this form's user may not
+    pick (an editor linked another writer's draft): the form neither shows them
+    nor offers them, and saving keeps them (`keep_hidden_links`)."""
+    hidden = {}
+    if form.instance.pk is None:
+        return hidden
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField) or not issubclass(
+            field.queryset.model, Publishable
+        ):
+            continue
+        stored = _pks(form.initial.get(name))
+        if not stored:
+            continue
+        shown = set(field.queryset.filter(pk__in=stored).values_list("pk", flat=True))
+        if missing := [pk for pk in stored if pk not in shown]:
+            hidden[name] = missing
+            many = isinstance(field, forms.ModelMultipleChoiceField)
+            # What the form started from is what it shows: a save that leaves
+            # the field alone is no change of it (in the history, the merge).
+            form.initial[name] = [pk for pk in stored if pk in shown] if many else None
+            if many:
+                note = f"Also linked: {_count(missing, field)} you cannot see; "
+                note += "saving keeps them."
+            else:
+                note = f"Linked: {_count(missing, field)} you cannot see; it "
+                note += "stays unless you choose another."
+            field.help_text = f"{field.help_text} {note}".strip()
+    return hidden
+
+
+def _count(pks, field) -> str:
+    meta = field.queryset.model._meta
+    noun = meta.verbose_name if len(pks) == 1 else meta.verbose_name_plural
+    return f"{len(pks)} {noun}"
+
+
+def keep_hidden_links(form, obj) -> None:
+    """Put back on `obj` the links its form did not show (`hidden_links`): a
+    save by someone who could not see them leaves them as they were."""
+    for name, pks in getattr(form, "hidden_links", {}).items():
+        if name not in form.cleaned_data:
+            continue
+        if isinstance(form.fields[name], forms.ModelMultipleChoiceField):
+            form.cleaned_data[name] = [*form.cleaned_data[name], *pks]
+        elif form.cleaned_data[name] is None:
+            setattr(obj, obj._meta.get_field(name).attname, pks[0])
+
+
 class WorkflowAdminMixin(VersionedAdminMixin):
     form = WorkflowForm
     change_form_template = "admin/workflow/change_form.html"
@@ -61,7 +139,29 @@ class WorkflowAdminMixin(VersionedAdminMixin):
     # --- Who sees and edits what ---------------------------------------------
 
     def get_queryset(self, request):
+        if _is_autocomplete(request):  # a picker on another item's form
+            return choosable(request.user, self.model)
         return services.visible_to(request.user, self.model)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewer = request.user  # for `links_shown`, which gets only obj
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if issubclass(db_field.related_model, Publishable):
+            kwargs.setdefault(
+                "queryset", choosable(request.user, db_field.related_model)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if issubclass(db_field.related_model, Publishable):
+            kwargs.setdefault(
+                "queryset", choosable(request.user, db_field.related_model)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
@@ -139,9 +239,46 @@ class WorkflowAdminMixin(VersionedAdminMixin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"workflow_user": request.user})
+
+        class WorkflowUserForm(form):
+            workflow_user = request.user
+
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self.hidden_links = hidden_links(self)
+
+        WorkflowUserForm.__name__ = form.__name__
+        return WorkflowUserForm
+
+    def links_shown(self, obj, name: str) -> str:
+        """A link field on a read-only page: the items the person who opened it
+        may pick (`choosable`), and only a count of the others."""
+        field = obj._meta.get_field(name)
+        model = field.related_model
+        if field.many_to_many:
+            linked = getattr(obj, name).all()
+        else:
+            linked = model._default_manager.filter(pk=getattr(obj, field.attname))
+        viewer = getattr(obj, "viewer", None)  # set by get_object
+        shown = []
+        if viewer is not None:
+            shown = list(linked.filter(pk__in=choosable(viewer, model).values("pk")))
+        parts = [str(item) for item in shown]
+        if unseen := linked.count() - len(shown):
+            noun = (
+                model._meta.verbose_name
+                if unseen == 1
+                else model._meta.verbose_name_plural
+            )
+            parts.append(f"{unseen} {noun} you cannot see")
+        return ", ".join(parts) or "—"
 
     # --- Saving --------------------------------------------------------------
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        keep_hidden_links(form, obj)
+        return obj
 
     def save_model(self, request, obj, form, change):
         if change:
