@@ -190,6 +190,9 @@ STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 # readers get renditions through the rendition view, which shows a picture only
 # once something public uses it (media_library.usage.is_public).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# So no path of this site names it: Django's test server serves MEDIA_ROOT
+# under MEDIA_URL, and would under the default "" (every path).
+MEDIA_URL = "https://library-files-have-no-address.invalid/"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
