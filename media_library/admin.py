@@ -18,6 +18,8 @@ from taggit.managers import TaggableManager
 from newsroom.admin import TagSuggestWidget
 from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.editing import VersionedAdminMixin
+from newsroom.workflow.models import Publishable
+from newsroom.workflow.services import can_view
 
 from . import services
 from .models import CreditPreset, Gallery, GalleryItem, Image, Licence
@@ -284,8 +286,15 @@ CROP_PREVIEWS = [
 ]
 
 
-def use_html(use: Use) -> str:
-    """“Hero image of the story “X” (on the site: view)”, linked to its admin."""
+def use_html(use: Use, user=None) -> str:
+    """“Hero image of the story “X” (on the site: view)”, linked to its admin;
+    a draft `user` may not see is named only by its kind, never its title."""
+    if user is not None and not use.is_public and not _may_see(user, use.obj):
+        return format_html(
+            "{} of a {} you cannot see (not on the site)",
+            use.relation.capitalize(),
+            use.kind,
+        )
     label = format_html("“{}”", use.obj)
     if use.admin_url:
         label = format_html('<a href="{}">{}</a>', use.admin_url, label)
@@ -295,6 +304,14 @@ def use_html(use: Use) -> str:
     return format_html(
         "{} of the {} {} ({})", use.relation.capitalize(), use.kind, label, state
     )
+
+
+def _may_see(user, obj) -> bool:
+    """Whether `user` may see `obj` in the admin: the workflow's rule for
+    publishable items; anything else (an author profile) is staff's."""
+    if isinstance(obj, Publishable):
+        return can_view(user, obj)
+    return True
 
 
 @admin.register(Image)
@@ -491,10 +508,19 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
         found = uses_of(obj)
         if not found:
             return "Not used anywhere yet."
+        viewer = getattr(obj, "viewer", None)
         return format_html(
             '<ul class="image-uses">{}</ul>',
-            format_html_join("", "<li>{}</li>", ((use_html(u),) for u in found)),
+            format_html_join(
+                "", "<li>{}</li>", ((use_html(u, viewer),) for u in found)
+            ),
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewer = request.user  # for `uses`, which gets only obj
+        return obj
 
     # --- Saving and deleting ---
 
@@ -537,7 +563,7 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
             objs, request
         )
         in_use = [
-            format_html("“{}”: {}", image.title, use_html(use))
+            format_html("“{}”: {}", image.title, use_html(use, request.user))
             for image in objs
             for use in uses_of(image)
         ]

@@ -373,8 +373,10 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         ]  # fmt: skip
 
     def _item(self, request, pk, action="edit"):
-        """The item, if this user may `action` it: 404 if missing, 403 if not."""
-        item = get_object_or_404(self.model._default_manager, pk=pk)
+        """The item, if this user may `action` it: 404 if missing or hidden from
+        them (the same answer, so ids cannot be probed), 403 if they may see it
+        but not do this."""
+        item = get_object_or_404(services.visible_to(request.user, self.model), pk=pk)
         services.check_allowed(request.user, action, item)
         return item
 

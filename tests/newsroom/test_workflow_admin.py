@@ -79,9 +79,18 @@ def test_writer_cannot_reach_another_writers_draft(
     services.save_revision(story, by=writer)
     before = snapshot(story)
     response = login(client, other_writer).get(url(name, story, *args))
-    assert response.status_code in (302, 403)
+    assert response.status_code in (302, 403, 404)
     assert b"Secret draft text" not in response.content
     assert snapshot(story) == before
+    if name in ("revisions", "diff", "preview", "revision_preview"):
+        # Exactly what a story that does not exist gets: ids cannot be probed.
+        missing = client.get(
+            url(name, story, *args).replace(f"/{story.pk}/", "/999999/")
+        )
+        assert (response.status_code, response.content) == (
+            missing.status_code,
+            missing.content,
+        )
 
 
 def test_writer_cannot_delete_another_writers_draft_by_post(
