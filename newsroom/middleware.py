@@ -17,10 +17,39 @@ REFUSED = (
     "cannot be read. Check the link or what was typed."
 )
 
+# No field takes a whole number past a signed 64-bit integer (ids are bigint at
+# most, number fields smaller). Django's id fields would send one to the
+# database to look it up, where it fails as a 500 (OverflowError on SQLite, out
+# of range on PostgreSQL), so a form posting one is refused here.
+_WHOLE_NUMBER = re.compile(r"\s*[-+]?\d{19,}\s*")
+_BIGINT = range(-(2**63), 2**63)
+NUMBER_REFUSED = (
+    "This form holds a number too large for any field (past 19 digits), so it "
+    "cannot be saved. Go back, check what was typed, and send it again."
+)
+# Nor does any field take a NUL: forms refuse it in text fields, but a value read
+# otherwise (a hidden version or key) would reach PostgreSQL, which refuses NUL in
+# any text, as a 500.
+NUL_REFUSED = (
+    "This form holds a NUL character, which no field takes, so it cannot be "
+    "saved. Go back, remove it (it often comes with pasted text), and send it "
+    "again."
+)
+
+
+def _too_large(value: str) -> bool:
+    if not _WHOLE_NUMBER.fullmatch(value):
+        return False
+    try:
+        return int(value) not in _BIGINT
+    except ValueError:  # more digits than Python converts: too large anyway
+        return True
+
 
 class RefuseControlCharactersMiddleware:
     """Answer 400, with a message, to an address or query string holding
-    control characters, before any view or cache sees it."""
+    control characters, or to a form posting a NUL or a whole number too large
+    for any field, before any view or cache sees it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,6 +64,19 @@ class RefuseControlCharactersMiddleware:
             return HttpResponseBadRequest(
                 REFUSED, content_type="text/plain; charset=utf-8"
             )
+        if request.method == "POST":
+            posted = [text for item in request.POST.lists() for text in item[1]]
+            refused = (
+                NUL_REFUSED
+                if any("\x00" in text for text in posted)
+                else NUMBER_REFUSED
+                if any(_too_large(text) for text in posted)
+                else ""
+            )
+            if refused:
+                return HttpResponseBadRequest(
+                    refused, content_type="text/plain; charset=utf-8"
+                )
         return self.get_response(request)
 
 
