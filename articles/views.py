@@ -328,13 +328,16 @@ def rank_related(article, tags) -> list:
     )
 
 
-def publish_problems(article) -> list[str]:
-    """What must be fixed before the story may go live: every picture it shows
-    needs alt text and a credit."""
+def publish_problems(article, *, on=None) -> list[str]:
+    """What must be fixed before the story may be shown on day `on` (today):
+    every picture it shows, the hero and those in the text, must pass the
+    library's rule (`media_library.services.picture_problems`: alt text, a
+    credit, a licence that still runs). The workflow asks this on every path
+    that makes the story public or changes it while public."""
     problems = []
     if article.hero_image is not None:
-        problems += inline.problems([article.hero_image], role="hero image")
+        problems += inline.problems([article.hero_image], role="hero image", on=on)
     ids = inline.image_ids(article.body)
     found = Image.objects.in_bulk(ids)
-    problems += inline.problems([found[pk] for pk in ids if pk in found])
+    problems += inline.problems([found[pk] for pk in ids if pk in found], on=on)
     return problems

@@ -8,13 +8,13 @@ class MediaLibraryConfig(AppConfig):
     def ready(self):
         from newsroom.workflow import registry
 
-        from . import signals, views  # noqa: F401 (signals connect on import)
+        from . import services, signals, views  # noqa: F401 (signals connect on import)
         from .models import Gallery
 
         registry.register(
             Gallery,
             registry.Adapter(
                 render_preview=views.render_gallery,
-                publish_problems=views.gallery_publish_problems,
+                publish_problems=services.gallery_problems,
             ),
         )

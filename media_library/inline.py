@@ -138,6 +138,7 @@ def render_for_feed(cleaned: str, images: Mapping[int, Image]) -> str:
     becomes a figure with the JPEG rendition, the alt text, and the caption and
     credit. Addresses are site-relative, as in the body; the feed resolves them."""
     from .renditions import SPECS, candidates, rendition_url
+    from .services import is_blank
 
     def figure(match: re.Match) -> str:
         image_id, caption = _parse(match)
@@ -146,8 +147,8 @@ def render_for_feed(cleaned: str, images: Mapping[int, Image]) -> str:
             return ""
         target, plan = candidates(image, SPECS["full"])[0]
         src = rendition_url(image, "full", target, "jpeg")
-        caption = caption or image.caption
-        credit = f"(Image credit: {image.credit})" if image.credit else ""
+        caption = caption or ("" if is_blank(image.caption) else image.caption)
+        credit = "" if is_blank(image.credit) else f"(Image credit: {image.credit})"
         text = " ".join(part for part in (caption, credit) if part)
         return format_html(
             '<figure><img src="{}" alt="{}" width="{}" height="{}">{}</figure>',
@@ -161,13 +162,10 @@ def render_for_feed(cleaned: str, images: Mapping[int, Image]) -> str:
     return PLACEHOLDER.sub(figure, cleaned or "")
 
 
-def problems(images: list[Image], role: str = "inline image") -> list[str]:
-    """What each picture lacks before the story showing it may go live, naming
-    the picture so the writer can find it in the library."""
-    found = []
-    for image in images:
-        if missing := image.missing_for_publishing():
-            found.append(
-                f"its {role} “{image}” (#{image.pk}) has no {' or '.join(missing)}."
-            )
-    return found
+def problems(images: list[Image], role: str = "inline image", *, on=None) -> list[str]:
+    """What each picture lacks before the story showing it may go live (or be
+    shown on day `on`), naming the picture so the writer can find it in the
+    library: `services.picture_problems`, the one rule, for each."""
+    from .services import pictures_problems
+
+    return pictures_problems(images, role=role, on=on)

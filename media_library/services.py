@@ -1,20 +1,27 @@
 """Adding pictures to the library, one or many, with the same checks and the
-same answers whoever calls: the admin form, the bulk upload, a script; and
-stripping metadata from originals stored before uploads were stripped."""
+same answers whoever calls: the admin form, the bulk upload, a script; what a
+picture needs before readers may see it, and what a gallery needs to go live;
+adding pictures to a gallery; and stripping metadata from originals stored
+before uploads were stripped."""
 
+import datetime
 import io
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from PIL import Image as PILImage
 from PIL import ImageOps
 
-from .models import Image, Licence, Rendition
+from .models import Gallery, GalleryItem, Image, Licence, Rendition
 from .validation import (
     PILLOW_FORMATS,
     CheckedUpload,
@@ -118,6 +125,119 @@ def add_image(
             raise
         return UploadResult(name, Outcome.DUPLICATE, existing)
     return UploadResult(name, Outcome.ADDED, image)
+
+
+# --- What readers need of a picture --------------------------------------------
+
+# The text every picture shown publicly must carry: (how it is named, field).
+NEEDED_TEXT = (("alt text", "alt_text"), ("credit", "credit"))
+
+
+def is_blank(value) -> bool:
+    """Missing, for any text a reader would be shown: empty, None, or nothing a
+    reader could see (spaces, line breaks, zero-width and other invisible
+    characters). One answer for the model, the publish check and the pickers."""
+    if value is None:
+        return True
+    return all(
+        char.isspace() or unicodedata.category(char) in ("Cf", "Cc")
+        for char in str(value)
+    )
+
+
+def missing_for_publishing(image: Image) -> list[str]:
+    """What readers need and `image` lacks: ["alt text", "credit"], or part."""
+    return [label for label, name in NEEDED_TEXT if is_blank(getattr(image, name))]
+
+
+def licence_expired(image: Image, *, on: datetime.date | None = None) -> bool:
+    """Whether `image` may no longer be shown on day `on` (today, in the
+    newsroom's time zone): its licence runs out on its expiry date."""
+    expires = image.licence_expires_on
+    return expires is not None and expires <= (on or timezone.localdate())
+
+
+def picture_problems(
+    image: Image, *, role: str = "picture", on: datetime.date | None = None
+) -> list[str]:
+    """What stops `image` being shown publicly on day `on` (today), in words
+    that name it as used (`role`: "hero image", "picture") and by number, so
+    whoever reads them can find it in the library. The one rule for every
+    story, gallery and path that puts a picture in front of readers."""
+    named = f"its {role} “{image}” (#{image.pk})"
+    problems = []
+    if missing := missing_for_publishing(image):
+        problems.append(f"{named} has no {' or '.join(missing)}.")
+    if licence_expired(image, on=on):
+        expired = formats.date_format(image.licence_expires_on, "DATE_FORMAT")
+        if image.licence_expires_on <= timezone.localdate():
+            problems.append(
+                f"{named} may not be shown: its licence expired on {expired}."
+            )
+        else:  # a scheduled item, checked for the day it goes live
+            day = formats.date_format(on, "DATE_FORMAT")
+            problems.append(
+                f"{named} may not be shown on {day}: its licence expires on {expired}."
+            )
+    return problems
+
+
+def pictures_problems(
+    images: Iterable[Image], *, role: str = "picture", on: datetime.date | None = None
+) -> list[str]:
+    return [
+        problem
+        for image in images
+        for problem in picture_problems(image, role=role, on=on)
+    ]
+
+
+# --- Galleries -------------------------------------------------------------------
+
+
+def gallery_problems(gallery: Gallery, *, on: datetime.date | None = None) -> list[str]:
+    """What stops `gallery` going live, or staying live after an edit: every
+    picture must be fit to show (`picture_problems`), and there must be one.
+    Registered as the gallery's publish check in `apps.py`."""
+    items = list(gallery.items.select_related("image"))
+    problems = pictures_problems([item.image for item in items], on=on)
+    if not items:
+        problems.append("it has no pictures.")
+    return problems
+
+
+@transaction.atomic
+def add_to_gallery(
+    gallery: Gallery, images: Iterable[Image], *, by
+) -> list[GalleryItem]:
+    """Put `images` at the end of `gallery`, in order, as one edit of it (the
+    bulk upload into a gallery, a script): allowed to whoever may edit the
+    gallery, versioned (a form opened before it sees a newer version) and
+    recorded as a revision. A picture already in the gallery is not added
+    twice. When the gallery is live or scheduled, the gallery as it would be
+    must pass the publish check, or nothing is added
+    (`newsroom.workflow.services.NotPublishable`): an upload without alt text
+    waits in the library until it has some."""
+    from newsroom.workflow import services as workflow
+
+    workflow.check_allowed(by, "edit", gallery)
+    locked = Gallery.objects.select_for_update().get(pk=gallery.pk)
+    workflow.claim_version(locked, expected=locked.version)
+    present = set(locked.items.values_list("image_id", flat=True))
+    new = []
+    for image in images:
+        if image.pk not in present:
+            present.add(image.pk)
+            new.append(image)
+    start = locked.items.aggregate(last=Max("position"))["last"]
+    start = 0 if start is None else start + 1
+    added = GalleryItem.objects.bulk_create(
+        GalleryItem(gallery=locked, image=image, position=start + n)
+        for n, image in enumerate(new)
+    )
+    workflow.record_edit(locked, by=by, drop_draft=False)  # refuses, or records
+    gallery.version = locked.version
+    return added
 
 
 # --- Stripping stored originals ---------------------------------------------------

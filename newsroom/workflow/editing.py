@@ -9,7 +9,12 @@
   choice of theirs or the current value for each;
 - autosave of the text fields into that person's draft while they type, and an
   offer to restore or discard it when they come back;
-- who else has the form open, refreshed while the page stays open.
+- who else has the form open, refreshed while the page stays open;
+- an edit of a live or scheduled item that the publish check refuses (a
+  picture without alt text added to a published story, say): written, checked
+  as saved (`services.record_edit`), rolled back, and the same form shown
+  again with the problems as its errors and the person's text as they sent it,
+  also kept as their draft.
 
 The browser side is static/newsroom/admin/editing.js.
 """
@@ -247,6 +252,7 @@ class VersionedAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         restore = getattr(request, "restore_draft", None)
+        refused = getattr(request, "publish_refusal", None)
 
         class VersionCheckedForm(form):
             def __init__(self, *args, **kw):
@@ -262,6 +268,8 @@ class VersionedAdminMixin:
                     posted = services.parse_version(self.data.get("_version"))
                     if posted != self.instance.version:
                         raise services.StaleVersion(self.instance, expected=posted)
+                    if refused is not None:  # this very submission, rolled back
+                        raise refused
                 return cleaned
 
         VersionCheckedForm.__name__ = form.__name__
@@ -299,6 +307,33 @@ class VersionedAdminMixin:
             # everything it wrote is rolled back. Shown again, the form's check
             # now refuses it the usual way, and its text is kept.
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.NotPublishable as refused:
+            # The edit of a live item was written and checked as saved (its
+            # inlines too), then refused, and everything it wrote is rolled
+            # back. Shown again with the problems as the form's errors, it keeps
+            # the person's text, in the form and as their draft.
+            request.publish_refusal = refused
+            self._keep_refused(request, object_id)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _keep_refused(self, request, object_id) -> None:
+        pk = _pk(object_id)
+        if pk is None or not self.model._default_manager.filter(pk=pk).exists():
+            return
+        services.keep_draft(
+            self.model,
+            user=request.user,
+            object_id=pk,
+            data={
+                name: request.POST[name]
+                for name in self.autosave_fields
+                if name in request.POST
+            },
+            base_version=services.parse_version(request.POST.get("_version")),
+            loaded=request.POST.get("_loaded", "")
+            if read_loaded(request.POST.get("_loaded")) is not None
+            else "",
+        )
 
     def _keep_current(self, request, form) -> set[str]:
         allowed = set(form.fields) | {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest, HttpResponse
 
 
-def _no_problems(item) -> list[str]:
+def _no_problems(item, *, on=None) -> list[str]:
     return []
 
 
@@ -16,8 +16,12 @@ def _no_problems(item) -> list[str]:
 class Adapter:
     # render_preview(request, item, *, revision_data=None, banner="") -> response
     render_preview: Callable[..., HttpResponse]
-    # publish_problems(item) -> reasons it may not go live yet, for editors.
-    publish_problems: Callable[[object], list[str]] = field(default=_no_problems)
+    # publish_problems(item, *, on=None) -> what stops `item`, as it is now,
+    # being shown to readers on day `on` (a date; today when None), in words for
+    # editors. The one check for every path that makes something public or
+    # changes what is public: publish, schedule, the scheduler, an edit or a
+    # restore of a live or scheduled item (`services.check_publishable`).
+    publish_problems: Callable[..., list[str]] = field(default=_no_problems)
 
 
 _registry: dict[type, Adapter] = {}

@@ -25,7 +25,7 @@ from newsroom.fields import single_line
 
 from . import registry, signals
 from .models import Draft, EditLock, Publishable, Revision, ShareLink, Transition
-from .states import RULES, SHARE_ENDING_STATES, Rule, State
+from .states import LIVE_STATES, RULES, SHARE_ENDING_STATES, Rule, State
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -41,6 +41,12 @@ class WorkflowPermissionDenied(PermissionDenied):
 
 class InvalidTransition(ValidationError):
     """The item is not in a state this action starts from, or input is missing."""
+
+
+class NotPublishable(InvalidTransition):
+    """What readers would be shown lacks something they need (a picture's alt
+    text or credit, a licence that still runs): refused by `check_publishable`
+    on every path that makes something public or changes what is public."""
 
 
 # --- Permissions -------------------------------------------------------------
@@ -184,9 +190,11 @@ def transition(
                 f"{shown} has already passed. Pick a time in the future, or "
                 "publish now."
             )
-        _check_publishable(locked)
+        # Checked for the day it goes live: a licence that runs out before then
+        # is refused now, not discovered by the scheduler.
+        check_publishable(locked, on=timezone.localdate(at))
     if action == "publish":
-        _check_publishable(locked)
+        check_publishable(locked)
 
     from_state = locked.status
     locked.status = rule.target
@@ -224,52 +232,113 @@ def transition(
     return step
 
 
-def _check_publishable(item: Publishable) -> None:
-    """Ask the content type what stops it going live (missing image credit, say)."""
-    problems = registry.adapter_for(item).publish_problems(item)
-    if problems:
-        raise InvalidTransition([f"“{item}” cannot go live yet: {p}" for p in problems])
+# --- The publish check -------------------------------------------------------
+
+
+def publish_problems(item: Publishable, *, on: dt.date | None = None) -> list[str]:
+    """What stops `item`, as stored now, being shown to readers on day `on`
+    (today): its content type's rule (`registry.Adapter.publish_problems`)."""
+    return registry.adapter_for(item).publish_problems(item, on=on)
+
+
+def day_shown(item: Publishable, *, now: dt.datetime | None = None) -> dt.date:
+    """The first day readers would see `item` as it stands: today, or the day
+    a scheduled item goes live when that is later (in the newsroom's zone)."""
+    now = now or timezone.now()
+    when = now
+    if item.status == State.SCHEDULED and item.published_at and item.published_at > now:
+        when = item.published_at
+    return timezone.localdate(when)
+
+
+def check_publishable(
+    item: Publishable, *, on: dt.date | None = None, lead: str = ""
+) -> None:
+    """Raise `NotPublishable`, one message per problem, if `item` may not be
+    shown on day `on` (today). The one check behind publish, schedule, the
+    scheduler, and edits and restores of live or scheduled items."""
+    if problems := publish_problems(item, on=on):
+        lead = lead or f"“{item}” cannot go live yet"
+        raise NotPublishable(
+            [
+                ValidationError(f"{lead}: {problem}", code="not_publishable")
+                for problem in problems
+            ]
+        )
+
+
+def check_live_change(item: Publishable) -> None:
+    """For a change to `item` written but not committed (an edit, a restore,
+    pictures added): if it is live or scheduled, it must still pass the
+    publish check as changed, or `NotPublishable` is raised and the caller's
+    transaction must roll the change back. Anything not live is not checked:
+    a draft may lack alt text until it is published."""
+    if item.status not in LIVE_STATES:
+        return
+    where = "on the site" if item.is_public else "scheduled to go live"
+    check_publishable(
+        item,
+        on=day_shown(item),
+        lead=f"“{item}” is {where}, so this change was not saved",
+    )
+
+
+# --- The scheduler -----------------------------------------------------------
 
 
 def publish_due(now: dt.datetime | None = None) -> "PublishReport":
-    """Record as published every scheduled item whose minute has come.
+    """Record as published every scheduled item whose minute has come, and
+    hold every scheduled item that may not be shown when it goes live.
 
     Visibility never waits for this (the published() query already shows them);
     this writes the audit row and sends the notifications, once per item even with
     several workers running: each row is taken with a lock that other workers
     skip. One failing item is logged and does not stop the others.
+
+    Holding: a scheduled item that stopped passing the publish check after it
+    was scheduled (a picture's licence now runs out by its day, a picture's
+    credit was removed) is not published at its minute: a picture whose licence
+    has expired must not go out, whoever is awake then. It goes back to
+    approved (off the schedule, off the site), with an audit row naming the
+    problems and an e-mail to the editors and its writers, who fix it and
+    publish or schedule it again. Every scheduled item is checked each round,
+    not only those due, so one is normally held well before its minute rather
+    than after readers saw it.
     """
+    now = now or timezone.now()
     report = PublishReport()
     for model in registry.models():
-        failed: list[int] = []
+        seen: list[int] = []
         while True:
             with transaction.atomic():
                 item = (
                     model._default_manager.select_for_update(skip_locked=True)
-                    .filter(
-                        status=State.SCHEDULED, published_at__lte=now or timezone.now()
-                    )
-                    .exclude(pk__in=failed)
+                    .filter(status=State.SCHEDULED)
+                    .exclude(pk__in=seen)
                     .order_by("published_at", "pk")
                     .first()
                 )
                 if item is None:
                     break
+                seen.append(item.pk)
                 try:
                     with transaction.atomic():
-                        _record_published(item)
-                    report.published.append(item)
+                        problems = publish_problems(item, on=day_shown(item, now=now))
+                        if problems:
+                            _hold(item, problems)
+                            report.held.append(item)
+                        elif item.published_at and item.published_at <= now:
+                            _record_published(item)
+                            report.published.append(item)
                 except Exception:
                     log.exception(
                         "Could not publish scheduled %s %s", model.__name__, item.pk
                     )
-                    failed.append(item.pk)
                     report.failed.append(item)
     return report
 
 
 def _record_published(item: Publishable) -> None:
-    _check_publishable(item)
     item.status = State.PUBLISHED
     item.save(update_fields=["status"])
     step = Transition.objects.create(
@@ -285,9 +354,65 @@ def _record_published(item: Publishable) -> None:
     transaction.on_commit(lambda: _after_transition(item, step))
 
 
+def _hold(item: Publishable, problems: list[str]) -> None:
+    item.status = State.APPROVED
+    item.save(update_fields=["status"])
+    step = Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action="hold",
+        from_state=State.SCHEDULED,
+        to_state=State.APPROVED,
+        by=None,
+        comment="Held by the scheduler, not published: " + " ".join(problems),
+        scheduled_for=item.published_at,
+    )
+    transaction.on_commit(lambda: _after_hold(item, step, problems))
+
+
+def _after_hold(item: Publishable, step: Transition, problems: list[str]) -> None:
+    try:
+        notify_held(item, step, problems)
+    except Exception:  # the item is held whether or not the e-mail goes
+        log.exception("Could not send the e-mail about held %s", item)
+    signals.transitioned.send(sender=type(item), item=item, transition=step)
+
+
+def notify_held(item: Publishable, step: Transition, problems: list[str]) -> None:
+    """Tell the editors and the item's writers that the scheduler held it."""
+    editors = User.objects.with_perm(
+        _perm(item, "publish"), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    users = {*editors, *item.owner_users()}
+    recipients = sorted({u.email for u in users if u.email and u.is_active})
+    if not recipients:
+        return
+    local = timezone.localtime(step.scheduled_for) if step.scheduled_for else None
+    when = (
+        f"at {formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+        if local
+        else "at its scheduled time"
+    )
+    lines = [
+        f"The scheduler held “{item}” instead of publishing it {when}:",
+        *(f"- {problem}" for problem in problems),
+        "It is approved and off the schedule. Fix the pictures in the library or "
+        "in the item, then publish or schedule it again.",
+    ]
+    if admin_url := _admin_url(item):
+        lines.append(f"Open it: {admin_url}")
+    send_mail(
+        subject=single_line(f"[Held, not published] {item}"),
+        message="\n\n".join(lines),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
 @dataclass
 class PublishReport:
     published: list = field(default_factory=list)
+    held: list = field(default_factory=list)  # taken off the schedule: see publish_due
     failed: list = field(default_factory=list)
 
 
@@ -474,17 +599,23 @@ def save_revision(
     )
 
 
-def record_edit(item: Publishable, *, by) -> Revision:
-    """After an edit is saved (its version claimed): note a live change, store
-    the revision, and drop the editor's unsaved draft, now saved."""
+def record_edit(item: Publishable, *, by, drop_draft: bool = True) -> Revision:
+    """After an edit is saved (its version claimed), in the transaction that
+    saved it: check a live or scheduled item still passes the publish check as
+    edited (`check_live_change`; raises `NotPublishable`, and the caller's
+    transaction must roll the edit back), note a live change, store the
+    revision, and drop the editor's unsaved draft, now saved (unless the change
+    did not come from their form: `drop_draft=False`)."""
+    check_live_change(item)
     if item.is_public:
         item.revised_at = timezone.now()
         type(item)._default_manager.filter(pk=item.pk).update(
             revised_at=item.revised_at
         )
     revision = save_revision(item, by=by)
-    release_lock(item, user=by)
-    discard_draft(item, user=by)
+    if drop_draft:
+        release_lock(item, user=by)
+        discard_draft(item, user=by)
     transaction.on_commit(
         lambda: signals.edited.send(sender=type(item), item=item, revision=revision)
     )
@@ -496,7 +627,9 @@ def restore_revision(
     item: Publishable, revision: Revision, *, by, version: int | None
 ) -> Revision:
     """Put an old revision's content back, as a new revision; nothing is lost.
-    `version` is the one the page showed: a restore over newer text is refused."""
+    `version` is the one the page showed: a restore over newer text is refused,
+    and so is one that would put on a live or scheduled item what the publish
+    check refuses (`NotPublishable`; nothing is changed)."""
     check_allowed(by, "edit", item)
     if (revision.content_type_id, revision.object_id) != (
         ContentType.objects.get_for_model(item).pk,
@@ -505,6 +638,7 @@ def restore_revision(
         raise InvalidTransition("That revision belongs to another item.")
     claim_version(item, expected=version, edit=False)
     item.apply_revision_data(revision.data)
+    check_live_change(item)
     return save_revision(
         item,
         by=by,
