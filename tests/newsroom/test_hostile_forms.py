@@ -287,18 +287,21 @@ def test_a_tampered_formset_count_is_refused(rows, superuser_client):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="pending: inline formsets take at most 100 rows (absolute_max); a "
-    "posted TOTAL_FORMS of 2**63 builds and renders 2,000 forms, 35-50 s on "
-    "the gallery and author pages",
+    reason="pending: our inline formsets take at most 100 rows (max_num and "
+    "absolute_max); a posted TOTAL_FORMS of 2**63 builds and renders 2,000 "
+    "forms, 35-50 s on the gallery and author pages",
 )
 def test_admin_formsets_are_bounded(rows):
     request = RequestFactory().get("/admin/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
+    ours = ("articles", "authors", "media_library", "newsroom")
     too_many = []
     for app in admin.site.get_app_list(request):
         for entry in app["models"]:
             model_admin = admin.site.get_model_admin(entry["model"])
             for inline in model_admin.get_inline_instances(request):
+                if not type(inline).__module__.startswith(ours):
+                    continue  # taggit's and django-otp's: fixed upstream or not
                 formset = inline.get_formset(request)
                 if formset.absolute_max > 100:
                     too_many.append(f"{inline}: {formset.absolute_max}")
