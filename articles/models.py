@@ -305,7 +305,9 @@ class Article(Publishable):
 
     @property
     def hero_caption_text(self) -> str:
-        if self.hero_caption:
+        from media_library.services import is_blank
+
+        if not is_blank(self.hero_caption):
             return self.hero_caption
         return self.hero_image.caption if self.hero_image else ""
 

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
@@ -19,7 +19,7 @@ from newsroom.admin import TagSuggestWidget
 from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.editing import VersionedAdminMixin
 from newsroom.workflow.models import Publishable
-from newsroom.workflow.services import can_view
+from newsroom.workflow.services import can_edit, can_view, visible_to
 
 from . import services
 from .models import CreditPreset, Gallery, GalleryItem, Image, Licence
@@ -221,6 +221,26 @@ class BulkUploadForm(forms.Form):
     )
     licence = forms.ChoiceField(choices=Licence.choices, initial=Licence.AGENCY)
     tags = TagField(required=False, widget=TagSuggestWidget)
+    gallery = forms.ModelChoiceField(
+        Gallery.objects.none(),
+        required=False,
+        label="Add them to a gallery",
+        help_text="At its end, in the order chosen. A gallery on the site takes "
+        "them only when each has alt text and a credit; otherwise they wait in "
+        "the library.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Only galleries this person may edit: asked before anything is stored.
+        self.fields["gallery"].queryset = Gallery.objects.filter(
+            pk__in=[
+                g.pk
+                for g in visible_to(user, Gallery).order_by("title")
+                if can_edit(user, g)
+            ]
+        ).order_by("title")
 
 
 # --- Admin list filters --------------------------------------------------------
@@ -454,12 +474,7 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Missing")
     def missing(self, obj):
-        gaps = [
-            label
-            for label, value in [("alt text", obj.alt_text), ("credit", obj.credit)]
-            if not value
-        ]
-        return ", ".join(gaps) or "—"
+        return ", ".join(obj.missing_for_publishing()) or "—"
 
     @admin.display(description="Picture")
     def focal_point_picker(self, obj):
@@ -575,7 +590,9 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         results = []
-        form = BulkUploadForm(request.POST or None, request.FILES or None)
+        form = BulkUploadForm(
+            request.POST or None, request.FILES or None, user=request.user
+        )
         if request.method == "POST" and form.is_valid():
             for upload in form.cleaned_data["files"]:
                 results.append(
@@ -594,6 +611,22 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
                 f"{outcomes.count(services.Outcome.DUPLICATE)} already in the "
                 f"library, {outcomes.count(services.Outcome.REFUSED)} refused.",
             )
+            gallery = form.cleaned_data.get("gallery")
+            images = [r.image for r in results if r.image is not None]
+            if gallery is not None and images:
+                try:
+                    added = services.add_to_gallery(gallery, images, by=request.user)
+                except ValidationError as refused:  # the publish check
+                    for message in refused.messages:
+                        messages.error(
+                            request,
+                            f"Not added to the gallery “{gallery}”: {message} They "
+                            "are in the library; add what they lack, then add them.",
+                        )
+                else:
+                    messages.success(
+                        request, f"{len(added)} added to the gallery “{gallery}”."
+                    )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -3,6 +3,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -193,12 +194,27 @@ class Image(Versioned):
 
     def missing_for_publishing(self) -> list[str]:
         """What readers need and this picture lacks ("alt text", "credit"): a
-        story or gallery showing it cannot go live until both are filled in."""
-        return [
-            label
-            for label, value in (("alt text", self.alt_text), ("credit", self.credit))
-            if not value.strip()
-        ]
+        story or gallery showing it cannot go live until both are filled in
+        (`services.missing_for_publishing`, the one rule)."""
+        from .services import missing_for_publishing
+
+        return missing_for_publishing(self)
+
+    def clean(self):
+        """Text a reader would see as nothing (spaces, invisible characters)
+        is refused where it is typed, as the publish check counts it missing."""
+        super().clean()
+        from .services import is_blank
+
+        errors = {
+            name: ValidationError(
+                self._meta.get_field(name).error_messages["blank"], code="blank"
+            )
+            for name in ("title", "alt_text", "credit")
+            if getattr(self, name) and is_blank(getattr(self, name))
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def licence_expired(self) -> bool:
@@ -424,4 +440,6 @@ class GalleryItem(models.Model):
 
     @property
     def caption_text(self) -> str:
-        return self.caption or self.image.caption
+        from .services import is_blank
+
+        return self.image.caption if is_blank(self.caption) else self.caption

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from newsroom.cache import cached_page
 
-from . import inline, usage
+from . import usage
 from .models import Gallery, GalleryItem, Image
 from .renditions import (
     EXTENSIONS,
@@ -133,12 +133,3 @@ def render_gallery(request, gallery, *, banner="", revision_data=None):
 def gallery_detail(request, slug):
     gallery = get_object_or_404(Gallery.objects.published(), slug=slug)
     return render_gallery(request, gallery)
-
-
-def gallery_publish_problems(gallery) -> list[str]:
-    """Every picture needs alt text and a credit before the gallery goes live."""
-    items = list(gallery.items.select_related("image"))
-    problems = inline.problems([item.image for item in items], role="picture")
-    if not items:
-        problems.append("it has no pictures.")
-    return problems

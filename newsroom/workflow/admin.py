@@ -494,6 +494,10 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         except services.StaleVersion as stale:
             self.message_user(request, stale.messages[0], messages.ERROR)
             return HttpResponseRedirect(self._url("revisions", item))
+        except ValidationError as refused:  # the publish check: NotPublishable
+            for message in refused.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(self._url("revisions", item))
         self.message_user(
             request,
             f"Restored revision {number} as new revision {new.number}. "

@@ -487,11 +487,6 @@ def test_restoring_a_revision_that_may_not_go_live_onto_a_live_story_is_refused(
     assert served(client, story) == page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until newsroom/workflow/admin.py restore_view catches ValidationError "
-    "(not only StaleVersion): the refusal is a 500 there now",
-)
 def test_restore_refused_in_the_admin_is_a_message(client, editor, story_in):
     story, old = _story_with_a_bad_old_revision(editor, story_in)
     before = rows(story)
