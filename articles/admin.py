@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
@@ -16,7 +17,7 @@ from media_library.admin import ImagePickerMixin, thumbnail
 from media_library.models import Image
 from media_library.templatetags.media_library import image_url
 from media_library.usage import refuse_if_expired
-from newsroom.admin import TagSuggestWidget
+from newsroom.admin import BoundedInlineMixin, TagSuggestWidget
 from newsroom.sanitize import clean_html
 from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.forms import WorkflowForm
@@ -140,8 +141,33 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class BylineInline(admin.TabularInline):
+class BylineFormSet(BaseInlineFormSet):
+    """Refuses a second byline for an author already on the story, whatever
+    the post says: Django leaves the story out of the form's unique check, so
+    a forged INITIAL_FORMS (a stored byline posted as new) reached the
+    database's constraint as a 500."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        shown = {form.instance.pk for form in self.initial_forms}
+        stored = set(
+            Byline.objects.filter(article=self.instance)
+            .exclude(pk__in=shown)
+            .values_list("author_id", flat=True)
+        )
+        for form in self.extra_forms:
+            author = form.cleaned_data.get("author") if form.has_changed() else None
+            if author is not None and author.pk in stored:
+                form.add_error(
+                    "author", "This author already has a byline on this story."
+                )
+
+
+class BylineInline(BoundedInlineMixin, admin.TabularInline):
     model = Byline
+    formset = BylineFormSet
     extra = 0
     min_num = 0
     autocomplete_fields = ["author"]
@@ -161,7 +187,7 @@ class BylineInline(admin.TabularInline):
         return formset
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(BoundedInlineMixin, admin.StackedInline):
     model = Correction
     extra = 0
     fields = [("kind", "created_at"), "text"]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from media_library.admin import ImagePickerMixin, thumbnail
+from newsroom.admin import BoundedInlineMixin
 from newsroom.workflow.editing import VersionedAdminMixin
 
 from .models import Author, Book
 
 
-class BookInline(admin.StackedInline):
+class BookInline(BoundedInlineMixin, admin.StackedInline):
     model = Book
     extra = 0
     fields = [

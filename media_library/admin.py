@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, F
@@ -15,7 +14,12 @@ from django.utils.html import format_html, format_html_join
 from taggit.forms import TagField
 from taggit.managers import TaggableManager
 
-from newsroom.admin import TagSuggestWidget
+from newsroom.admin import (
+    AutocompleteSelect,
+    BoundedInlineMixin,
+    SafeAutocompleteMixin,
+    TagSuggestWidget,
+)
 from newsroom.workflow.admin import WorkflowAdminMixin
 from newsroom.workflow.editing import VersionedAdminMixin
 from newsroom.workflow.models import Publishable
@@ -89,7 +93,7 @@ class ImagePickerWidget(AutocompleteSelect):
         )
 
 
-class ImagePickerMixin:
+class ImagePickerMixin(SafeAutocompleteMixin):
     """For a ModelAdmin: its autocomplete fields pointing at Image show
     thumbnails (`ImagePickerWidget`)."""
 
@@ -674,7 +678,7 @@ class CreditPresetAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class GalleryItemInline(ImagePickerMixin, admin.TabularInline):
+class GalleryItemInline(ImagePickerMixin, BoundedInlineMixin, admin.TabularInline):
     model = GalleryItem
     extra = 0
     autocomplete_fields = ["image"]
@@ -683,7 +687,7 @@ class GalleryItemInline(ImagePickerMixin, admin.TabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class GalleryAdmin(WorkflowAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     autosave_fields = ("title", "description")
     list_display = ["title", "status", "published_at", "picture_count"]
     list_filter = ["status"]

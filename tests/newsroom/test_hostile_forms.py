@@ -189,17 +189,10 @@ def _post_all(client, address, posts, failures, label=""):
             )
 
 
-# Failures whose fix is in files this test's author does not own, each proved
-# by an xfail(strict=True) test below, which fails once the fix lands: then
-# remove the entry here and the mark there.
-PENDING = {
-    # Django's AutocompleteSelect.optgroups filters the related model by the
-    # posted value to render it back, so a non-numeric id raises ValueError.
-    "autocomplete": "expected a number but got",
-    # A tampered INITIAL_FORMS makes an existing byline a new one, and the
-    # (article, author) constraint is left to the database.
-    "initial-forms": "IntegrityError",
-}
+# Failures whose fix is pending elsewhere, each proved by an
+# xfail(strict=True) test below that fails once the fix lands: then remove the
+# entry here and the mark there. None now.
+PENDING: dict[str, str] = {}
 
 
 def _report(failures):
@@ -224,11 +217,6 @@ def superuser_client(db):
     return client
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending: the admin's autocomplete widgets must drop posted values "
-    "that are not ids before querying (see PENDING['autocomplete'])",
-)
 @pytest.mark.parametrize("field", ["hero_image", "gallery", "related"])
 def test_a_non_numeric_id_in_an_autocomplete_field_is_refused(
     rows, superuser_client, field
@@ -274,23 +262,12 @@ def test_a_number_that_fits_reaches_the_form(rows, superuser_client):
         assert response.context["adminform"].form.errors["position"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending: the byline inline's formset must refuse a second byline "
-    "for the same author (articles/admin.py; see PENDING['initial-forms'])",
-)
 def test_a_tampered_formset_count_is_refused(rows, superuser_client):
     address = reverse("admin:articles_article_change", args=[rows.pk])
     failures = _one_post(superuser_client, address, "bylines-INITIAL_FORMS", "0")
     assert not failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending: our inline formsets take at most 100 rows (max_num and "
-    "absolute_max); a posted TOTAL_FORMS of 2**63 builds and renders 2,000 "
-    "forms, 35-50 s on the gallery and author pages",
-)
 def test_admin_formsets_are_bounded(rows):
     request = RequestFactory().get("/admin/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
