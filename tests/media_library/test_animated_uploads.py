@@ -18,7 +18,7 @@ from pytest_django.asserts import assertContains
 
 from media_library import validation
 from media_library.models import Image
-from media_library.validation import check_upload
+from media_library.validation import check_upload, recognising
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,8 @@ def small_limits(monkeypatch):
     """Limits small enough for fast tests: 1 megapixel in all frames."""
     monkeypatch.setitem(validation.ANIMATION_MAX_PIXELS, "GIF", 1_000_000)
     monkeypatch.setitem(validation.ANIMATION_MAX_PIXELS, "PNG", 1_000_000)
-    monkeypatch.setattr(validation, "ANIMATION_MAX_FRAMES", 50)
+    # A name is patched where it is read: `_check_animation` reads this one.
+    monkeypatch.setattr(recognising, "ANIMATION_MAX_FRAMES", 50)
 
 
 def test_gif_over_the_total_is_refused_from_its_header(small_limits, monkeypatch):

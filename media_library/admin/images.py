@@ -1,34 +1,23 @@
-import datetime
+"""The image pages of the library's admin: the list, the change page (focal
+point, crops, where the picture is used, the one rule on changing a picture on
+the site), deletion of pictures in use, the bulk upload, the expired pictures
+still on the site, the picker's thumbnail address; and the credit presets.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import path
 from django.utils.html import format_html, format_html_join
-from taggit.forms import TagField
 from taggit.managers import TaggableManager
 
-from newsroom.admin import (
-    AutocompleteSelect,
-    BoundedInlineMixin,
-    SafeAutocompleteMixin,
-    TagSuggestWidget,
-)
-from newsroom.workflow.admin import WorkflowAdminMixin
-from newsroom.workflow.editing import VersionedAdminMixin
-from newsroom.workflow.models import Publishable
-from newsroom.workflow.services import can_edit, can_view, visible_to
-
-from . import services
-from .models import CreditPreset, Gallery, GalleryItem, Image, Licence
-from .renditions import SPECS, image_plan, rendition_url
-from .usage import (
+from media_library import services
+from media_library.models import CreditPreset, Image
+from media_library.renditions import SPECS, image_plan, rendition_url
+from media_library.usage import (
     PictureOnTheSite,
     Use,
     check_may_change,
@@ -36,271 +25,14 @@ from .usage import (
     record_picture_change,
     uses_of,
 )
+from newsroom.admin import TagSuggestWidget
+from newsroom.workflow.editing import VersionedAdminMixin
+from newsroom.workflow.models import Publishable
+from newsroom.workflow.services import can_view
 
-ACCEPT = "image/jpeg,image/png,image/webp,image/avif,image/gif"
-METADATA_HELP = " Left empty, it is taken from the file's own metadata (IPTC, XMP)."
-ALT_TEXT_HELP = (
-    " Left empty, it is taken from the file's IPTC alt text, where the agency "
-    "wrote one: read it before you rely on it."
-)
-
-
-# --- Widgets -------------------------------------------------------------------
-
-
-class CreditInput(forms.TextInput):
-    """A text box offering the credit presets as suggestions (an HTML datalist);
-    any other credit can still be typed."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"autocomplete": "off", "size": 60, **(attrs or {})})
-
-    def render(self, name, value, attrs=None, renderer=None):
-        list_id = f"{(attrs or {}).get('id') or name}-presets"
-        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
-        options = format_html_join(
-            "",
-            '<option value="{}"></option>',
-            (
-                (preset,)
-                for preset in CreditPreset.objects.values_list("name", flat=True)
-            ),
-        )
-        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
-
-
-class ImagePickerWidget(AutocompleteSelect):
-    """The admin's autocomplete for a field pointing at Image, with a thumbnail
-    beside each title (in the results and in the chosen value)."""
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        attrs = super().build_attrs(base_attrs, extra_attrs)
-        # Initialised by image-picker.js, not by the admin's autocomplete.js.
-        attrs["class"] = attrs["class"].replace("admin-autocomplete", "image-picker")
-        attrs["data-thumbnail-url"] = reverse(
-            "admin:media_library_image_thumbnail", args=["__id__"]
-        )
-        return attrs
-
-    @property
-    def media(self):
-        # Listed after jquery.init.js, which defines the django.jQuery it uses:
-        # on its own, the media merge was free to load it first, and the
-        # pickers never started (no picture could be chosen in a gallery).
-        return super().media + forms.Media(
-            js=["admin/js/jquery.init.js", "media_library/admin/image-picker.js"],
-            css={"all": ["media_library/admin/media-library.css"]},
-        )
-
-
-class ImagePickerMixin(SafeAutocompleteMixin):
-    """For a ModelAdmin: its autocomplete fields pointing at Image show
-    thumbnails (`ImagePickerWidget`)."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (
-            "widget" not in kwargs
-            and db_field.related_model is Image
-            and db_field.name in self.get_autocomplete_fields(request)
-        ):
-            kwargs["widget"] = ImagePickerWidget(db_field, self.admin_site)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; each is checked on its own later, so one
-    bad file does not refuse the others."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files and self.required:
-            raise forms.ValidationError(self.error_messages["required"], "required")
-        return files
-
-
-def thumbnail(img: Image | None, size: int = 80) -> str:
-    """A small square crop of `img` for admin lists and pickers."""
-    if not img or not img.file or not img.width:  # unmeasured: no renditions
-        return "—"
-    url = rendition_url(img, "thumbnail", 160 if size <= 80 else 320, "jpeg")
-    return format_html(
-        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" '
-        'class="library-thumbnail">',
-        url,
-        img.alt_text,
-        size,
-        size,
-    )
-
-
-# --- Forms ---------------------------------------------------------------------
-
-
-class ImageForm(forms.ModelForm):
-    # A plain input: the stored original has no address to link to (the page
-    # shows the picture through its renditions) and an image always has a file.
-    file = forms.FileField(
-        label="Image file",
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        help_text=Image._meta.get_field("file").help_text,
-    )
-
-    class Meta:
-        model = Image
-        fields = [
-            "file",
-            "title",
-            "alt_text",
-            "caption",
-            "credit",
-            "licence",
-            "licence_expires_on",
-            "source_url",
-            "focal_x",
-            "focal_y",
-            "tags",
-        ]
-        widgets = {
-            "caption": forms.Textarea(attrs={"rows": 3}),
-            "credit": CreditInput,
-            "focal_x": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
-            "focal_y": forms.NumberInput(attrs={"step": "0.001", "min": 0, "max": 1}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.suggested = None
-        for name in ("title", "credit", "caption", "alt_text"):
-            if name in self.fields:
-                self.fields[name].required = False
-                self.fields[name].help_text += (
-                    ALT_TEXT_HELP if name == "alt_text" else METADATA_HELP
-                )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if isinstance(upload, UploadedFile):  # a new file, not the stored one
-            checked = services.check_new_upload(upload, replacing=self.instance)
-            self.suggested = checked.suggested
-            return checked.file
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("title", "caption", "credit", "alt_text"):
-            if self.suggested and not cleaned.get(name) and name in self.fields:
-                cleaned[name] = getattr(self.suggested, name)
-        for name in ("title", "credit", "alt_text"):
-            if (
-                name in self.fields
-                and not cleaned.get(name)
-                and name not in self.errors
-            ):
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        self.fields[name].error_messages["required"], code="required"
-                    ),
-                )
-        return cleaned
-
-
-class BulkUploadForm(forms.Form):
-    files = MultipleFileField(
-        label="Image files",
-        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
-        help_text="Choose several JPEG, PNG, WebP, AVIF or GIF files at once.",
-    )
-    credit = forms.CharField(
-        required=False,
-        max_length=255,
-        widget=CreditInput,
-        help_text="For files whose own metadata names no credit.",
-    )
-    licence = forms.ChoiceField(choices=Licence.choices, initial=Licence.AGENCY)
-    tags = TagField(required=False, widget=TagSuggestWidget)
-    gallery = forms.ModelChoiceField(
-        Gallery.objects.none(),
-        required=False,
-        label="Add them to a gallery",
-        help_text="At its end, in the order chosen. A gallery on the site takes "
-        "them only when each has alt text and a credit; otherwise they wait in "
-        "the library.",
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        # Only galleries this person may edit: asked before anything is stored.
-        self.fields["gallery"].queryset = Gallery.objects.filter(
-            pk__in=[
-                g.pk
-                for g in visible_to(user, Gallery).order_by("title")
-                if can_edit(user, g)
-            ]
-        ).order_by("title")
-
-
-# --- Admin list filters --------------------------------------------------------
-
-
-class OrientationFilter(admin.SimpleListFilter):
-    title = "orientation"
-    parameter_name = "orientation"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("landscape", "Landscape (wider)"),
-            ("portrait", "Portrait (taller)"),
-            ("square", "Square"),
-        ]
-
-    def queryset(self, request, queryset):
-        lookup = {
-            "landscape": {"width__gt": F("height")},
-            "portrait": {"width__lt": F("height")},
-            "square": {"width": F("height")},
-        }.get(self.value())
-        return queryset.filter(**lookup) if lookup else queryset
-
-
-class LicenceExpiryFilter(admin.SimpleListFilter):
-    title = "licence expiry"
-    parameter_name = "expiry"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("expired", "Expired"),
-            ("soon", "Expires within 30 days"),
-            ("dated", "Has an expiry date"),
-            ("never", "Never expires"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        match self.value():
-            case "expired":
-                return queryset.expired(today)
-            case "soon":
-                return queryset.filter(
-                    licence_expires_on__gt=today,
-                    licence_expires_on__lte=today + datetime.timedelta(days=30),
-                )
-            case "dated":
-                return queryset.filter(licence_expires_on__isnull=False)
-            case "never":
-                return queryset.filter(licence_expires_on__isnull=True)
-        return queryset
-
-
-# --- Admin pages ---------------------------------------------------------------
-
+from .filters import LicenceExpiryFilter, OrientationFilter
+from .forms import BulkUploadForm, ImageForm
+from .widgets import thumbnail
 
 # (spec, width, label, width shown) of the crops shown under the focal point.
 CROP_PREVIEWS = [
@@ -676,32 +408,3 @@ class CreditPresetAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
-
-
-class GalleryItemInline(ImagePickerMixin, BoundedInlineMixin, admin.TabularInline):
-    model = GalleryItem
-    extra = 0
-    autocomplete_fields = ["image"]
-    fields = ["image", "caption", "position"]
-    verbose_name_plural = "pictures (in the order shown)"
-
-
-@admin.register(Gallery)
-class GalleryAdmin(WorkflowAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
-    autosave_fields = ("title", "description")
-    list_display = ["title", "status", "published_at", "picture_count"]
-    list_filter = ["status"]
-    search_fields = ["title", "description"]
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [GalleryItemInline]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "description"]}),
-        ("Publishing", {"fields": ["status", "published_at", "revised_at"]}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pictures=Count("items"))
-
-    @admin.display(description="Pictures", ordering="pictures")
-    def picture_count(self, obj):
-        return obj.pictures
