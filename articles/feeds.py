@@ -30,7 +30,7 @@ from authors.models import Author
 from media_library import inline
 from media_library.templatetags.media_library import image_url
 from newsroom import sanitize
-from newsroom.cache import cached_page
+from newsroom.cache import cached_page, depends_on
 
 from .models import Article, Section
 
@@ -169,7 +169,9 @@ class StoryFeed(Feed):
         # when a story is unpublished or goes live with an earlier time: a
         # reader revalidating by date would keep the old list. The ETag is exact.
         del response.headers["Last-Modified"]
-        return response
+        # Every story, author and tag change purges every feed: a feed names
+        # its stories' authors and tags.
+        return depends_on(response, "list:feeds")
 
     def title(self, obj):
         return settings.SITE_NAME

@@ -11,7 +11,7 @@ from taggit.models import Tag
 from authors.models import Author
 from media_library import inline
 from media_library.models import Image
-from newsroom.cache import cached_page
+from newsroom.cache import cached_page, card_keys, depends_on
 
 from . import related, story_page, structured_data
 from .models import (
@@ -55,27 +55,32 @@ def home(request):
         (section, [s for s in rest if s.section_id == section.pk][:PER_SECTION])
         for section in sections
     ]
-    return render(
+    by_section = [(sec, stories) for sec, stories in by_section if stories]
+    response = render(
         request,
         "articles/front_page.html",
         {
             "lead": lead,
             "top": top,
-            "by_section": [(sec, stories) for sec, stories in by_section if stories],
+            "by_section": by_section,
             "sections": sections,
         },
     )
+    shown = [lead, *top, *(story for _, stories in by_section for story in stories)]
+    return depends_on(response, "list:front", *card_keys(shown))
 
 
 @cached_page
 def latest(request):
     """Every published story, newest first, a page at a time."""
     stories = Article.objects.published().with_card_relations().newest_first()
-    return render(
+    page_obj = _page(request, stories)
+    response = render(
         request,
         "articles/article_list.html",
-        {"page_obj": _page(request, stories), "sections": Section.objects.all()},
+        {"page_obj": page_obj, "sections": Section.objects.all()},
     )
+    return depends_on(response, "list:latest", *card_keys(page_obj))
 
 
 @cached_page
@@ -87,15 +92,13 @@ def tag_detail(request, slug):
         .with_card_relations()
         .newest_first()
     )
-    return render(
+    page_obj = _page(request, stories)
+    response = render(
         request,
         "articles/tag_detail.html",
-        {
-            "tag": tag,
-            "page_obj": _page(request, stories),
-            "sections": Section.objects.all(),
-        },
+        {"tag": tag, "page_obj": page_obj, "sections": Section.objects.all()},
     )
+    return depends_on(response, f"tag:{tag.pk}", *card_keys(page_obj))
 
 
 @cached_page
@@ -107,15 +110,15 @@ def section_detail(request, slug):
         .with_card_relations()
         .newest_first()
     )
-    return render(
+    page_obj = _page(request, stories)
+    response = render(
         request,
         "articles/section_detail.html",
-        {
-            "section": section,
-            "page_obj": _page(request, stories),
-            "sections": Section.objects.all(),
-        },
+        {"section": section, "page_obj": page_obj, "sections": Section.objects.all()},
     )
+    # Every story change purges every section's pages (`list:sections`): a
+    # story moved out of one is on none of its later pages, which name it not.
+    return depends_on(response, "list:sections", *card_keys(page_obj))
 
 
 def search_view(request):
@@ -232,7 +235,7 @@ def _story_response(
     banner="",
 ):
     """The story page, from what `render_article` or `story_page` read."""
-    return render(
+    response = render(
         request,
         "articles/article_detail.html",
         {
@@ -256,6 +259,14 @@ def _story_response(
             "sections": sections,
             "preview_banner": banner,
         },
+    )
+    return depends_on(
+        response,
+        f"story:{article.pk}",
+        *(f"tag:{tag.pk}" for tag in tags if tag.pk is not None),
+        *(f"author:{byline.author_id}" for byline in bylines),
+        *([f"gallery:{article.gallery_id}"] if article.gallery_id else []),
+        *card_keys(related),
     )
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles import structured_data
 from articles.models import Article, Section
-from newsroom.cache import cached_page
+from newsroom.cache import cached_page, card_keys, depends_on
 
 from .models import Author, Book
 
@@ -13,11 +13,12 @@ from .models import Author, Book
 def author_list(request):
     """Everyone who writes for us, with a published story or not yet."""
     authors = Author.objects.active().select_related("headshot")
-    return render(
+    response = render(
         request,
         "authors/author_list.html",
         {"authors": authors, "sections": Section.objects.all()},
     )
+    return depends_on(response, "list:authors")
 
 
 @cached_page
@@ -30,7 +31,7 @@ def author_detail(request, slug):
     )
     stories = Article.objects.published().by_author(author).with_card_relations()
     page_obj = Paginator(stories.newest_first(), 20).get_page(request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "authors/author_detail.html",
         {
@@ -42,3 +43,4 @@ def author_detail(request, slug):
             ),
         },
     )
+    return depends_on(response, f"author:{author.pk}", *card_keys(page_obj))

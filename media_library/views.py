@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from newsroom.cache import cached_page
+from newsroom.cache import cached_page, depends_on
 
 from . import usage
 from .models import Gallery, GalleryItem, Image
@@ -132,4 +132,4 @@ def render_gallery(request, gallery, *, banner="", revision_data=None):
 @cached_page
 def gallery_detail(request, slug):
     gallery = get_object_or_404(Gallery.objects.published(), slug=slug)
-    return render_gallery(request, gallery)
+    return depends_on(render_gallery(request, gallery), f"gallery:{gallery.pk}")
