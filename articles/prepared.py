@@ -12,11 +12,14 @@ field reaches them, and each caller's tests compare its pages with the ORM's.
 import re
 import weakref
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache, cached_property
 
 from django.db import connection
 from django.db.models import DateField, DateTimeField
 from django.utils.dateparse import parse_date, parse_datetime
+
+from newsroom.workflow.models import public_q
 
 # --- Writing statements ----------------------------------------------------------
 
@@ -44,10 +47,40 @@ def json_object_or_null(model, alias: str) -> str:
     )
 
 
-def live(alias: str, states: str, now: str) -> str:
-    """What `PublishableQuerySet.published()` asks of a row, with the given
-    parameters for the live states (text[]) and the time."""
-    return f"{alias}.status = ANY({states}) AND {alias}.published_at <= {now}"
+# A moment no one publishes at, compiled into the public condition and then
+# replaced by the caller's placeholder for now.
+_NOW_MARK = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+
+
+@cache
+def _public_where(model, vendor: str) -> tuple[str, tuple]:
+    """The WHERE the ORM writes for `model.objects.public()` on this kind of
+    database, and its parameters (with _NOW_MARK for the moment)."""
+    query = model._default_manager.filter(public_q(_NOW_MARK)).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, tuple(params)
+
+
+def live(model, alias: str, now: str) -> str:
+    """What `PublishableQuerySet.public()` asks of a row of `model` at `alias`,
+    with `now` the statement's placeholder for the moment: the SQL the ORM
+    compiles from `newsroom.workflow.models.public_q`, so the two cannot
+    differ. Its other values (the live states) are constants, written in as
+    literals (so PostgreSQL also sees that the live-stories index serves)."""
+    sql, params = _public_where(model, connection.vendor)
+    mark = connection.ops.adapt_datetimefield_value(_NOW_MARK)
+    if sql.count("%s") != len(params) or "%%" in sql:
+        raise ValueError(f"unexpected SQL for the public condition: {sql}")
+    pieces = []
+    for value in params:
+        if value == mark:
+            pieces.append(now)
+        elif isinstance(value, str):
+            pieces.append("'" + value.replace("'", "''") + "'")
+        else:
+            raise ValueError(f"public_q has a value SQL here cannot carry: {value!r}")
+    columns_of = f"{table(model)}."
+    return "(" + sql.replace(columns_of, f"{alias}.") % tuple(pieces) + ")"
 
 
 # --- Reading documents -------------------------------------------------------------

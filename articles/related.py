@@ -4,9 +4,14 @@ A story page shows editors' picks, else the stories sharing most tags with it
 (newest first among equals). Ranking those on every view was the largest part
 of an uncached story page (8 of 20 ms). Instead each story keeps
 `Article.related_ids`, {"picks": [...], "by_tags": [...]}: its picks in order
-and its best STORED tag neighbours. The page reads those rows in one query
-through `published()`, so a neighbour that is unpublished, deleted or not yet
-due never shows; STORED is more than SHOWN to leave spares for that.
+and its best tag neighbours: the best STORED of those public now, and among
+them, in their place, the best STORED of those that become public later with
+nobody acting (scheduled), so a scheduled story shows in its neighbours' lists
+from its minute. Both are picked by `newsroom.workflow.models.public_q`,
+compiled by the ORM. The page reads those rows in one query through
+`public()`, so a neighbour that is unpublished, deleted or not yet due never
+shows; STORED is more than SHOWN to leave spares for that. Scheduled stories
+cannot crowd the public ones out of a list, however many there are.
 
 The lists are refreshed (`refresh`) when a story is saved or its tags or picks
 change; when a live story changes, so are the lists of the recent stories
@@ -18,8 +23,9 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper
 
-from newsroom.workflow.states import LIVE_STATES
+from newsroom.workflow.models import meets, public_ever_q, public_q
 
 SHOWN = 4
 STORED = 8
@@ -42,24 +48,27 @@ def _tagged_table() -> str:
 
 
 def _candidates_sql(window: bool) -> tuple[str, list]:
-    """Live stories (published, or scheduled: the page filters by time), the
-    newest WINDOW of them if `window`."""
-    qn = connection.ops.quote_name
-    table = qn(_model()._meta.db_table)
-    states = ", ".join(["%s"] * len(LIVE_STATES))
-    # Only quoted table names and placeholders are put in the SQL text.
-    sql = f"SELECT id, published_at FROM {table} WHERE status IN ({states})"  # noqa: S608
-    params = [str(state) for state in LIVE_STATES]
+    """Stories public now or later with nobody acting (`public_ever_q`), with
+    `public`, whether they are public now (`public_q`); the newest WINDOW of
+    them if `window`. SQL compiled by the ORM, so it says what they say."""
+    stories = (
+        _model()
+        ._default_manager.filter(public_ever_q())
+        .annotate(public=ExpressionWrapper(public_q(), output_field=BooleanField()))
+        .order_by()
+        .values("id", "published_at", "public")
+    )
     if window:
-        sql += " ORDER BY published_at DESC, id DESC LIMIT %s"
-        params.append(WINDOW)
-    return sql, params
+        stories = stories.order_by("-published_at", "-id")[:WINDOW]
+    sql, params = stories.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
 
 
 def _sharing(story_marks: str, *, window: bool) -> tuple[str, list]:
     """The FROM and WHERE of a query over (s: a tag on one of the stories whose
     ids fill `story_marks`, o: the same tag on another story, c: that story,
-    live), and its parameters before those ids."""
+    public now or later, with `c.public`), and its parameters before those
+    ids."""
     tagged = connection.ops.quote_name(_tagged_table())
     candidates, params = _candidates_sql(window)
     sql = f"""
@@ -74,30 +83,36 @@ def _sharing(story_marks: str, *, window: bool) -> tuple[str, list]:
     return sql, [*params, ContentType.objects.get_for_model(_model()).pk]
 
 
-def rank_by_tags(story_ids: list[int], *, window: bool = True) -> dict[int, list]:
-    """{story id: up to STORED live story ids sharing most tags with it, newest
-    first among equals} for each of `story_ids` (one query per BATCH)."""
+def rank_by_tags(
+    story_ids: list[int], *, window: bool = True
+) -> dict[int, list[tuple[int, bool]]]:
+    """{story id: [(story id, public now), ...]} for each of `story_ids`: the
+    STORED public stories sharing most tags with it and the STORED others (to
+    be public later) sharing most, together in one ranking: most shared tags
+    first, newest first among equals (one query per BATCH)."""
     ranked: dict[int, list] = {}
     for start in range(0, len(story_ids), BATCH):
         batch = story_ids[start : start + BATCH]
         sharing, params = _sharing(", ".join(["%s"] * len(batch)), window=window)
         sql = f"""
-            SELECT story, other FROM (
+            SELECT story, other, public FROM (
                 SELECT s.object_id AS story, o.object_id AS other,
+                       c.public AS public, COUNT(*) AS shared,
+                       c.published_at AS published_at,
                        ROW_NUMBER() OVER (
-                           PARTITION BY s.object_id
+                           PARTITION BY s.object_id, c.public
                            ORDER BY COUNT(*) DESC, c.published_at DESC, c.id DESC
                        ) AS n
                 {sharing}
-                GROUP BY s.object_id, o.object_id, c.published_at, c.id
+                GROUP BY s.object_id, o.object_id, c.public, c.published_at, c.id
             ) ranked
             WHERE n <= %s
-            ORDER BY story, n
+            ORDER BY story, shared DESC, published_at DESC, other DESC
         """  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *batch, STORED])
-            for story, other in cursor.fetchall():
-                ranked.setdefault(story, []).append(other)
+            for story, other, public in cursor.fetchall():
+                ranked.setdefault(story, []).append((other, bool(public)))
     return ranked
 
 
@@ -105,7 +120,11 @@ def compute(story_ids: list[int]) -> dict[int, dict]:
     """{story id: its `related_ids` value} for each of `story_ids`."""
     Article = _model()
     by_tags = rank_by_tags(story_ids)
-    short = [pk for pk in story_ids if len(by_tags.get(pk, ())) < SHOWN]
+    short = [
+        pk
+        for pk in story_ids
+        if sum(public for _, public in by_tags.get(pk, ())) < SHOWN
+    ]
     if short:
         # Too few recent stories share a tag: rank the whole archive. Tags that
         # seldom appear in recent stories are on few stories as a rule.
@@ -119,7 +138,10 @@ def compute(story_ids: list[int]) -> dict[int, dict]:
     for story, pick in rows:
         picks[story].append(pick)
     return {
-        pk: {"picks": picks.get(pk, []), "by_tags": by_tags.get(pk, [])}
+        pk: {
+            "picks": picks.get(pk, []),
+            "by_tags": [other for other, _ in by_tags.get(pk, [])],
+        }
         for pk in story_ids
     }
 
@@ -149,8 +171,8 @@ def refresh(story_ids) -> int:
 
 
 def neighbours(story_id: int) -> list[int]:
-    """The stories among the newest WINDOW live ones sharing a tag with this one:
-    the lists a change to it may alter."""
+    """The stories among the newest WINDOW public now or later sharing a tag
+    with this one: the lists a change to it may alter."""
     sharing, params = _sharing("%s", window=True)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT o.object_id {sharing}", [*params, story_id])  # noqa: S608
@@ -158,9 +180,11 @@ def neighbours(story_id: int) -> list[int]:
 
 
 def reaches_neighbours(story) -> bool:
-    """Whether the story is, or was, in other stories' lists: live, or public
-    once (an unpublished story's neighbours get a replacement for it)."""
-    return story.status in LIVE_STATES or story.published_at is not None
+    """Whether the story is, or was, in other stories' lists: public now or
+    later (`public_ever_q`, what the lists hold), or it had a publication time,
+    which every story the lists held had and which it keeps when it is taken
+    down (an unpublished story's neighbours get a replacement for it)."""
+    return meets(story, public_ever_q()) or story.published_at is not None
 
 
 def story_changed(story, also=()) -> None:

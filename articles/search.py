@@ -31,7 +31,6 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from authors.models import Author
-from newsroom.workflow.states import LIVE_STATES
 
 from .models import Article, Byline, Section
 from .prepared import Prepared, attach, document, instance, json_object, live, table
@@ -59,7 +58,7 @@ def search(query: str) -> "Results":
     """Published stories matching `query`, best first, each with `.snippet`
     (safe HTML with the matched words in <mark>): the best of the newest POOL
     matches."""
-    stories = Article.objects.published()
+    stories = Article.objects.public()
     if connection.vendor == "postgresql":
         return _postgres(stories, query)
     return _plain(stories, query)
@@ -141,7 +140,7 @@ def _pool_statement() -> str:
     return f"""
 SELECT a.id, ts_rank(a.search_vector, {tsquery})
 FROM {table(Article)} a
-WHERE {live("a", "%(live)s", "%(now)s")} AND a.search_vector @@ {tsquery}
+WHERE {live(Article, "a", "%(now)s")} AND a.search_vector @@ {tsquery}
 ORDER BY a.published_at DESC, a.id DESC
 LIMIT %(limit)s
 """  # noqa: S608 (only quoted names from the models, and placeholders)
@@ -165,19 +164,15 @@ SELECT COALESCE(json_agg(json_build_object(
 )), '[]')
 FROM {table(Article)} a
 JOIN {table(Section)} s ON s.id = a.section_id
-WHERE a.id = ANY($1) AND {live("a", "$3", "$4")}
+WHERE a.id = ANY($1) AND {live(Article, "a", "$3")}
 """  # noqa: S608 (only quoted names from the models, and placeholders)
 
 
 PAGE_STATEMENT = Prepared(
     "newsroom_search_page",
-    ["bigint[]", "text", "text[]", "timestamptz"],
+    ["bigint[]", "text", "timestamptz"],
     _page_statement,
 )
-
-
-def _live_states() -> list[str]:
-    return [str(state) for state in LIVE_STATES]
 
 
 def _plain(stories, query: str):
@@ -285,7 +280,6 @@ class PreparedResults(Results):
                 _pool_statement(),
                 {
                     "query": self.query,
-                    "live": _live_states(),
                     "now": timezone.now(),
                     "limit": POOL + 1,
                 },
@@ -298,9 +292,7 @@ class PreparedResults(Results):
         wanted = self._ranked[index]
         if not wanted:
             return []
-        (rows,) = PAGE_STATEMENT.fetchone(
-            wanted, self.query, _live_states(), timezone.now()
-        )
+        (rows,) = PAGE_STATEMENT.fetchone(wanted, self.query, timezone.now())
         stories = {}
         for row in document(rows):
             story = instance(Article, row["article"], CARD_LEAVES_OUT)

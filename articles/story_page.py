@@ -9,9 +9,9 @@ all of it as one JSON document; `read` turns it into the same model instances
 the ORM would have made, so the template cannot tell the difference (a test
 renders every kind of story both ways and compares the pages).
 
-What is public is decided as in `PublishableQuerySet.published()`: a live
-state and a publication time that has come, for the story and for each related
-story. Related stories come from the story's kept lists (`related_ids`); a
+What is public is decided by the SQL the ORM compiles from
+`newsroom.workflow.models.public_q` (`prepared.live`), for the story and for
+each related story. Related stories come from the story's kept lists (`related_ids`); a
 story whose lists were never worked out, a preview, and other databases take
 the ORM path in `articles.views`. Pictures placed in the body are read
 separately, and only when the body places some.
@@ -24,7 +24,6 @@ from taggit.models import Tag, TaggedItem
 
 from authors.models import Author
 from media_library.models import Gallery, Image
-from newsroom.workflow.states import LIVE_STATES
 
 from . import related
 from .models import Article, Byline, Correction, Section
@@ -50,7 +49,7 @@ def available() -> bool:
 
 
 # --- The statement --------------------------------------------------------------
-# $1 the slug, $2 the live states, $3 now, $4 the content type of stories.
+# $1 the slug, $2 now, $3 the content type of stories.
 
 
 def _bylines(story: str) -> str:
@@ -68,7 +67,7 @@ def _bylines(story: str) -> str:
 
 
 def _live(alias: str) -> str:
-    return live(alias, states="$2", now="$3")
+    return live(Article, alias, now="$2")
 
 
 def statement() -> str:
@@ -91,7 +90,7 @@ SELECT json_build_object(
         FROM {table(Correction)} c WHERE c.article_id = a.id),
     'tags', (SELECT COALESCE(json_agg({json_object(Tag, "t")} ORDER BY ti.id), '[]')
         FROM {table(TaggedItem)} ti JOIN {table(Tag)} t ON t.id = ti.tag_id
-        WHERE ti.content_type_id = $4 AND ti.object_id = a.id),
+        WHERE ti.content_type_id = $3 AND ti.object_id = a.id),
     'bylines', {_bylines("a")},
     'related', (SELECT COALESCE(json_agg(json_build_object(
             'article', {json_object(Article, "r", CARD_LEAVES_OUT)},
@@ -132,7 +131,7 @@ WHERE a.slug = $1 AND {_live("a")}
 
 # Parsing and planning the statement took PostgreSQL about 2 ms, running it 0.4.
 STATEMENT = Prepared(
-    "newsroom_story_page", ["text", "text[]", "timestamptz", "integer"], statement
+    "newsroom_story_page", ["text", "timestamptz", "integer"], statement
 )
 
 
@@ -189,7 +188,6 @@ def read(slug: str) -> StoryPage | None:
     """The published story at `slug` and what its page shows, or None."""
     row = STATEMENT.fetchone(
         slug,
-        [str(state) for state in LIVE_STATES],
         timezone.now(),
         ContentType.objects.get_for_model(Article).pk,
     )

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from newsroom.workflow import registry
-from newsroom.workflow.states import State
+from newsroom.workflow.models import goes_public_q
 
 VERSION_KEY = "pages:version"
 # Raised by every targeted purge; its value after the purge is the new version
@@ -102,10 +102,11 @@ def card_keys(stories) -> list[str]:
 
 
 def next_scheduled_change(now: dt.datetime) -> dt.datetime | None:
-    """When the next scheduled item goes live (and pages must change): one
-    query, however many content types there are."""
+    """When the next item goes public with nobody acting (a scheduled one, at
+    its minute: `goes_public_q`), and pages must change: one query, however
+    many content types there are."""
     upcoming = [
-        model._default_manager.filter(status=State.SCHEDULED, published_at__gt=now)
+        model._default_manager.filter(goes_public_q(now))
         .order_by()  # the union is ordered, not its parts
         .values_list("published_at", flat=True)
         for model in registry.models()

@@ -6,9 +6,10 @@ any publishable item through a generic relation, so the workflow names none of
 them.
 """
 
+import operator
 import secrets
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,17 +20,100 @@ from django.utils import timezone
 
 from .states import LIVE_STATES, WRITER_EDITABLE_STATES, State
 
+# --- What the public may see ---------------------------------------------------
+
+
+def public_q(now: datetime | None = None) -> Q:
+    """THE definition of what the public may see at the moment `now` (by
+    default this one): a live state and a publication time that has come. So a
+    scheduled item is public from its minute, before the `publish_scheduled`
+    worker records it as published.
+
+    Everything else is generated from this one Q and nowhere restated: the
+    querysets (`public()`, `due()`), `Publishable.is_public` (`meets`), the
+    SQL of the hand-written statements (`articles.prepared.live`, compiled
+    from it by the ORM), the related lists (`articles.related`), the page
+    cache's expiry (`goes_public_q`) and the scheduler (`due_q`). It must stay
+    a plain AND/OR of field lookups with no NOT, which `meets` can evaluate."""
+    return Q(
+        status__in=LIVE_STATES,
+        published_at__lte=timezone.now() if now is None else now,
+    )
+
+
+# Later than any publication time anyone sets: what is public then is what is
+# public now or becomes public later without anyone acting.
+END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def public_ever_q() -> Q:
+    """Rows public now or later with nobody acting (a scheduled item is, until
+    someone unschedules it): `public_q` at the end of time."""
+    return public_q(END_OF_TIME)
+
+
+def goes_public_q(now: datetime) -> Q:
+    """Rows not public at `now` that become public later with nobody acting, at
+    their publication time."""
+    return public_ever_q() & ~public_q(now)
+
+
+def due_q(now: datetime | None = None) -> Q:
+    """Scheduled items that are public (their minute has come) but which the
+    worker has not yet recorded as published."""
+    return public_q(now) & Q(status=State.SCHEDULED)
+
+
+# The lookups `public_q` may use, as Python compares: a comparison with a
+# missing value (None, SQL's NULL) is false, as a WHERE clause treats it.
+_LOOKUPS = {
+    "exact": operator.eq,
+    "in": lambda value, choices: value in choices,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+
+
+def meets(obj, q: Q) -> bool:
+    """Whether the model instance `obj` is among the rows `q` selects, worked
+    out in Python as the database would: for `Publishable.is_public` and the
+    scheduler, which hold the row already. Only ANDs and ORs of lookups on the
+    row's own fields, without NOT (where NULL is simply false): anything else
+    raises ValueError rather than guess."""
+    if q.negated:
+        raise ValueError(f"meets() cannot evaluate a negated Q: {q!r}")
+    results = []
+    for child in q.children:
+        if isinstance(child, Q):
+            results.append(meets(obj, child))
+            continue
+        name, wanted = child
+        field, _, lookup = name.partition("__")
+        compare = _LOOKUPS.get(lookup or "exact")
+        if compare is None or "__" in lookup:
+            raise ValueError(f"meets() cannot evaluate the lookup {name!r}")
+        value = getattr(obj, field)
+        results.append(value is not None and compare(value, wanted))
+    return all(results) if q.connector == Q.AND else any(results)
+
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see, decided at query time: published, or scheduled
-        for a minute that has come. Every page, feed, sitemap and search uses it."""
-        return self.filter(status__in=LIVE_STATES, published_at__lte=timezone.now())
+    def public(self, now: datetime | None = None):
+        """What the public may see at `now` (this moment by default), decided at
+        query time (`public_q`): published, and scheduled items whose minute has
+        come. Every page, feed, sitemap and search uses it."""
+        return self.filter(public_q(now))
 
-    def due(self):
+    # The older name of `public()`, which most callers still use: it returns
+    # scheduled items whose minute has come too, not only the `published` state.
+    published = public
+
+    def due(self, now: datetime | None = None):
         """Scheduled items whose minute has come but which the worker has not yet
-        recorded as published."""
-        return self.filter(status=State.SCHEDULED, published_at__lte=timezone.now())
+        recorded as published (`due_q`)."""
+        return self.filter(due_q(now))
 
     def in_review(self):
         return self.filter(status=State.IN_REVIEW)
@@ -108,18 +192,22 @@ class Publishable(Versioned):
 
     @property
     def is_public(self) -> bool:
-        return (
-            self.status in LIVE_STATES
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Whether the public may see it now: `public_q`, evaluated on this row."""
+        return self.is_public_at(timezone.now())
+
+    def is_public_at(self, now: datetime) -> bool:
+        return meets(self, public_q(now))
+
+    def is_due_at(self, now: datetime) -> bool:
+        """Whether it is among `PublishableQuerySet.due(now)`."""
+        return meets(self, due_q(now))
 
     @property
     def shown_status(self) -> State:
         """The state to show people: a scheduled item whose minute has come is
         published, as readers already see it, before the `publish_scheduled`
         worker records it (the rows `PublishableQuerySet.due()` finds)."""
-        if self.status == State.SCHEDULED and self.is_public:
+        if self.is_due_at(timezone.now()):
             return State.PUBLISHED
         return State(self.status)
 

@@ -290,7 +290,7 @@ def publish_due(now: dt.datetime | None = None) -> "PublishReport":
     """Record as published every scheduled item whose minute has come, and
     hold every scheduled item that may not be shown when it goes live.
 
-    Visibility never waits for this (the published() query already shows them);
+    Visibility never waits for this (the public() query already shows them);
     this writes the audit row and sends the notifications, once per item even with
     several workers running: each row is taken with a lock that other workers
     skip. One failing item is logged and does not stop the others.
@@ -327,7 +327,7 @@ def publish_due(now: dt.datetime | None = None) -> "PublishReport":
                         if problems:
                             _hold(item, problems)
                             report.held.append(item)
-                        elif item.published_at and item.published_at <= now:
+                        elif item.is_due_at(now):  # what .due(now) selects
                             _record_published(item)
                             report.published.append(item)
                 except Exception:

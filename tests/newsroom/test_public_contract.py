@@ -7,13 +7,12 @@ anonymous reader, and each candidate must appear there exactly when the rule
 below (`is_public`, the oracle, written once here and nowhere else in the test)
 says it is public.
 
-Change `PublishableQuerySet.published()` (`__lt` for `__lte`, or SCHEDULED
-left out) and every surface that follows it fails here. Those that kept
-passing in that experiment restate the rule: on both databases the gallery
-link (`Publishable.is_public`, in the story template); on PostgreSQL also the
-story page, its related lists and search (`articles.prepared.live()`, used by
-`articles.story_page` and `articles.search`). The related-stories SQL
-(`articles.related`) restates it without the time: see the xfail at the end.
+The site's own rule is `newsroom.workflow.models.public_q`, and every surface
+derives from it (querysets, `Publishable.is_public`, the SQL of the story page,
+search and related lists, the page cache's expiry, the scheduler). Change that
+one Q (`__lt` for `__lte`, or SCHEDULED left out) and every surface fails
+here, on SQLite and on PostgreSQL: a surface that kept passing would be
+restating the rule somewhere.
 """
 
 from dataclasses import dataclass
@@ -311,13 +310,6 @@ def test_the_candidates_cover_every_state_and_time(world):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: articles/related.py _candidates_sql restates the rule as "
-    "`status IN LIVE_STATES` with no time, so stories scheduled for tomorrow "
-    "fill the STORED slots of related_ids and the page, which filters by "
-    "published(), is left without the public neighbour",
-)
 def test_related_list_keeps_a_public_neighbour_past_scheduled_ones(client, now):
     """A public story sharing the tag is in the related list, however many
     stories sharing it are scheduled for tomorrow (more than related.STORED)."""
