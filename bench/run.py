@@ -202,10 +202,23 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving newsroom.wsgi on a free loopback port, with `env`."""
+    """gunicorn serving newsroom.wsgi on a free loopback port, with `env`: the
+    code under `root` (another checkout, to compare), as `app` (a wrapper from
+    `pythonpath`, as bench/mixed.py uses)."""
 
-    def __init__(self, args, env: dict, log: Path, ready_path: str):
+    def __init__(
+        self,
+        args,
+        env: dict,
+        log: Path,
+        ready_path: str,
+        *,
+        root: Path = ROOT,
+        app: str = "newsroom.wsgi:application",
+        pythonpath: Path | None = None,
+    ):
         self.args, self.env, self.log, self.ready_path = args, env, log, ready_path
+        self.root, self.app, self.pythonpath = root, app, pythonpath
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -214,7 +227,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "newsroom.wsgi:application",
+            self.app,
             f"--bind={HOST}:{self.port}",
             f"--workers={self.args.workers}",
             f"--worker-class={self.args.worker_class}",
@@ -223,8 +236,10 @@ class Server:
             "--log-level=warning",
             f"--error-logfile={self.log}",
         ]
+        if self.pythonpath is not None:
+            command.append(f"--pythonpath={self.pythonpath}")
         self.process = subprocess.Popen(  # noqa: S603 (our own argument list)
-            command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL
+            command, cwd=self.root, env=self.env, stdin=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

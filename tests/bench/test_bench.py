@@ -237,3 +237,33 @@ def test_ratios_are_to_all_static_slices_of_the_same_server():
     assert static.rps == 1000.0 and static.name == "static"
     assert report.ratio(story) == 0.6
     assert uncached.static_rps == 2000.0  # another server's, untouched
+
+
+# --- The mixed load (bench/mixed.py) ----------------------------------------------
+
+
+def test_mixed_refuses_a_database_not_named_for_the_benchmark(capsys):
+    from bench import mixed
+
+    with pytest.raises(SystemExit):
+        mixed.parse_args(["--database-url", "postgres://postgres@127.0.0.1/newsroom"])
+
+    assert "must contain 'bench'" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_mixed_readers_ask_for_stories_lists_and_new_picture_sizes():
+    import random
+
+    from bench import mixed
+
+    seed.seed(12)
+
+    rng = random.Random(1)  # noqa: S311 (choosing pages)
+    paths = mixed.reader_paths(mixed.parse_args([]), rng)
+
+    stories = [p for p in paths if p.startswith("/stories/")]
+    pictures = [p for p in paths if p.startswith("/images/")]
+    assert 0.6 < len(stories) / len(paths) < 0.8
+    assert 0 < len(pictures) / len(paths) < 0.05
+    assert "/" in paths and "/feeds/rss/" in paths
