@@ -14,7 +14,7 @@ from django.db.models import Q
 from articles.models import Article
 from articles.prepared import live, table
 from newsroom.cache import next_scheduled_change
-from newsroom.workflow.models import goes_public_q, meets, public_q
+from newsroom.workflow.models import goes_public_q, meets, public_ever_q, public_q
 from newsroom.workflow.states import LIVE_STATES, State
 from tests.factories import ArticleFactory
 
@@ -118,3 +118,12 @@ def test_meets_refuses_what_it_cannot_evaluate_as_sql_would(now):
     # A missing value compares as SQL's NULL does: never true.
     assert not meets(Article(status=State.PUBLISHED), public_q(now))
     assert meets(story, Q(status=State.DRAFT) | Q(published_at__gte=now))
+
+
+def test_the_live_stories_index_holds_every_row_ever_public(stories):
+    """The partial index public lists read (`article_live_newest`) is of use
+    only if it holds every row `public_q` may select, whatever the moment."""
+    (index,) = [i for i in Article._meta.indexes if i.name == "article_live_newest"]
+    ever = Article.objects.filter(public_ever_q())
+    assert ever.exists()
+    assert not ever.exclude(index.condition).exists()
