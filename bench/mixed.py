@@ -62,13 +62,13 @@ def parse_args(argv=None):
         "--server-root", type=Path, default=ROOT, help="the checkout to serve"
     )
     parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--warmup", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=20.0)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
-        "--story-pages", type=int, default=1000, help="story addresses read"
+        "--story-pages", type=int, default=200, help="story addresses read"
     )
     parser.add_argument(
         "--edited", type=int, default=50, help="newest stories the editor changes"

@@ -209,8 +209,10 @@ def cached_page(view):
 
     Stored: (site version, purge counter, {key's cache name: its version} or
     None, valid until as a timestamp, status, headers, body). The version and
-    counter are those read *before* rendering, and the page is not stored if a
-    purge landed while it rendered: it may show what that purge changed.
+    counter are those read *before* rendering, and the page is not stored if
+    one of its keys was purged while it rendered: it may show what that purge
+    changed. (A page naming no keys is then stored, but good only until the
+    next purge of any kind.)
     """
 
     @wraps(view)
@@ -254,20 +256,21 @@ def cached_page(view):
 
 def _versions_if_unpurged(keys: list[str], purges: int) -> dict | None | bool:
     """The versions of `keys` now, by cache name (None for no keys), or False
-    when a purge happened since `purges` was read before rendering. A key never
-    purged (or evicted) gets `purges` as its version: higher than any a page
-    stored before could carry, as the counter only grows."""
+    when one of them was purged since `purges` was read, before rendering: a
+    purge gives its keys the counter's new value, higher than `purges`. A key
+    never purged (or evicted) gets `purges` as its version: higher than any a
+    page stored before could carry, as the counter only grows."""
     if not keys:
         return None
     names = [KEY_PREFIX + key for key in keys]
-    current = read_many([PURGES_KEY, *names])
-    if current.pop(PURGES_KEY, None) != purges:
-        return False
+    current = read_many(names)
     for name in names:
         if name not in current:
             if not cache.add(name, purges, timeout=None):
                 return False  # purged just now
             current[name] = purges
+        elif current[name] > purges:
+            return False
     return current
 
 

@@ -332,6 +332,23 @@ def test_a_page_rendered_while_its_key_is_purged_is_not_stored(rf):
     assert view(rf.get("/keyed/")).content == b"render 3"
 
 
+def test_a_page_rendered_while_another_key_is_purged_is_stored(rf):
+    from django.http import HttpResponse
+
+    from newsroom.cache import cached_page, depends_on, purge
+
+    renders = []
+
+    @cached_page
+    def view(request):
+        renders.append(1)
+        purge(["story:2"])  # another story's edit commits while this renders
+        return depends_on(HttpResponse(f"render {len(renders)}"), "story:1")
+
+    assert view(rf.get("/keyed/")).content == b"render 1"
+    assert view(rf.get("/keyed/")).content == b"render 1"
+
+
 # --- With Redis, as in production -------------------------------------------------
 
 
