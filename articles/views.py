@@ -98,7 +98,8 @@ def tag_detail(request, slug):
         "articles/tag_detail.html",
         {"tag": tag, "page_obj": page_obj, "sections": Section.objects.all()},
     )
-    return depends_on(response, f"tag:{tag.pk}", *card_keys(page_obj))
+    keys = [f"tag:{tag.pk}", f"tagged:{tag.pk}", *card_keys(page_obj)]
+    return depends_on(response, *keys)
 
 
 @cached_page

@@ -43,4 +43,5 @@ def author_detail(request, slug):
             ),
         },
     )
-    return depends_on(response, f"author:{author.pk}", *card_keys(page_obj))
+    keys = [f"author:{author.pk}", f"by:{author.pk}", *card_keys(page_obj)]
+    return depends_on(response, *keys)

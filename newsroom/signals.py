@@ -8,7 +8,9 @@ which keys each page shows: `newsroom.cache.depends_on`):
 - a story readers can see (published, or scheduled), or one leaving that state:
   its page (`story:<id>`, which every page showing it as a card or a related
   story also carries), the lists that may now list it or stop listing it (front
-  page, latest, sections, feeds), its tags' and its authors' pages;
+  page, latest, sections, feeds), its tags' and its authors' lists of stories
+  (`tagged:<id>`, `by:<id>`: not `tag:<id>` or `author:<id>`, which every story
+  page naming the tag or author carries, for a change to the tag or author);
 - its bylines, tags, corrections, old addresses and editors' picks: the same;
 - an author: their page and what shows their name (cards name their authors),
   the author list and the feeds; a tag, a gallery: their pages and those
@@ -71,7 +73,7 @@ def keys_for(sender, instance, **kwargs) -> set[str] | str:
     if name in ("articles.byline", "articles.correction", "articles.oldslug"):
         keys = _story_by_id(instance.article_id)
         if keys and name == "articles.byline":
-            keys.add(f"author:{instance.author_id}")
+            keys.add(f"by:{instance.author_id}")
         return keys
     if name == "articles.inlineimage":
         return set()  # kept in step with the body, whose save purges
@@ -127,8 +129,8 @@ def _story(story, *, was_live: bool = False) -> set[str]:
         f"story:{story.pk}",
         *STORY_LISTS,
         *(f"story:{pk}" for pk in neighbours),
-        *(f"author:{pk}" for pk in authors),
-        *(f"tag:{pk}" for pk in tags),
+        *(f"by:{pk}" for pk in authors),
+        *(f"tagged:{pk}" for pk in tags),
     }
 
 
@@ -151,7 +153,7 @@ def _tagging(content_type_id, object_id, tag_id) -> set[str]:
     if model is None or model._meta.label_lower != "articles.article":
         return set()
     keys = _story_by_id(object_id)
-    return keys | {f"tag:{tag_id}"} if keys else keys
+    return keys | {f"tagged:{tag_id}"} if keys else keys
 
 
 def connect() -> None:

@@ -145,6 +145,23 @@ def test_an_author_change_purges_the_pages_naming_them(client, two_stories, purg
     assertContains(client.get(b.get_absolute_url()), "Lander goes quiet")
 
 
+def test_a_story_edit_keeps_the_pages_of_its_authors_other_stories(
+    client, two_stories, purges
+):
+    """They name the same author (`author:<id>`, for a change to the author),
+    but the edit changes only the author's list of stories (`by:<id>`)."""
+    a, _ = two_stories
+    other = ArticleFactory(
+        published=True, headline="Ann on budgets", authors=[a.authors.get()]
+    )
+    client.get(other.get_absolute_url())
+    behind_the_cache(other, "Changed behind the cache")
+
+    assert purges(lambda: a.save())
+    assertContains(client.get(other.get_absolute_url()), "Ann on budgets")
+    assertContains(client.get(a.authors.get().get_absolute_url()), "Rover finds")
+
+
 def test_a_section_change_purges_every_page(client, two_stories, purges):
     a, b = two_stories
     client.get(b.get_absolute_url())
