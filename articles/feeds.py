@@ -187,7 +187,7 @@ class StoryFeed(Feed):
         return settings.SITE_NAME
 
     def stories(self, obj):
-        return Article.objects.published()
+        return Article.objects.public()
 
     def items(self, obj):
         return (
@@ -254,7 +254,7 @@ class SectionFeed(StoryFeed):
         return section.description or f"The latest {section.name} stories."
 
     def stories(self, section):
-        return Article.objects.published().for_section(section)
+        return Article.objects.public().for_section(section)
 
 
 class TagFeed(StoryFeed):
@@ -271,7 +271,7 @@ class TagFeed(StoryFeed):
         return f"The latest stories tagged {tag.name}."
 
     def stories(self, tag):
-        return Article.objects.published().filter(tags=tag)
+        return Article.objects.public().filter(tags=tag)
 
 
 class AuthorFeed(StoryFeed):
@@ -288,4 +288,4 @@ class AuthorFeed(StoryFeed):
         return f"The latest stories by {author.name}."
 
     def stories(self, author):
-        return Article.objects.published().by_author(author)
+        return Article.objects.public().by_author(author)

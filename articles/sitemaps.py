@@ -1,6 +1,6 @@
 """Sitemaps for search engines: stories, sections and author pages (the index at
 /sitemap.xml, 50,000 addresses a page), and the Google News sitemap of the last
-48 hours' stories. Every one starts from `Article.objects.published()`."""
+48 hours' stories. Every one starts from `Article.objects.public()`."""
 
 from datetime import timedelta
 
@@ -39,7 +39,7 @@ class StorySitemap(UndatedSitemap):
     def items(self):
         # Oldest first, so a new story changes only the last page.
         return (
-            Article.objects.published()
+            Article.objects.public()
             .only("slug", "published_at", "revised_at")
             .order_by("published_at", "id")
         )
@@ -49,7 +49,7 @@ class StorySitemap(UndatedSitemap):
 
     def get_latest_lastmod(self):
         # Django's default would load every story to find this.
-        latest = Article.objects.published().aggregate(
+        latest = Article.objects.public().aggregate(
             Max("published_at"), Max("revised_at")
         )
         return max(filter(None, latest.values()), default=None)
@@ -59,16 +59,14 @@ class SectionSitemap(UndatedSitemap):
     limit = 50_000
 
     def items(self):
-        stories = Article.objects.published().filter(section=OuterRef("pk"))
+        stories = Article.objects.public().filter(section=OuterRef("pk"))
         return Section.objects.annotate(latest=latest_story_time(stories))
 
     def lastmod(self, section):
         return section.latest
 
     def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("published_at"))[
-            "latest"
-        ]
+        return Article.objects.public().aggregate(latest=Max("published_at"))["latest"]
 
 
 class AuthorSitemap(UndatedSitemap):
@@ -77,7 +75,7 @@ class AuthorSitemap(UndatedSitemap):
     limit = 50_000
 
     def items(self):
-        stories = Article.objects.published().by_author(OuterRef("pk"))
+        stories = Article.objects.public().by_author(OuterRef("pk"))
         return Author.objects.annotate(latest=latest_story_time(stories)).filter(
             latest__isnull=False
         )
@@ -87,7 +85,7 @@ class AuthorSitemap(UndatedSitemap):
 
     def get_latest_lastmod(self):
         return (
-            Article.objects.published()
+            Article.objects.public()
             .filter(bylines__isnull=False)
             .aggregate(latest=Max("published_at"))["latest"]
         )
@@ -102,7 +100,7 @@ class NewsSitemap(Sitemap):
     def items(self):
         since = timezone.now() - NEWS_WINDOW
         return (
-            Article.objects.published()
+            Article.objects.public()
             .filter(published_at__gte=since)
             .only("slug", "headline", "published_at")
             .newest_first()

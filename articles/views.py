@@ -45,7 +45,7 @@ PER_SECTION = 3
 def home(request):
     """The lead story (the newest featured one, else the newest), top stories,
     then the latest of each section: a fixed number of queries."""
-    published = Article.objects.published().with_card_relations().newest_first()
+    published = Article.objects.public().with_card_relations().newest_first()
     pool = list(published[:FRONT_PAGE_POOL])
     lead = published.filter(featured=True).first() or (pool[0] if pool else None)
     rest = [story for story in pool if story != lead]
@@ -73,7 +73,7 @@ def home(request):
 @cached_page
 def latest(request):
     """Every published story, newest first, a page at a time."""
-    stories = Article.objects.published().with_card_relations().newest_first()
+    stories = Article.objects.public().with_card_relations().newest_first()
     page_obj = _page(request, stories)
     response = render(
         request,
@@ -87,7 +87,7 @@ def latest(request):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stories = (
-        Article.objects.published()
+        Article.objects.public()
         .filter(tags__slug=tag.slug)
         .with_card_relations()
         .newest_first()
@@ -106,7 +106,7 @@ def tag_detail(request, slug):
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     stories = (
-        Article.objects.published()
+        Article.objects.public()
         .for_section(section)
         .with_card_relations()
         .newest_first()
@@ -158,10 +158,7 @@ def article_detail(request, slug):
             )
     else:
         article = (
-            Article.objects.published()
-            .with_public_relations()
-            .filter(slug=slug)
-            .first()
+            Article.objects.public().with_public_relations().filter(slug=slug).first()
         )
         if article is not None:
             return render_article(request, article)
@@ -282,7 +279,7 @@ def related_stories(article, tags, *, now=False) -> list:
     ids = kept["picks"] + kept["by_tags"]
     if not ids:
         return []
-    found = Article.objects.published().for_cards().in_bulk(ids)
+    found = Article.objects.public().for_cards().in_bulk(ids)
     picks = [found[pk] for pk in kept["picks"] if pk in found]
     if picks:
         return picks[: related.SHOWN]
@@ -295,9 +292,7 @@ def rank_related(article, tags) -> list:
     related.SHOWN of them share a tag, else any (each with `.shared`, the tags
     in common). `articles.related` ranks the same way for the kept lists."""
     picks = list(
-        article.related.published()
-        .with_card_relations()
-        .newest_first()[: related.SHOWN]
+        article.related.public().with_card_relations().newest_first()[: related.SHOWN]
     )
     if picks or not tags or article.pk is None:
         return picks
@@ -305,8 +300,8 @@ def rank_related(article, tags) -> list:
     ids = [tag.pk for tag in tags]
     # A revision being previewed may have tags not saved as rows: by name, then.
     tagged = Q(tag__in=ids) if None not in ids else Q(tag__name__in=names)
-    newest = Article.objects.published().newest_first()
-    others = Article.objects.published().exclude(pk=article.pk)
+    newest = Article.objects.public().newest_first()
+    others = Article.objects.public().exclude(pk=article.pk)
     # Counted for each story of the window, one index probe each: joining
     # from the tags instead would read every story tagged NASA.
     shared = (

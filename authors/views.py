@@ -29,7 +29,7 @@ def author_detail(request, slug):
         ),
         slug=slug,
     )
-    stories = Article.objects.published().by_author(author).with_card_relations()
+    stories = Article.objects.public().by_author(author).with_card_relations()
     page_obj = Paginator(stories.newest_first(), 20).get_page(request.GET.get("page"))
     response = render(
         request,

@@ -91,7 +91,7 @@ def reader_paths(args, rng: random.Random) -> list[str]:
     from media_library.renditions import SPECS, formats_for, rendition_url
 
     newest = list(
-        Article.objects.published()
+        Article.objects.public()
         .newest_first()
         .values_list("slug", flat=True)[: args.story_pages]
     )
@@ -162,7 +162,7 @@ def main(argv=None) -> int:
     rng = random.Random(7)  # noqa: S311 (choosing pages, not secrets)
     paths = reader_paths(args, rng)
     edited = list(
-        Article.objects.published()
+        Article.objects.public()
         .newest_first()
         .values_list("pk", flat=True)[: args.edited]
     )

@@ -314,7 +314,7 @@ def choose_client(name: str):
 def target_paths(args, static_path: str) -> dict[str, list[str]]:
     from articles.models import Article, Section
 
-    published = Article.objects.published().newest_first()
+    published = Article.objects.public().newest_first()
     ids = list(published.values_list("pk", flat=True))
     rng = random.Random(1)  # noqa: S311 (picking pages, not secrets)
     sample = rng.sample(ids, min(args.uncached_stories, len(ids)))

@@ -9,7 +9,7 @@ each use, by duck typing on the object that holds the reference:
   in its gallery) names that thing; the use is reported on it. Its class names
   the foreign key to it in `usage_parent_field`, for the SQL below.
 - `is_public`: whether readers can see it now (a published story, an active
-  author's profile); in SQL, its manager's `published()` or `public()`.
+  author's profile); in SQL, its manager's `public()`.
 - `get_absolute_url()`: its public page, if it has one; its admin change page
   is found through the admin site.
 
@@ -67,18 +67,17 @@ def image_relations() -> list[models.ForeignObjectRel]:
 
 def public_rows(model: type[models.Model]) -> models.QuerySet:
     """The rows of `model` readers can see now, by the model's own rule: its
-    manager's `published()` (stories, galleries) or `public()` (author
-    profiles); a row inside something else (a gallery item) when that is."""
+    manager's `public()` (stories, galleries, author profiles); a row inside
+    something else (a gallery item) when that is."""
     manager = model._default_manager
     if parent := getattr(model, "usage_parent_field", None):
         parent_model = model._meta.get_field(parent).related_model
         return manager.filter(**{f"{parent}__in": public_rows(parent_model)})
-    for rule in ("published", "public"):
-        if hasattr(manager, rule):
-            return getattr(manager, rule)()
+    if hasattr(manager, "public"):
+        return manager.public()
     raise ImproperlyConfigured(
         f"{model.__name__} uses library images but says nowhere which of its "
-        "rows are public: give its manager published() or public(), or the "
+        "rows are public: give its manager public(), or the "
         "model a usage_parent_field."
     )
 

@@ -131,5 +131,5 @@ def render_gallery(request, gallery, *, banner="", revision_data=None):
 
 @cached_page
 def gallery_detail(request, slug):
-    gallery = get_object_or_404(Gallery.objects.published(), slug=slug)
+    gallery = get_object_or_404(Gallery.objects.public(), slug=slug)
     return depends_on(render_gallery(request, gallery), f"gallery:{gallery.pk}")

@@ -13,7 +13,7 @@ A hit reads the site version, the purge counter and the page in one round
 trip; when a purge has happened since the page was stored, a second reads the
 versions of its keys. An entry is also valid only until the next scheduled
 story's minute, so scheduled stories appear on cached pages exactly when the
-published() query starts showing them.
+public() query starts showing them.
 """
 
 import datetime as dt

@@ -50,7 +50,7 @@ def media_files(settings):
 @pytest.fixture
 def now(monkeypatch):
     """Stop the clock: for the rest of the test, `timezone.now()` (and so
-    `localdate()`, `auto_now` and the `published()` queries) returns this one
+    `localdate()`, `auto_now` and the `public()` queries) returns this one
     instant, in the test and in the code it runs, however long a loaded machine
     takes between two lines. (A field declared `default=timezone.now` kept the
     real function when its model was imported, and still reads the wall clock.)"""

@@ -56,13 +56,13 @@ def state_label(item) -> str:
 def choosable(user, model: type[Publishable]):
     """The items of `model` that `user` may pick in a form (a related story, a
     gallery): what they may see in the admin (`services.visible_to`) and what
-    anyone may read on the site (`published()`). Every picker offers exactly
+    anyone may read on the site (`public()`). Every picker offers exactly
     these and every form accepts exactly these, so an item someone may not see
     is refused with the very words a missing one is."""
     manager = model._default_manager
     return manager.filter(
         Q(pk__in=services.visible_to(user, model).values("pk"))
-        | Q(pk__in=manager.published().values("pk"))
+        | Q(pk__in=manager.public().values("pk"))
     )
 
 

@@ -106,10 +106,6 @@ class PublishableQuerySet(models.QuerySet):
         come. Every page, feed, sitemap and search uses it."""
         return self.filter(public_q(now))
 
-    # The older name of `public()`, which most callers still use: it returns
-    # scheduled items whose minute has come too, not only the `published` state.
-    published = public
-
     def due(self, now: datetime | None = None):
         """Scheduled items whose minute has come but which the worker has not yet
         recorded as published (`due_q`)."""

@@ -314,7 +314,7 @@ def test_publish_refused_while_an_inline_picture_lacks_credit(editor):
     services.transition(story, "publish", by=editor)
     story.refresh_from_db()
     assert story.status == State.PUBLISHED
-    assert Article.objects.published().filter(pk=story.pk).exists()
+    assert Article.objects.public().filter(pk=story.pk).exists()
 
 
 def test_schedule_refused_too_naming_each_picture(editor):

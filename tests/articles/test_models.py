@@ -132,7 +132,7 @@ def test_published_queryset_excludes_drafts_and_future(now):
     live = ArticleFactory(published=True)
     ArticleFactory()  # draft
     ArticleFactory(status=Status.PUBLISHED, published_at=now + timedelta(minutes=5))
-    assert list(Article.objects.published()) == [live]
+    assert list(Article.objects.public()) == [live]
 
 
 def test_hero_image_cannot_be_deleted_while_used():

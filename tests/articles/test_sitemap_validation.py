@@ -237,11 +237,11 @@ def test_news_sitemap_validates_and_lists_the_last_48_hours(client, now):
 def test_every_demo_sitemap_validates(client, monkeypatch):
     """Real content: the demo newsroom, on the day after its newest story."""
     load_demo()
-    newest = Article.objects.published().newest_first().first()
+    newest = Article.objects.public().newest_first().first()
     monkeypatch.setattr(
         timezone, "now", lambda: newest.published_at + timedelta(hours=20)
     )
-    public = Article.objects.published()
+    public = Article.objects.public()
     listed = every_listed_url(client)
     assert {address(story) for story in public} <= listed.keys()
     assert address(newest) in news_entries(client)

@@ -28,7 +28,7 @@ def test_seed_makes_published_stories_with_what_pages_show(client):
     summary = seed.seed(30, now=now)
 
     assert summary.stories == 30
-    stories = Article.objects.published()
+    stories = Article.objects.public()
     assert stories.count() == 30
     assert not stories.filter(bylines__isnull=True).exists()
     assert TaggedItem.objects.count() == summary.tagged >= 30

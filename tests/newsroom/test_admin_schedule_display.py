@@ -90,7 +90,7 @@ def test_shown_state_agrees_with_what_readers_get(clock):
     model = type(item)
     for seconds in (-61, -1, 0, 1, 59):
         clock.set(two_pm + dt.timedelta(seconds=seconds))
-        live = model.objects.published().filter(pk=item.pk).exists()
+        live = model.objects.public().filter(pk=item.pk).exists()
         due = model.objects.due().filter(pk=item.pk).exists()
         assert (item.shown_status == State.PUBLISHED) == live == due
 

@@ -118,7 +118,7 @@ def test_a_failed_load_leaves_no_rows_and_no_files(monkeypatch, media_root):
 def test_sky_crane_story():
     load_demo()
 
-    story = Article.objects.published().get(slug=SKY_CRANE)
+    story = Article.objects.public().get(slug=SKY_CRANE)
 
     assert "sky crane" in story.headline
     assert story.section.slug in {"spaceflight", "science-astronomy"}
@@ -173,7 +173,7 @@ def test_every_section_has_a_published_story():
 
     assert Section.objects.count() == 5
     for section in Section.objects.all():
-        assert Article.objects.published().for_section(section).exists(), section
+        assert Article.objects.public().for_section(section).exists(), section
     assert Section.objects.get(slug="science-astronomy").name == "Science & Astronomy"
 
 
@@ -181,7 +181,7 @@ def test_every_section_has_a_published_story():
 def test_every_published_story_has_a_byline_and_tags():
     load_demo()
 
-    stories = Article.objects.published()
+    stories = Article.objects.public()
     assert stories.count() >= 13
     for story in stories:
         assert story.bylines.exists(), story
@@ -220,7 +220,7 @@ def test_the_draft_stays_private(client):
 
     assert draft.status == Status.DRAFT
     assert draft.published_at is None
-    assert not Article.objects.published().filter(pk=draft.pk).exists()
+    assert not Article.objects.public().filter(pk=draft.pk).exists()
     assert client.get(draft.get_absolute_url()).status_code == 404
     assertNotContains(client.get("/"), draft.headline)
 

@@ -59,7 +59,7 @@ def test_python_and_the_queryset_agree(stories, now, moment):
 
 
 def test_is_public_and_published_read_the_clock(stories, now):
-    assert _ids(Article.objects.published()) == _ids(Article.objects.public(now))
+    assert _ids(Article.objects.public()) == _ids(Article.objects.public(now))
     assert _ids(s for s in stories if s.is_public) == _ids(
         s for s in stories if s.is_public_at(now)
     )

@@ -42,12 +42,12 @@ def test_visible_exactly_at_its_minute_without_a_worker(client, clock):
     story = scheduled_story(two_pm, headline="Starship catch attempt")
 
     clock.set(two_pm - dt.timedelta(seconds=1))
-    assert story not in Article.objects.published()
+    assert story not in Article.objects.public()
     assert client.get(story.get_absolute_url()).status_code == 404
     assertNotContains(client.get(reverse("home")), "Starship catch attempt")
 
     clock.set(two_pm)
-    assert story in Article.objects.published()
+    assert story in Article.objects.public()
     assert client.get(story.get_absolute_url()).status_code == 200
     assertContains(client.get(reverse("home")), "Starship catch attempt")
     story.refresh_from_db()
