@@ -12,15 +12,15 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
 
 from authors.models import Author
+from core.admin import BoundedInlineMixin, TagSuggestWidget
+from core.sanitize import clean_html
 from media_library import inline
 from media_library.admin import ImagePickerMixin, thumbnail
 from media_library.models import Image
 from media_library.templatetags.media_library import image_url
 from media_library.usage import refuse_if_expired
-from newsroom.admin import BoundedInlineMixin, TagSuggestWidget
-from newsroom.sanitize import clean_html
-from newsroom.workflow.admin import WorkflowAdminMixin
-from newsroom.workflow.forms import WorkflowForm
+from workflow.admin import WorkflowAdminMixin
+from workflow.forms import WorkflowForm
 
 from .models import Article, Byline, Correction, Section
 from .search import clean_query
@@ -37,7 +37,7 @@ class StoryBodyWidget(AdminProseEditorWidget):
         return config | {"js_modules": [*config.get("js_modules", []), module]}
 
 
-# What a story body may contain; newsroom.sanitize.clean_html allows all of it
+# What a story body may contain; core.sanitize.clean_html allows all of it
 # and stays the server-side guarantee whatever the editor sends.
 BODY_EDITOR = StoryBodyWidget(
     preset="configurable",
@@ -72,7 +72,7 @@ BODY_EDITOR = StoryBodyWidget(
 
 class ArticleForm(WorkflowForm):
     class Media:
-        css = {"all": ["newsroom/admin/story-form.css"]}
+        css = {"all": ["articles/admin/story-form.css"]}
 
     def clean_body(self):
         """Every library picture in the body must exist, and one newly placed

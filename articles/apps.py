@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from newsroom.workflow import registry
+        from workflow import registry
 
         from . import signals, views  # noqa: F401 (signals connect on import)
         from .models import Article

@@ -27,10 +27,10 @@ from django.utils.text import get_text_list
 from taggit.models import Tag
 
 from authors.models import Author
+from core import sanitize
+from core.cache import cached_page, depends_on
 from media_library import inline
 from media_library.templatetags.media_library import image_url
-from newsroom import sanitize
-from newsroom.cache import cached_page, depends_on
 
 from .models import Article, Section
 

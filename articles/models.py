@@ -6,14 +6,14 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from core.addresses import slug_address
+from core.fields import SingleLineCharField
+from core.sanitize import clean_html
+from core.slugs import unique_slug
 from media_library import inline
 from media_library.models import Image
-from newsroom.addresses import slug_address
-from newsroom.fields import SingleLineCharField
-from newsroom.sanitize import clean_html
-from newsroom.slugs import unique_slug
-from newsroom.workflow.models import Publishable, PublishableQuerySet
-from newsroom.workflow.states import (
+from workflow.models import Publishable, PublishableQuerySet
+from workflow.states import (
     LIVE_STATES,
     State,
     permissions_for,

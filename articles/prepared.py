@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import DateField, DateTimeField
 from django.utils.dateparse import parse_date, parse_datetime
 
-from newsroom.workflow.models import public_q
+from workflow.models import public_q
 
 # --- Writing statements ----------------------------------------------------------
 
@@ -64,7 +64,7 @@ def _public_where(model, vendor: str) -> tuple[str, tuple]:
 def live(model, alias: str, now: str) -> str:
     """What `PublishableQuerySet.public()` asks of a row of `model` at `alias`,
     with `now` the statement's placeholder for the moment: the SQL the ORM
-    compiles from `newsroom.workflow.models.public_q`, so the two cannot
+    compiles from `workflow.models.public_q`, so the two cannot
     differ. Its other values (the live states) are constants, written in as
     literals (so PostgreSQL also sees that the live-stories index serves)."""
     sql, params = _public_where(model, connection.vendor)

@@ -7,7 +7,7 @@ of an uncached story page (8 of 20 ms). Instead each story keeps
 and its best tag neighbours: the best STORED of those public now, and among
 them, in their place, the best STORED of those that become public later with
 nobody acting (scheduled), so a scheduled story shows in its neighbours' lists
-from its minute. Both are picked by `newsroom.workflow.models.public_q`,
+from its minute. Both are picked by `workflow.models.public_q`,
 compiled by the ORM. The page reads those rows in one query through
 `public()`, so a neighbour that is unpublished, deleted or not yet due never
 shows; STORED is more than SHOWN to leave spares for that. Scheduled stories
@@ -25,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper
 
-from newsroom.workflow.models import meets, public_ever_q, public_q
+from workflow.models import meets, public_ever_q, public_q
 
 SHOWN = 4
 STORED = 8

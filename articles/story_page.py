@@ -10,7 +10,7 @@ the ORM would have made, so the template cannot tell the difference (a test
 renders every kind of story both ways and compares the pages).
 
 What is public is decided by the SQL the ORM compiles from
-`newsroom.workflow.models.public_q` (`prepared.live`), for the story and for
+`workflow.models.public_q` (`prepared.live`), for the story and for
 each related story. Related stories come from the story's kept lists (`related_ids`); a
 story whose lists were never worked out, a preview, and other databases take
 the ORM path in `articles.views`. Pictures placed in the body are read

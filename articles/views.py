@@ -9,9 +9,9 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from authors.models import Author
+from core.cache import cached_page, card_keys, depends_on
 from media_library import inline
 from media_library.models import Image
-from newsroom.cache import cached_page, card_keys, depends_on
 
 from . import related, story_page, structured_data
 from .models import (

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from core.admin import BoundedInlineMixin
 from media_library.admin import ImagePickerMixin, thumbnail
-from newsroom.admin import BoundedInlineMixin
-from newsroom.workflow.editing import VersionedAdminMixin
+from workflow.editing import VersionedAdminMixin
 
 from .models import Author, Book
 

@@ -3,10 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 
-from newsroom.addresses import slug_address
-from newsroom.fields import SingleLineCharField, URLField
-from newsroom.slugs import unique_slug
-from newsroom.workflow.models import Versioned
+from core.addresses import slug_address
+from core.fields import SingleLineCharField, URLField
+from core.slugs import unique_slug
+from workflow.models import Versioned
 
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_]{1,15}$", "An X handle is 1–15 letters, digits or underscores."

@@ -470,7 +470,7 @@ def _run(args, env, work, client_name, drive, started) -> int:
     from django.db import connection
 
     from bench import seed
-    from newsroom.cache import bump_site_version
+    from core.cache import bump_site_version
 
     vendor = connection.vendor
     print(

@@ -6,7 +6,7 @@ class MediaLibraryConfig(AppConfig):
     verbose_name = "Media library"
 
     def ready(self):
-        from newsroom.workflow import registry
+        from workflow import registry
 
         from . import services, signals, views  # noqa: F401 (signals connect on import)
         from .models import Gallery

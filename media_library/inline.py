@@ -13,7 +13,7 @@ that one form; `image_ids` lists the references (to keep `InlineImage` rows,
 usage listings and publish checks in step with the text); `render` and
 `render_for_feed` swap the placeholders for figures.
 
-All of it works on HTML already cleaned by `newsroom.sanitize.clean_html`,
+All of it works on HTML already cleaned by `core.sanitize.clean_html`,
 whose serializer writes every attribute as name="value" with quotes escaped,
 which is what lets a regular expression read the placeholders exactly.
 """
@@ -113,8 +113,8 @@ def figures(cleaned: str, images: Mapping[int, Image]) -> list[tuple[Image, str]
 
 def figure_macro():
     """The site's figure, as the public templates draw it (a Jinja2 macro)."""
-    components = engines["jinja2"].env.get_template("includes/components.html")
-    return components.module.figure
+    template = engines["jinja2"].env.get_template("media_library/figure.html")
+    return template.module.figure
 
 
 def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from newsroom.addresses import slug_address
-from newsroom.fields import SingleLineCharField, URLField
-from newsroom.slugs import unique_slug
-from newsroom.workflow.models import Publishable, PublishableQuerySet, Versioned
-from newsroom.workflow.states import permissions_for, state_constraints
+from core.addresses import slug_address
+from core.fields import SingleLineCharField, URLField
+from core.slugs import unique_slug
+from workflow.models import Publishable, PublishableQuerySet, Versioned
+from workflow.states import permissions_for, state_constraints
 
 from .storage import library_storage
 from .validation import check_upload, safe_basename

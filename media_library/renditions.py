@@ -25,7 +25,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, features
 
-from newsroom.workflow.models import ShareLink, shared_preview
+from workflow.models import ShareLink, shared_preview
 
 from .models import Image, Rendition, RenditionFormat, RenditionSpec
 from .validation import PILLOW_FORMATS, safe_basename

@@ -216,9 +216,9 @@ def add_to_gallery(
     recorded as a revision. A picture already in the gallery is not added
     twice. When the gallery is live or scheduled, the gallery as it would be
     must pass the publish check, or nothing is added
-    (`newsroom.workflow.services.NotPublishable`): an upload without alt text
+    (`workflow.services.NotPublishable`): an upload without alt text
     waits in the library until it has some."""
-    from newsroom.workflow import services as workflow
+    from workflow import services as workflow
 
     workflow.check_allowed(by, "edit", gallery)
     locked = Gallery.objects.select_for_update().get(pk=gallery.pk)

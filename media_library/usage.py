@@ -134,8 +134,8 @@ def record_picture_change(image: Image, *, by, changed: dict[str, tuple]) -> lis
     """After an editor changed what readers see of a public picture: note it in
     the history (a revision) and the audit trail of every public item showing
     it. `changed` maps field names to (before, after). Returns those items."""
-    from newsroom.workflow import services
-    from newsroom.workflow.models import Publishable, Transition
+    from workflow import services
+    from workflow.models import Publishable, Transition
 
     shown = {SHOWN_FIELDS[f]: v for f, v in changed.items() if f in SHOWN_FIELDS}
     if not shown:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from newsroom.cache import cached_page, depends_on
+from core.cache import cached_page, depends_on
 
 from . import usage
 from .models import Gallery, GalleryItem, Image

@@ -8,7 +8,9 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import sanitize, signals
+        from core import sanitize
+
+        from . import signals
 
         signals.connect()
         pre_save.connect(sanitize.strip_control_characters)

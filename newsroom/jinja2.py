@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from jinja2 import Environment
 
+from core.addresses import fixed_address, slug_address
 from media_library.templatetags.media_library import image, image_url
-
-from .addresses import fixed_address, slug_address
 
 
 def url(viewname: str, *args, **kwargs) -> str:

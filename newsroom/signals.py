@@ -2,8 +2,8 @@
 NewsroomConfig.ready(); each purge runs after the transaction commits.
 
 A change names the content keys it affects (`keys_for`), and
-`newsroom.cache.purge` forgets the pages built from any of them (the views say
-which keys each page shows: `newsroom.cache.depends_on`):
+`core.cache.purge` forgets the pages built from any of them (the views say
+which keys each page shows: `core.cache.depends_on`):
 
 - a story readers can see (published, or scheduled), or one leaving that state:
   its page (`story:<id>`, which every page showing it as a card or a related
@@ -27,9 +27,9 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from newsroom.cache import bump_site_version, purge
-from newsroom.workflow import signals as workflow_signals
-from newsroom.workflow.states import LIVE_STATES
+from core.cache import bump_site_version, purge
+from workflow import signals as workflow_signals
+from workflow.states import LIVE_STATES
 
 # Apps whose rows appear on public pages.
 CONTENT_APPS = {"articles", "authors", "media_library", "taggit"}

@@ -26,7 +26,7 @@ from django_otp.forms import OTPTokenForm
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newsroom.roles import EDITORS
+from workflow.roles import EDITORS
 
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"

@@ -7,9 +7,9 @@ from django.views.generic import TemplateView
 from articles import sitemaps
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, NewsSitemap
+from core.admin import tag_suggestions
 from newsroom import accounts, two_factor
-from newsroom.admin import tag_suggestions
-from newsroom.workflow.views import share_preview
+from workflow.views import share_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = settings.SITE_NAME
@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path("admin/two-factor/", two_factor.two_factor, name="admin_two_factor"),
     path("admin/", admin.site.urls),
-    path("authors/", include("authors.urls")),
+    path("authors/", include("articles.author_urls")),
     path("images/", include("media_library.urls")),
     path("galleries/", include("media_library.gallery_urls")),
     path(

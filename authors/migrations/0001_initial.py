@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import newsroom.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -32,8 +32,8 @@ class Migration(migrations.Migration):
                 ('education', models.TextField(blank=True, help_text='One qualification a line.')),
                 ('x_handle', models.CharField(blank=True, help_text='Without the @.', max_length=15, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_]{1,15}$', 'An X handle is 1–15 letters, digits or underscores.')], verbose_name='X handle')),
                 ('bluesky', models.CharField(blank=True, help_text='name.bsky.social', max_length=253, verbose_name='Bluesky handle')),
-                ('mastodon', newsroom.fields.URLField(blank=True, verbose_name='Mastodon profile URL')),
-                ('website', newsroom.fields.URLField(blank=True)),
+                ('mastodon', core.fields.URLField(blank=True, verbose_name='Mastodon profile URL')),
+                ('website', core.fields.URLField(blank=True)),
                 ('tips_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail for tips')),
                 ('is_active', models.BooleanField(default=True, help_text='Inactive authors keep their page.', verbose_name='active')),
                 ('headshot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='headshot_of', to='media_library.image')),
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
                 ('note', models.CharField(blank=True, help_text='Such as "illustrated by Karl Tate".', max_length=300)),
-                ('url', newsroom.fields.URLField(blank=True, verbose_name='link')),
+                ('url', core.fields.URLField(blank=True, verbose_name='link')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='books', to='authors.author')),
             ],

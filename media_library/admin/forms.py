@@ -7,10 +7,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from taggit.forms import TagField
 
+from core.admin import TagSuggestWidget
 from media_library import services
 from media_library.models import Gallery, Image, Licence
-from newsroom.admin import TagSuggestWidget
-from newsroom.workflow.services import can_edit, visible_to
+from workflow.services import can_edit, visible_to
 
 from .widgets import CreditInput, MultipleFileField, MultipleFileInput
 

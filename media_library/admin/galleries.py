@@ -4,9 +4,9 @@ pictures inline, chosen with the thumbnail picker, in the order shown."""
 from django.contrib import admin
 from django.db.models import Count
 
+from core.admin import BoundedInlineMixin, SafeAutocompleteMixin
 from media_library.models import Gallery, GalleryItem
-from newsroom.admin import BoundedInlineMixin, SafeAutocompleteMixin
-from newsroom.workflow.admin import WorkflowAdminMixin
+from workflow.admin import WorkflowAdminMixin
 
 from .widgets import ImagePickerMixin
 

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from taggit.managers import TaggableManager
 
+from core.admin import TagSuggestWidget
 from media_library import services
 from media_library.models import CreditPreset, Image
 from media_library.renditions import SPECS, image_plan, rendition_url
@@ -25,10 +26,9 @@ from media_library.usage import (
     record_picture_change,
     uses_of,
 )
-from newsroom.admin import TagSuggestWidget
-from newsroom.workflow.editing import VersionedAdminMixin
-from newsroom.workflow.models import Publishable
-from newsroom.workflow.services import can_view
+from workflow.editing import VersionedAdminMixin
+from workflow.models import Publishable
+from workflow.services import can_view
 
 from .filters import LicenceExpiryFilter, OrientationFilter
 from .forms import BulkUploadForm, ImageForm

@@ -8,9 +8,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.admin import AutocompleteSelect, SafeAutocompleteMixin
 from media_library.models import CreditPreset, Image
 from media_library.renditions import rendition_url
-from newsroom.admin import AutocompleteSelect, SafeAutocompleteMixin
 
 
 class CreditInput(forms.TextInput):

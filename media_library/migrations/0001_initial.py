@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import media_library.models
-import newsroom.fields
+import core.fields
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('alt_text', models.CharField(help_text='What the picture shows, for readers using a screen reader. Describe it; do not repeat the caption.', max_length=500, verbose_name='alt text')),
                 ('caption', models.TextField(blank=True, help_text='Shown under the image; the credit is added after it.')),
                 ('credit', models.CharField(help_text='Who owns the picture, as printed: "NASA/JPL-Caltech".', max_length=255)),
-                ('source_url', newsroom.fields.URLField(blank=True, help_text='Where the picture came from.', verbose_name='source URL')),
+                ('source_url', core.fields.URLField(blank=True, help_text='Where the picture came from.', verbose_name='source URL')),
                 ('licence', models.CharField(choices=[('public-domain', 'Public domain'), ('cc-by', 'Creative Commons BY'), ('cc-by-sa', 'Creative Commons BY-SA'), ('agency', 'Agency / rights-managed'), ('staff', 'Staff photo or artwork')], default='agency', max_length=20)),
                 ('width', models.PositiveIntegerField(editable=False, null=True)),
                 ('height', models.PositiveIntegerField(editable=False, null=True)),

@@ -1,15 +1,17 @@
-"""Editors may change what readers see of a picture on the site; writers may
-not (the permission goes to the Editors group through newsroom.roles)."""
+"""The roles' permissions on the library: editors may change what readers see
+of a picture on the site; writers may not (media_library.roles)."""
 
 from django.db import migrations
 
-from newsroom.roles import sync_roles_migration
+from media_library.roles import GRANTS
+from workflow.roles import granting
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0005_drafts_and_versions"),
         ("media_library", "0006_private_library_files"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(granting(GRANTS), migrations.RunPython.noop)]

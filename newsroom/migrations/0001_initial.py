@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import newsroom.workflow.models
+import workflow.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,9 +22,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('object_id', models.PositiveBigIntegerField()),
-                ('token', models.CharField(default=newsroom.workflow.models._new_token, max_length=64, unique=True)),
+                ('token', models.CharField(default=workflow.models._new_token, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(default=newsroom.workflow.models._default_expiry)),
+                ('expires_at', models.DateTimeField(default=workflow.models._default_expiry)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -1,14 +1,11 @@
-"""Editors manage the image library's credit presets; writers may see them."""
+"""Once gave the roles their permissions. Each app now grants its own models'
+permissions in its own migrations (workflow.roles); this one stays, empty, so
+that databases which applied it keep a consistent history."""
 
 from django.db import migrations
 
-from newsroom.roles import sync_roles_migration
-
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("newsroom", "0002_roles"),
-        ("media_library", "0003_credit_presets"),
-    ]
+    dependencies = [("newsroom", "0002_roles")]
 
-    operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]
+    operations = []

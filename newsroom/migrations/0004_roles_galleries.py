@@ -1,14 +1,11 @@
-"""Writers make galleries; editors review and publish them."""
+"""Once gave the roles their permissions. Each app now grants its own models'
+permissions in its own migrations (workflow.roles); this one stays, empty, so
+that databases which applied it keep a consistent history."""
 
 from django.db import migrations
 
-from newsroom.roles import sync_roles_migration
-
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("newsroom", "0003_roles_credit_presets"),
-        ("media_library", "0004_galleries"),
-    ]
+    dependencies = [("newsroom", "0003_roles_credit_presets")]
 
-    operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]
+    operations = []

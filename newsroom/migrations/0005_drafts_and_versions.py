@@ -7,6 +7,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The workflow app adopts these tables (workflow/migrations/0001_initial.py).
+    run_before = [("workflow", "0001_initial")]
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),

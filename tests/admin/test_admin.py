@@ -148,7 +148,7 @@ def test_tag_suggestions_refused_to_the_public(client, content):
 def test_tag_box_suggests_existing_tags(admin_client, url):
     response = admin_client.get(reverse(url))
     assertContains(response, f'data-tag-suggest-url="{reverse("tag_suggestions")}"')
-    assertContains(response, "newsroom/admin/tag-suggest.js")
+    assertContains(response, "core/tag-suggest.js")
 
 
 def test_expired_image_cannot_be_newly_attached(admin_client, content):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

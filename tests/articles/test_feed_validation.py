@@ -27,10 +27,10 @@ from PIL import Image as PILImage
 
 from articles.models import Article, Section
 from authors.models import Author
+from demo.loader import load_demo
 from media_library.templatetags.media_library import image_url
-from newsroom.demo import load_demo
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.utils.http import http_date
 from pytest_django.asserts import assertContains
 
 from media_library.templatetags.media_library import image_url
-from newsroom.workflow.states import State
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     ImageFactory,
     SectionFactory,
 )
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -405,9 +405,9 @@ def test_feeds_are_cached_with_headers_a_cdn_can_use(
 def test_unpublish_removes_the_story_from_cached_feeds(
     client, story, feed, django_capture_on_commit_callbacks
 ):
-    from newsroom.roles import EDITORS
-    from newsroom.workflow import services
     from tests.newsroom.workflow_helpers import user_in
+    from workflow import services
+    from workflow.roles import EDITORS
 
     url = feed_urls(story)[feed]
     assert story.headline in titles(client.get(url))

@@ -11,16 +11,16 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, InlineImage
+from core.sanitize import clean_html
 from media_library import inline
 from media_library.models import Image
 from media_library.usage import expired_in_use, uses_of
-from newsroom.roles import EDITORS, WRITERS
-from newsroom.sanitize import clean_html
-from newsroom.workflow import services
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, UserFactory
 from tests.newsroom.test_workflow_admin import edit_data
 from tests.newsroom.workflow_helpers import snapshot, user_in
+from workflow import services
+from workflow.roles import EDITORS, WRITERS
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from taggit.models import Tag
 from articles import related
 from articles.models import Article
 from articles.views import rank_related, related_stories
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.search import by_line, clean_query, search
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 SEARCH = reverse("articles:search")

@@ -23,9 +23,9 @@ from lxml import etree
 
 from articles.models import Article
 from articles.sitemaps import SITEMAPS, NewsSitemap, StorySitemap
-from newsroom.demo import load_demo
-from newsroom.workflow.states import State
+from demo.loader import load_demo
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

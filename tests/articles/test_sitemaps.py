@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.sitemaps import StorySitemap
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -87,7 +87,7 @@ def page(transactional_db, browser, live_server, external_requests):
 @pytest.fixture
 def demo(transactional_db, settings):
     """The demo newsroom, as `make run` serves it."""
-    from newsroom.demo import load_demo
+    from demo.loader import load_demo
 
     load_demo()
     return settings

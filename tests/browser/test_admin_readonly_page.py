@@ -2,12 +2,12 @@
 shows the body as readers will get it, pictures drawn, with the workflow panel's
 Preview and History links; "View on site" opens the preview."""
 
-from newsroom.roles import WRITERS, sync_roles
-from newsroom.workflow import services
-from newsroom.workflow.states import State
 from tests.browser.admin_login import log_in
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow import services
+from workflow.roles import WRITERS, sync_roles
+from workflow.states import State
 
 PASSWORD = "sky-crane-test"
 

@@ -10,14 +10,14 @@ from django.test import Client, RequestFactory
 from playwright.sync_api import expect
 
 from articles.models import Article, OldSlug
+from demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG
 from media_library.models import Image
-from newsroom.demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG
-from newsroom.workflow import services
-from newsroom.workflow.states import State
-from newsroom.workflow.views import share_url
 from tests.browser.admin_login import log_in
 from tests.factories import gallery_with
 from tests.newsroom.workflow_helpers import user_in
+from workflow import services
+from workflow.states import State
+from workflow.views import share_url
 
 # Runs in every document before its own scripts: records each violation the
 # browser reports to the page.

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from media_library import inline
-from newsroom.roles import WRITERS, sync_roles
 from tests.browser.admin_login import log_in
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, SectionFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import WRITERS, sync_roles
 
 PASSWORD = "sky-crane-test"
 EDITOR = ".field-body .ProseMirror[contenteditable]"

@@ -14,11 +14,11 @@ from playwright.sync_api import expect
 
 from media_library.models import Gallery, Image
 from media_library.renditions import avif_available
-from newsroom.roles import EDITORS, sync_roles
-from newsroom.workflow.states import State
 from tests.browser.admin_login import log_in
 from tests.factories import exif_jpeg, with_iptc
 from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS, sync_roles
+from workflow.states import State
 
 PASSWORD = "max-q-test"
 GPS_TAG = 34853  # EXIF GPSInfo

@@ -4,12 +4,12 @@ the published page then shows the figure with its credit."""
 
 from articles.models import Article
 from media_library import inline
-from newsroom.roles import EDITORS, WRITERS, sync_roles
-from newsroom.workflow import services
-from newsroom.workflow.states import State
 from tests.browser.admin_login import log_in
 from tests.factories import AuthorFactory, ImageFactory, SectionFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow import services
+from workflow.roles import EDITORS, WRITERS, sync_roles
+from workflow.states import State
 
 PASSWORD = "sky-crane-test"
 

@@ -5,11 +5,11 @@ before saving, a connection lost while typing, and leaving with unsaved text."""
 import re
 
 from articles.models import Article
-from newsroom.demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG, WRITER_PASSWORD
-from newsroom.roles import EDITORS
-from newsroom.workflow.models import Draft
+from demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG, WRITER_PASSWORD
 from tests.browser.admin_login import log_in
 from tests.newsroom.workflow_helpers import user_in
+from workflow.models import Draft
+from workflow.roles import EDITORS
 
 
 def new_page(browser, live_server):

@@ -12,8 +12,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from newsroom.roles import EDITORS
 from tests.factories import UserFactory
+from workflow.roles import EDITORS
 
 PASSWORD = "correct horse battery staple"
 

@@ -2,9 +2,9 @@
 strict Content-Security-Policy) and still says how the browser reads a time."""
 
 from articles.models import Article
-from newsroom.demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG
-from newsroom.workflow.states import State
+from demo.content import EDITOR_PASSWORD, SKY_CRANE_SLUG
 from tests.browser.admin_login import log_in
+from workflow.states import State
 
 
 def test_schedule_field_says_how_the_browser_reads_the_time(demo, page):

@@ -8,11 +8,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from media_library.models import GalleryItem
-from newsroom.workflow import services
-from newsroom.workflow.models import Transition
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, GalleryFactory, ImageFactory, gallery_with
 from tests.newsroom.workflow_helpers import user_in
+from workflow import services
+from workflow.models import Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

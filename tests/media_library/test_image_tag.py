@@ -22,8 +22,8 @@ def render(source: str, **context) -> str:
 
 def figure(img, caption: str) -> str:
     """The public templates' figure macro (Jinja2), as a page calls it."""
-    components = engines["jinja2"].env.get_template("includes/components.html")
-    return str(components.module.figure(img, caption))
+    template = engines["jinja2"].env.get_template("media_library/figure.html")
+    return str(template.module.figure(img, caption))
 
 
 @pytest.fixture

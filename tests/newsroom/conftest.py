@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from authors.models import Author
-from newsroom.roles import EDITORS, WRITERS
-from newsroom.workflow.states import LIVE_STATES, State
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS, WRITERS
+from workflow.states import LIVE_STATES, State
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.roles import EDITORS
-from newsroom.workflow import services
-from newsroom.workflow.models import Revision
-from newsroom.workflow.states import State
 from tests.factories import GalleryFactory, ImageFactory, UserFactory
 from tests.newsroom.workflow_helpers import snapshot, user_in
+from workflow import services
+from workflow.models import Revision
+from workflow.roles import EDITORS
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.roles import EDITORS
-from newsroom.workflow import services
-from newsroom.workflow.admin import state_label
-from newsroom.workflow.models import Transition
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, GalleryFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow import services
+from workflow.admin import state_label
+from workflow.models import Transition
+from workflow.roles import EDITORS
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")  # the default TIME_ZONE
@@ -190,7 +190,7 @@ def test_workflow_panel_shows_due_item_as_published(client, editor, clock, kind)
 
 
 def test_workflow_panel_after_the_worker_ran(client, editor, clock):
-    from newsroom.workflow import services
+    from workflow import services
 
     two_pm = TWO_PMS[1]
     item = story(two_pm)

@@ -10,9 +10,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from media_library.models import Gallery, GalleryItem, Image
-from newsroom.workflow.models import Revision
-from newsroom.workflow.states import State
 from tests.factories import GalleryFactory, ImageFactory, image_bytes
+from workflow.models import Revision
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:media_library_image_bulk_upload")

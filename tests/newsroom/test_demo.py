@@ -12,11 +12,11 @@ from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains
 from taggit.models import Tag, TaggedItem
 
+import demo.loader as demo
 from articles.models import Article, Byline, Correction, Section, Status
 from authors.models import Author, Book
+from demo import content
 from media_library.models import Image
-from newsroom import demo
-from newsroom.demo import content
 
 SAMPLE_STORY = (
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "sample-story.txt"

@@ -121,8 +121,8 @@ def test_worker_runs_the_scheduler_with_the_sites_settings(compose, web, env_var
 def test_worker_command_exists_and_takes_every():
     from django.core.management import get_commands, load_command_class
 
-    assert get_commands()["publish_scheduled"] == "newsroom"
-    parser = load_command_class("newsroom", "publish_scheduled").create_parser(
+    assert get_commands()["publish_scheduled"] == "workflow"
+    parser = load_command_class("workflow", "publish_scheduled").create_parser(
         "manage.py", "publish_scheduled"
     )
     assert parser.parse_args(["--every", "30"]).every == 30

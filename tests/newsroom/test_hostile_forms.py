@@ -27,7 +27,6 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Section
-from newsroom.roles import EDITORS
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -38,6 +37,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +271,7 @@ def test_a_tampered_formset_count_is_refused(rows, superuser_client):
 def test_admin_formsets_are_bounded(rows):
     request = RequestFactory().get("/admin/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
-    ours = ("articles", "authors", "media_library", "newsroom")
+    ours = ("articles", "authors", "media_library", "workflow")
     too_many = []
     for app in admin.site.get_app_list(request):
         for entry in app["models"]:

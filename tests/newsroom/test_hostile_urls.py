@@ -17,8 +17,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
-from newsroom.workflow.models import Transition
-from newsroom.workflow.states import State
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -26,6 +24,8 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+from workflow.models import Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,6 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article
 from authors.models import Author
 from media_library.models import Gallery, Image
-from newsroom.workflow import services
-from newsroom.workflow.models import Draft, EditLock, Revision, Transition
-from newsroom.workflow.states import State
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -31,6 +28,9 @@ from tests.factories import (
     gallery_with,
 )
 from tests.newsroom.workflow_helpers import snapshot
+from workflow import services
+from workflow.models import Draft, EditLock, Revision, Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

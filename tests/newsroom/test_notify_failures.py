@@ -9,11 +9,11 @@ from django.core import mail
 from django.urls import reverse
 
 from articles.models import Article
-from newsroom.roles import EDITORS, WRITERS, sync_roles
-from newsroom.workflow import services
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow import services
+from workflow.roles import EDITORS, WRITERS, sync_roles
+from workflow.states import State
 
 WARNING = "Submitted; the e-mail to editors could not be sent."
 
@@ -49,7 +49,7 @@ def test_person_who_acted_sees_that_the_mail_failed(client, people, caplog):
     services_send_mail = services.send_mail
     services.send_mail = broken
     try:
-        with caplog.at_level(logging.ERROR, logger="newsroom.workflow.services"):
+        with caplog.at_level(logging.ERROR, logger="workflow.services"):
             shown = submit_over_http(client, story, writer)
     finally:
         services.send_mail = services_send_mail

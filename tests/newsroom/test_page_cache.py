@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from newsroom.workflow import services
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory
+from workflow import services
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")
@@ -81,7 +81,7 @@ def test_author_edit_shows_at_once(client, django_capture_on_commit_callbacks):
 
 
 def test_opening_the_admin_does_not_purge(client, live, editor):
-    from newsroom.cache import site_version
+    from core.cache import site_version
 
     before = site_version()
     client.force_login(editor)
@@ -209,7 +209,7 @@ def test_a_page_rendered_while_a_purge_lands_is_not_served_after_it(rf, settings
     purge during the render makes the entry stale at once."""
     from django.http import HttpResponse
 
-    from newsroom.cache import bump_site_version, cached_page
+    from core.cache import bump_site_version, cached_page
 
     renders = []
 
@@ -229,7 +229,7 @@ def test_an_evicted_version_never_revives_an_old_page(client, live):
     from django.core.cache import cache
 
     from articles.models import Article
-    from newsroom.cache import VERSION_KEY, site_version
+    from core.cache import VERSION_KEY, site_version
 
     client.get(live.get_absolute_url())
     old = site_version()
@@ -242,7 +242,7 @@ def test_an_evicted_version_never_revives_an_old_page(client, live):
 def test_responses_setting_cookies_are_not_stored(rf):
     from django.http import HttpResponse
 
-    from newsroom.cache import cached_page
+    from core.cache import cached_page
 
     renders = []
 

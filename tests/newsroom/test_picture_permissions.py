@@ -12,13 +12,13 @@ from django.utils import timezone
 from media_library.models import Image
 from media_library.renditions import rendition_url
 from media_library.usage import PictureOnTheSite, check_may_change, is_public
-from newsroom.workflow.states import State
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     GalleryFactory,
     ImageFactory,
 )
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from core.cache import site_version
 from media_library.models import Image
-from newsroom.cache import site_version
-from newsroom.workflow.models import Revision, Transition
-from newsroom.workflow.states import State
 from tests.factories import ImageFactory, image_bytes
+from workflow.models import Revision, Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

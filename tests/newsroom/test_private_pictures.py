@@ -13,9 +13,6 @@ from django.utils import timezone
 from media_library.models import Rendition
 from media_library.renditions import rendition_url
 from media_library.usage import is_public, public_images
-from newsroom.workflow import services
-from newsroom.workflow.states import State
-from newsroom.workflow.views import share_url
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -23,6 +20,9 @@ from tests.factories import (
     gallery_with,
     image_bytes,
 )
+from workflow import services
+from workflow.states import State
+from workflow.views import share_url
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ anonymous reader, and each candidate must appear there exactly when the rule
 below (`is_public`, the oracle, written once here and nowhere else in the test)
 says it is public.
 
-The site's own rule is `newsroom.workflow.models.public_q`, and every surface
+The site's own rule is `workflow.models.public_q`, and every surface
 derives from it (querysets, `Publishable.is_public`, the SQL of the story page,
 search and related lists, the page cache's expiry, the scheduler). Change that
 one Q (`__lt` for `__lte`, or SCHEDULED left out) and every surface fails
@@ -29,7 +29,6 @@ from articles.models import Article
 from authors.models import Author
 from media_library.models import Gallery, GalleryItem, Image
 from media_library.renditions import rendition_url
-from newsroom.workflow.states import LIVE_STATES, State
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -37,6 +36,7 @@ from tests.factories import (
     SectionFactory,
     image_bytes,
 )
+from workflow.states import LIVE_STATES, State
 
 pytestmark = pytest.mark.django_db
 

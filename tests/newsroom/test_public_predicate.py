@@ -1,4 +1,4 @@
-"""What is public is defined once (`newsroom.workflow.models.public_q`, issue 13)
+"""What is public is defined once (`workflow.models.public_q`, issue 13)
 and every other form of it is generated from that Q: the querysets, the
 Python check on a row (`meets`, behind `is_public`), the SQL of the
 hand-written statements (`articles.prepared.live`), what goes public next (the
@@ -13,10 +13,10 @@ from django.db.models import Q
 
 from articles.models import Article
 from articles.prepared import live, table
-from newsroom.cache import next_scheduled_change
-from newsroom.workflow.models import goes_public_q, meets, public_ever_q, public_q
-from newsroom.workflow.states import LIVE_STATES, State
+from core.cache import next_scheduled_change
 from tests.factories import ArticleFactory
+from workflow.models import goes_public_q, meets, public_ever_q, public_q
+from workflow.states import LIVE_STATES, State
 
 pytestmark = pytest.mark.django_db
 

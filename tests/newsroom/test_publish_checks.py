@@ -26,10 +26,10 @@ from media_library.services import (
     missing_for_publishing,
     picture_problems,
 )
-from newsroom.workflow import services
-from newsroom.workflow.models import Draft, Revision, Transition
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory, ImageFactory, gallery_with
+from workflow import services
+from workflow.models import Draft, Revision, Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_expired_licence_is_a_problem_from_its_expiry_day(now):
 
 
 def test_gallery_rule_is_the_registered_one():
-    from newsroom.workflow import registry
+    from workflow import registry
 
     assert registry.adapter_for(Gallery).publish_problems is gallery_problems
 

@@ -11,11 +11,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.management.commands import publish_scheduled
-from newsroom.workflow import services
-from newsroom.workflow.models import Transition
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory
+from workflow import services
+from workflow.management.commands import publish_scheduled
+from workflow.models import Transition
+from workflow.states import State
 
 # As the worker runs: in autocommit, each item in its own transaction, and each
 # round starting as a request does (close_old_connections), which a test's

@@ -12,11 +12,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.workflow import services
-from newsroom.workflow.forms import parse_local_time
-from newsroom.workflow.models import Transition
-from newsroom.workflow.states import State
 from tests.factories import ArticleFactory
+from workflow import services
+from workflow.forms import parse_local_time
+from workflow.models import Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")

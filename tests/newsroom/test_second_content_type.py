@@ -9,10 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.http import HttpResponse
 
-from newsroom.workflow import registry, services
-from newsroom.workflow.models import Publishable, Revision, Transition
-from newsroom.workflow.states import CUSTOM_PERMISSIONS, State
 from tests.factories import UserFactory
+from workflow import registry, services
+from workflow.models import Publishable, Revision, Transition
+from workflow.states import CUSTOM_PERMISSIONS, State
 
 
 class Memo(Publishable):

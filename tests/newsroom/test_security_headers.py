@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import include, path
 
 from media_library.templatetags.media_library import image_url
-from newsroom.roles import EDITORS
 from tests.factories import ArticleFactory, ImageFactory
 from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 

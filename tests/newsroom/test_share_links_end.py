@@ -7,10 +7,10 @@ import pytest
 from django.test import RequestFactory
 from pytest_django.asserts import assertContains
 
-from newsroom.workflow import services
-from newsroom.workflow.states import State
-from newsroom.workflow.views import share_url
 from tests.factories import GalleryFactory
+from workflow import services
+from workflow.states import State
+from workflow.views import share_url
 
 pytestmark = pytest.mark.django_db
 

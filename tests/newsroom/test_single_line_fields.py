@@ -9,8 +9,8 @@ from django.test import RequestFactory
 
 from articles.models import Article, Section
 from authors.models import Author, Book
+from core.fields import single_line
 from media_library.models import CreditPreset, Gallery, Image
-from newsroom.fields import single_line
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

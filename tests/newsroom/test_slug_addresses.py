@@ -1,10 +1,10 @@
 """Addresses made from a slug, or of a view without arguments
-(newsroom.addresses), are what reverse() gives."""
+(core.addresses), are what reverse() gives."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from newsroom.addresses import fixed_address, slug_address
+from core.addresses import fixed_address, slug_address
 
 VIEWS = ["articles:detail", "articles:section", "authors:detail", "galleries:detail"]
 FIXED = [

@@ -9,16 +9,16 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.cache import PURGES_KEY, VERSION_KEY
-from newsroom.workflow import services
-from newsroom.workflow.models import Revision, Transition
-from newsroom.workflow.states import State
+from core.cache import PURGES_KEY, VERSION_KEY
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     ImageFactory,
     SectionFactory,
 )
+from workflow import services
+from workflow.models import Revision, Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -329,7 +329,7 @@ def test_after_an_unrelated_purge_a_hit_is_two_round_trips(
 def test_a_page_rendered_while_its_key_is_purged_is_not_stored(rf):
     from django.http import HttpResponse
 
-    from newsroom.cache import cached_page, depends_on, purge
+    from core.cache import cached_page, depends_on, purge
 
     renders = []
 
@@ -352,7 +352,7 @@ def test_a_page_rendered_while_its_key_is_purged_is_not_stored(rf):
 def test_a_page_rendered_while_another_key_is_purged_is_stored(rf):
     from django.http import HttpResponse
 
-    from newsroom.cache import cached_page, depends_on, purge
+    from core.cache import cached_page, depends_on, purge
 
     renders = []
 

@@ -10,10 +10,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains
 
-from newsroom.roles import EDITORS, WRITERS
 from tests.factories import UserFactory
 from tests.newsroom.env_vars import TEST_SECRET_KEY, load_settings
 from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS, WRITERS
 
 TWO_FACTOR = "/admin/two-factor/"
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.workflow import services
-from newsroom.workflow.models import Revision, ShareLink, Transition
-from newsroom.workflow.states import State
 from tests.factories import SectionFactory
 from tests.newsroom.workflow_helpers import snapshot
+from workflow import services
+from workflow.models import Revision, ShareLink, Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -341,7 +341,7 @@ def share(client, story_in, editor):
     link = ShareLink.objects.get()
     from django.test import RequestFactory
 
-    from newsroom.workflow.views import share_url
+    from workflow.views import share_url
 
     return story, link, share_url(RequestFactory().get("/"), link)
 
@@ -448,10 +448,10 @@ def test_audit_list_shows_activity_and_is_read_only(client, story_in, writer, ed
     story = story_in(State.DRAFT, headline="Audited")
     services.transition(story, "submit", by=writer, comment="Ready")
     response = login(client, editor).get(
-        reverse("admin:newsroom_transition_changelist")
+        reverse("admin:workflow_transition_changelist")
     )
     assertContains(response, "Ready")
-    assert client.get(reverse("admin:newsroom_transition_add")).status_code == 403
+    assert client.get(reverse("admin:workflow_transition_add")).status_code == 403
 
 
 def test_edit_lock_shows_who_else_has_it_open(client, story_in, editor, now):

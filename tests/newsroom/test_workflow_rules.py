@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from newsroom.workflow import services
-from newsroom.workflow.models import Transition
-from newsroom.workflow.states import RULES, State
 from tests.newsroom.workflow_helpers import snapshot
+from workflow import services
+from workflow.models import Transition
+from workflow.states import RULES, State
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.workflow.models import Revision, Transition
-from newsroom.workflow.states import State
 from tests.factories import SectionFactory
+from workflow.models import Revision, Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")

@@ -15,13 +15,13 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from newsroom.workflow.states import State
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     GalleryFactory,
     SectionFactory,
 )
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

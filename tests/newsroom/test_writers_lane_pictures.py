@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from newsroom.workflow.states import State
 from tests.factories import ImageFactory
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import Group
 
-from newsroom.workflow.models import Transition
 from tests.factories import UserFactory
+from workflow.models import Transition
 
 
 def user_in(group: str, **kwargs):

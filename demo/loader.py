@@ -1,0 +1,255 @@
+"""The demo newsroom: sections, authors, pictures, stories and two staff logins.
+
+`load_demo()` builds it in one transaction and can be run again and again: every
+row is found by a stable key (slug, username, group name, image SHA-256) and only
+saved when something differs, and each picture is drawn from a fixed seed, so its
+bytes, and therefore its SHA-256, never change. A picture already in the library
+is reused, never stored twice. `manage.py load_demo` is the way to run it.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+
+from articles.models import (
+    Article,
+    Byline,
+    Correction,
+    Section,
+    Status,
+    stored_body,
+)
+from authors.models import Author, Book
+from media_library.models import Image
+from workflow.roles import ROLES, sync_roles
+
+from . import content, pictures
+
+AUTHOR_FIELDS = [
+    "name",
+    "job_title",
+    "year_joined",
+    "beats",
+    "short_bio",
+    "bio",
+    "education",
+    "x_handle",
+    "bluesky",
+    "mastodon",
+    "website",
+    "tips_email",
+]
+IMAGE_FIELDS = ["title", "alt_text", "caption", "credit", "licence", "source_url"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    group: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    sections: int
+    authors: int
+    images: int
+    images_stored: int
+    published: int
+    drafts: int
+    logins: list[DemoLogin]
+
+
+def load_demo() -> DemoSummary:
+    """Create or refresh the demo newsroom, all or nothing."""
+    stored: list[str] = []  # files this run wrote, taken back if it fails
+    try:
+        with transaction.atomic():
+            return _load(stored)
+    except BaseException:
+        storage = Image._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _load(stored: list[str]) -> DemoSummary:
+    groups = _groups()
+    users = {
+        spec["username"]: _user(spec, groups[spec["group"]]) for spec in content.USERS
+    }
+    editor = users["editor"]
+
+    sections = {
+        spec["slug"]: _upsert(Section, {"slug": spec["slug"]}, **spec)
+        for spec in content.SECTIONS
+    }
+    images = {
+        key: _image(key, spec, uploaded_by=editor, stored=stored)
+        for key, spec in content.IMAGES.items()
+    }
+    authors = {
+        spec["slug"]: _author(spec, images=images, users=users)
+        for spec in content.AUTHORS
+    }
+    stories = {
+        spec["slug"]: _story(spec, sections=sections, images=images, authors=authors)
+        for spec in content.STORIES
+    }
+    # Related links need every story to exist first.
+    for spec in content.STORIES:
+        stories[spec["slug"]].related.set([stories[slug] for slug in spec["related"]])
+
+    statuses = [spec.get("status", Status.PUBLISHED) for spec in content.STORIES]
+    return DemoSummary(
+        sections=len(sections),
+        authors=len(authors),
+        images=len(images),
+        images_stored=len(stored),
+        published=statuses.count(Status.PUBLISHED),
+        drafts=statuses.count(Status.DRAFT),
+        logins=[
+            DemoLogin(spec["username"], spec["password"], spec["group"])
+            for spec in content.USERS
+        ],
+    )
+
+
+def _upsert(model: type[models.Model], lookup: dict, **values):
+    """The row matching `lookup`, created with `values` or brought up to date;
+    saved only when a value differs, so a rerun leaves rows (and their
+    auto_now times) untouched."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        return model._default_manager.create(**{**lookup, **values})
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+    return obj
+
+
+# --- Logins and roles --------------------------------------------------------
+
+
+def _groups() -> dict[str, Group]:
+    sync_roles()
+    return {g.name: g for g in Group.objects.filter(name__in=ROLES)}
+
+
+def _user(spec: dict, group: Group):
+    user = _upsert(
+        get_user_model(),
+        {"username": spec["username"]},
+        first_name=spec["first_name"],
+        last_name=spec["last_name"],
+        email=spec["email"],
+        is_staff=True,
+        is_superuser=False,
+        is_active=True,
+    )
+    if not user.check_password(spec["password"]):
+        user.set_password(spec["password"])
+        user.save(update_fields=["password"])
+    # Re-running the demo also lifts a lock from mistyped demo passwords.
+    axes_reset(username=spec["username"])
+    user.groups.set([group])
+    return user
+
+
+# --- Pictures ----------------------------------------------------------------
+
+
+def _image(key: str, spec: dict, *, uploaded_by, stored: list[str]) -> Image:
+    """The library image for `spec`: found by the SHA-256 of its bytes (or, if a
+    newer Pillow drew it differently, by its title among the demo's uploads),
+    otherwise stored as a new file."""
+    if "headshot" in spec:
+        data = pictures.headshot(*spec["headshot"], seed=spec["seed"])
+    else:
+        data = pictures.scene(spec["scene"], spec["seed"])
+    meta = {name: spec[name] for name in IMAGE_FIELDS}
+
+    image = Image.objects.duplicate_of(hashlib.sha256(data).hexdigest())
+    if image is None:
+        image = Image.objects.filter(
+            title=spec["title"], uploaded_by=uploaded_by
+        ).first()
+    if image is not None:
+        return _upsert(Image, {"pk": image.pk}, **meta)
+
+    image = Image(uploaded_by=uploaded_by, **meta)
+    image.file = ContentFile(data, name=f"demo-{key}.jpg")
+    image.save()
+    stored.append(image.file.name)
+    return image
+
+
+# --- People and stories ------------------------------------------------------
+
+
+def _author(spec: dict, *, images: dict, users: dict) -> Author:
+    headshot = images[spec["headshot"]] if spec["headshot"] else None
+    user = users[spec["user"]] if spec["user"] else None
+    author = _upsert(
+        Author,
+        {"slug": spec["slug"]},
+        **{name: spec.get(name, "") for name in AUTHOR_FIELDS},
+        headshot_id=headshot.pk if headshot else None,
+        user_id=user.pk if user else None,
+    )
+    for book in spec["books"]:
+        _upsert(Book, {"author_id": author.pk, "title": book["title"]}, **book)
+    return author
+
+
+def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Article:
+    hero = images[spec["hero"]] if spec["hero"] else None
+    article = _upsert(
+        Article,
+        {"slug": spec["slug"]},
+        headline=spec["headline"],
+        dek=spec["dek"],
+        body=stored_body(
+            # Library pictures in the text name demo images by key.
+            re.sub(
+                r'data-library-image="\{([\w-]+)\}"',
+                lambda key: f'data-library-image="{images[key[1]].pk}"',
+                spec["body"],
+            )
+        ),
+        section_id=sections[spec["section"]].pk,
+        hero_image_id=hero.pk if hero else None,
+        seo_title=spec.get("seo_title", ""),
+        seo_description=spec.get("seo_description", ""),
+        featured=spec.get("featured", False),
+        status=spec.get("status", Status.PUBLISHED),
+        published_at=spec["published_at"],
+    )
+    bylines = [authors[slug] for slug in spec["bylines"]]
+    for position, author in enumerate(bylines):
+        _upsert(
+            Byline,
+            {"article_id": article.pk, "author_id": author.pk},
+            position=position,
+        )
+    article.bylines.exclude(author__in=bylines).delete()
+    article.tags.set(spec["tags"])
+    for correction in spec["corrections"]:
+        _upsert(
+            Correction,
+            {
+                "article_id": article.pk,
+                "kind": correction["kind"],
+                "created_at": correction["created_at"],
+            },
+            text=correction["text"],
+        )
+    return article

@@ -1,0 +1,651 @@
+"""Admin screens of the editorial workflow, for any publishable model.
+
+`WorkflowAdminMixin` adds to a ModelAdmin: the state panel with only the actions
+the user may take, conflict-checked edits with revisions, history and diff,
+restore, previews, share links, a review queue and a calendar. Every button
+calls `workflow.services`, where the rules are enforced.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import diff, registry, services
+from .editing import VersionedAdminMixin
+from .forms import WorkflowForm, parse_local_time
+from .models import Publishable, Revision, ShareLink, Transition
+from .states import RULES, State
+from .views import no_cache, share_url
+
+WORKFLOW_READONLY = ["status", "published_at", "revised_at"]
+# How far from a calendar week's first day its page reaches.
+WEEKS_AROUND = dt.timedelta(days=15)
+
+
+def state_words(item) -> tuple[str, str]:
+    """The item's state as the list and the change form show it, in two parts:
+    ("Published", "at 14:00"), in the newsroom's time zone and with the date
+    unless it is today. A scheduled item whose minute has come shows as
+    published, whether or not the worker has recorded it yet
+    (`Publishable.shown_status` decides)."""
+    state = item.shown_status
+    if state not in (State.PUBLISHED, State.SCHEDULED) or item.published_at is None:
+        return state.label, ""
+    local = timezone.localtime(item.published_at)
+    when = f"{local:%H:%M}"
+    if local.date() != timezone.localdate():
+        when += f" on {local:%Y-%m-%d}"
+    return state.label, f"at {when}" if state == State.PUBLISHED else f"for {when}"
+
+
+def state_label(item) -> str:
+    """The state in one line: "Published at 14:00", "Draft"."""
+    return " ".join(part for part in state_words(item) if part)
+
+
+def choosable(user, model: type[Publishable]):
+    """The items of `model` that `user` may pick in a form (a related story, a
+    gallery): what they may see in the admin (`services.visible_to`) and what
+    anyone may read on the site (`public()`). Every picker offers exactly
+    these and every form accepts exactly these, so an item someone may not see
+    is refused with the very words a missing one is."""
+    manager = model._default_manager
+    return manager.filter(
+        Q(pk__in=services.visible_to(user, model).values("pk"))
+        | Q(pk__in=manager.public().values("pk"))
+    )
+
+
+def _is_autocomplete(request) -> bool:
+    """Whether this is the admin's autocomplete JSON (`AutocompleteJsonView`),
+    which asks the picked model's admin for its queryset."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "autocomplete"
+
+
+def _pks(value) -> list:
+    if value in (None, ""):
+        return []
+    values = value if isinstance(value, list | tuple | set) else [value]
+    return [v.pk if hasattr(v, "pk") else v for v in values]
+
+
+def hidden_links(form) -> dict[str, list]:
+    """Field name -> ids the stored item links to that this form's user may not
+    pick (an editor linked another writer's draft): the form neither shows them
+    nor offers them, and saving keeps them (`keep_hidden_links`)."""
+    hidden = {}
+    if form.instance.pk is None:
+        return hidden
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField) or not issubclass(
+            field.queryset.model, Publishable
+        ):
+            continue
+        stored = _pks(form.initial.get(name))
+        if not stored:
+            continue
+        shown = set(field.queryset.filter(pk__in=stored).values_list("pk", flat=True))
+        if missing := [pk for pk in stored if pk not in shown]:
+            hidden[name] = missing
+            many = isinstance(field, forms.ModelMultipleChoiceField)
+            # What the form started from is what it shows: a save that leaves
+            # the field alone is no change of it (in the history, the merge).
+            form.initial[name] = [pk for pk in stored if pk in shown] if many else None
+            if many:
+                note = f"Also linked: {_count(missing, field)} you cannot see; "
+                note += "saving keeps them."
+            else:
+                note = f"Linked: {_count(missing, field)} you cannot see; it "
+                note += "stays unless you choose another."
+            field.help_text = f"{field.help_text} {note}".strip()
+    return hidden
+
+
+def _count(pks, field) -> str:
+    meta = field.queryset.model._meta
+    noun = meta.verbose_name if len(pks) == 1 else meta.verbose_name_plural
+    return f"{len(pks)} {noun}"
+
+
+def keep_hidden_links(form, obj) -> None:
+    """Put back on `obj` the links its form did not show (`hidden_links`): a
+    save by someone who could not see them leaves them as they were."""
+    for name, pks in getattr(form, "hidden_links", {}).items():
+        if name not in form.cleaned_data:
+            continue
+        if isinstance(form.fields[name], forms.ModelMultipleChoiceField):
+            form.cleaned_data[name] = [*form.cleaned_data[name], *pks]
+        elif form.cleaned_data[name] is None:
+            setattr(obj, obj._meta.get_field(name).attname, pks[0])
+
+
+class WorkflowAdminMixin(VersionedAdminMixin):
+    form = WorkflowForm
+    change_form_template = "workflow/admin/change_form.html"
+    change_list_template = "workflow/admin/change_list.html"
+    actions = ["publish_selected"]
+
+    # --- Who sees and edits what ---------------------------------------------
+
+    def get_queryset(self, request):
+        if _is_autocomplete(request):  # a picker on another item's form
+            return choosable(request.user, self.model)
+        return services.visible_to(request.user, self.model)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewer = request.user  # for `links_shown`, which gets only obj
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if issubclass(db_field.related_model, Publishable):
+            kwargs.setdefault(
+                "queryset", choosable(request.user, db_field.related_model)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if issubclass(db_field.related_model, Publishable):
+            kwargs.setdefault(
+                "queryset", choosable(request.user, db_field.related_model)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return services.can_view(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return services.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not services.can_edit(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(services._perm(self.model, "publish"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *WORKFLOW_READONLY]
+
+    # --- Read-only pages, the list's state column, "View on site" ------------
+
+    # Rich text that whoever may only view an item (a writer whose story is in
+    # review) sees as readers do, not as its HTML source:
+    # {field name: name of a method of the admin that renders it}.
+    rendered_when_read_only: dict[str, str] = {}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Django shows every field of a read-only page as text: show rich text
+        # rendered instead, and leave out the form's hidden fields (the version
+        # it was loaded from), which have nothing to show.
+        hidden = {
+            name
+            for name, field in self.form.declared_fields.items()
+            if field.widget.is_hidden
+        }
+
+        def shown(names):
+            for name in names:
+                if isinstance(name, list | tuple):  # several fields on one line
+                    if row := tuple(shown(name)):
+                        yield row
+                elif name not in hidden:
+                    yield self.rendered_when_read_only.get(name, name)
+
+        return [
+            (title, {**options, "fields": list(shown(options["fields"]))})
+            for title, options in fieldsets
+        ]
+
+    def get_list_display(self, request):
+        # Every content type's status column shows the state as people should
+        # see it (`state_label`), not the stored one a worker may not have
+        # updated yet.
+        return [
+            "state_column" if name == "status" else name
+            for name in super().get_list_display(request)
+        ]
+
+    @admin.display(description="status", ordering="status")
+    def state_column(self, obj):
+        return state_label(obj)
+
+    def get_view_on_site_url(self, obj=None):
+        # An item that is not public has no page on the site yet (or any more):
+        # its admin preview, not a 404.
+        if obj is not None and obj.pk is not None and not obj.is_public:
+            return self._url("preview", obj)
+        return super().get_view_on_site_url(obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class WorkflowUserForm(form):
+            workflow_user = request.user
+
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self.hidden_links = hidden_links(self)
+
+        WorkflowUserForm.__name__ = form.__name__
+        return WorkflowUserForm
+
+    def links_shown(self, obj, name: str) -> str:
+        """A link field on a read-only page: the items the person who opened it
+        may pick (`choosable`), and only a count of the others."""
+        field = obj._meta.get_field(name)
+        model = field.related_model
+        if field.many_to_many:
+            linked = getattr(obj, name).all()
+        else:
+            linked = model._default_manager.filter(pk=getattr(obj, field.attname))
+        viewer = getattr(obj, "viewer", None)  # set by get_object
+        shown = []
+        if viewer is not None:
+            shown = list(linked.filter(pk__in=choosable(viewer, model).values("pk")))
+        parts = [str(item) for item in shown]
+        if unseen := linked.count() - len(shown):
+            noun = (
+                model._meta.verbose_name
+                if unseen == 1
+                else model._meta.verbose_name_plural
+            )
+            parts.append(f"{unseen} {noun} you cannot see")
+        return ", ".join(parts) or "—"
+
+    # --- Saving --------------------------------------------------------------
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        keep_hidden_links(form, obj)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.check_allowed(request.user, "edit", obj)
+        else:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.before_revision(request, form.instance, change)
+        services.record_edit(form.instance, by=request.user)  # drops the draft
+
+    def before_revision(self, request, obj, change):
+        """Last changes to a saved item before its revision is stored."""
+
+    def changelist_view(self, request, extra_context=None):
+        can_review = request.user.has_perm(services._perm(self.model, "review"))
+        return super().changelist_view(
+            request, {**(extra_context or {}), "can_review": can_review}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None and self.has_view_permission(request, obj):
+            context["workflow"] = self.workflow_context(request, obj)
+        return super().change_view(request, object_id, form_url, context)
+
+    def workflow_context(self, request, obj) -> dict:
+        tz = timezone.get_current_timezone_name()
+        ct_kwargs = {
+            "content_type__model": obj._meta.model_name,
+            "content_type__app_label": obj._meta.app_label,
+            "object_id": obj.pk,
+        }
+        links = ShareLink.objects.filter(
+            **ct_kwargs, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        state, when = state_words(obj)
+        return {
+            "state": state,
+            "when": when,
+            "status": obj.shown_status,
+            # Live at its minute; the worker has yet to record it as published.
+            "unrecorded": obj.shown_status != obj.status,
+            "actions": services.available_actions(request.user, obj),
+            "trail": Transition.objects.filter(**ct_kwargs).select_related("by")[:30],
+            "revisions": Revision.objects.filter(**ct_kwargs).select_related(
+                "created_by"
+            )[:10],
+            "time_zone": tz,
+            "share_links": [(link, share_url(request, link)) for link in links]
+            if services.may(request.user, "share", obj)
+            else None,
+            "can_share": services.may(request.user, "share", obj),
+            "can_edit": services.can_edit(request.user, obj),
+            "can_view": services.can_view(request.user, obj),
+            "url": lambda name, *args: self._url(name, obj, *args),
+        }
+
+    # --- URLs ----------------------------------------------------------------
+
+    def _name(self, view):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{view}"
+
+    def _url(self, view, obj, *args):
+        return reverse(f"admin:{self._name(view)}", args=[obj.pk, *args])
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("review-queue/", wrap(self.review_queue_view),
+                 name=self._name("review_queue")),
+            path("calendar/", wrap(self.calendar_view), name=self._name("calendar")),
+            path("<int:pk>/workflow/<str:action>/", wrap(self.transition_view),
+                 name=self._name("transition")),
+            path("<int:pk>/revisions/", wrap(self.revisions_view),
+                 name=self._name("revisions")),
+            path("<int:pk>/revisions/diff/", wrap(self.diff_view),
+                 name=self._name("diff")),
+            path("<int:pk>/revisions/<int:number>/preview/",
+                 wrap(self.preview_view), name=self._name("revision_preview")),
+            path("<int:pk>/revisions/<int:number>/restore/",
+                 wrap(self.restore_view), name=self._name("restore")),
+            path("<int:pk>/preview/", wrap(self.preview_view),
+                 name=self._name("preview")),
+            path("<int:pk>/share/", wrap(self.share_view), name=self._name("share")),
+            path("<int:pk>/share/<int:link_id>/revoke/", wrap(self.revoke_view),
+                 name=self._name("revoke")),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _item(self, request, pk, action="edit"):
+        """The item, if this user may `action` it: 404 if missing or hidden from
+        them (the same answer, so ids cannot be probed), 403 if they may see it
+        but not do this."""
+        item = get_object_or_404(services.visible_to(request.user, self.model), pk=pk)
+        services.check_allowed(request.user, action, item)
+        return item
+
+    def _back(self, item):
+        return HttpResponseRedirect(self._url("change", item))
+
+    # --- Transitions ---------------------------------------------------------
+
+    def transition_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action not in RULES:
+            raise Http404("No such action.")
+        item = get_object_or_404(self.model._default_manager, pk=pk)
+        try:
+            at = None
+            if RULES[action].needs_time:
+                at = parse_local_time(request.POST.get("at", ""))
+            step = services.transition(
+                item, action, by=request.user,
+                comment=request.POST.get("comment", ""), at=at,
+                version=services.parse_version(request.POST.get("_version")),
+            )  # fmt: skip
+        except services.WorkflowPermissionDenied:
+            raise
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return self._back(item)
+        text = f"“{item}” is now {State(step.to_state).label.lower()}."
+        if step.scheduled_for:
+            local = timezone.localtime(step.scheduled_for)
+            text += (
+                f" It goes live at {local:%Y-%m-%d %H:%M} {local.tzname()} "
+                f"({step.scheduled_for.astimezone(dt.UTC):%H:%M} UTC)."
+            )
+        self.message_user(request, text, messages.SUCCESS)
+        if warning := services.mail_failure_message(step):
+            self.message_user(request, warning, messages.WARNING)
+        return self._back(item)
+
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        done, warnings = 0, set()
+        for item in queryset:
+            try:
+                step = services.transition(item, "publish", by=request.user)
+                done += 1
+                warnings.add(services.mail_failure_message(step))
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if done:
+            self.message_user(request, f"Published {done}.", messages.SUCCESS)
+        for warning in sorted(filter(None, warnings)):
+            self.message_user(request, warning, messages.WARNING)
+
+    # --- Revisions -----------------------------------------------------------
+
+    def revisions_view(self, request, pk):
+        # Whoever may see the item may read its history; restoring is an edit.
+        item = self._item(request, pk, "view")
+        revisions = Revision.for_item(item).select_related("created_by")
+        return TemplateResponse(
+            request,
+            "workflow/admin/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": item,
+                "title": f"History of “{item}”",
+                "revisions": revisions,
+                "trail": Transition.for_item(item).select_related("by"),
+                "can_restore": services.can_edit(request.user, item),
+                "url": lambda name, *args: self._url(name, item, *args),
+            },
+        )
+
+    def diff_view(self, request, pk):
+        item = self._item(request, pk, "view")
+        revisions = Revision.for_item(item)
+        try:
+            a = revisions.get(number=int(request.GET.get("a", "")))
+            b = revisions.get(number=int(request.GET.get("b", "")))
+        except (ValueError, Revision.DoesNotExist):
+            self.message_user(request, "Pick two revisions to compare.", messages.ERROR)
+            return HttpResponseRedirect(self._url("revisions", item))
+        labels = {f.name: str(f.verbose_name).capitalize() for f in item._meta.fields}
+        return TemplateResponse(
+            request,
+            "workflow/admin/diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": item,
+                "title": f"Revision {a.number} → {b.number} of “{item}”",
+                "a": a,
+                "b": b,
+                "rows": diff.compare(a.data, b.data, labels),
+                "url": lambda name, *args: self._url(name, item, *args),
+            },
+        )
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = self._item(request, pk)
+        revision = get_object_or_404(Revision.for_item(item), number=number)
+        try:
+            new = services.restore_revision(
+                item,
+                revision,
+                by=request.user,
+                version=services.parse_version(request.POST.get("_version")),
+            )
+        except services.StaleVersion as stale:
+            self.message_user(request, stale.messages[0], messages.ERROR)
+            return HttpResponseRedirect(self._url("revisions", item))
+        except ValidationError as refused:  # the publish check: NotPublishable
+            for message in refused.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(self._url("revisions", item))
+        self.message_user(
+            request,
+            f"Restored revision {number} as new revision {new.number}. "
+            "Nothing was overwritten: every earlier revision is still in the history.",
+            messages.SUCCESS,
+        )
+        return self._back(item)
+
+    # --- Previews and share links --------------------------------------------
+
+    @no_cache
+    def preview_view(self, request, pk, number=None):
+        item = self._item(request, pk, "view")
+        where = "on the public site" if item.is_public else "not on the public site"
+        data, banner = None, f"{state_label(item)}: {where}."
+        if number is not None:
+            data = get_object_or_404(Revision.for_item(item), number=number).data
+            banner = f"Revision {number} of “{item}”: not on the public site."
+        return registry.render_preview(request, item, revision_data=data, banner=banner)
+
+    def share_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = self._item(request, pk, "share")
+        link = services.create_share_link(item, by=request.user)
+        self.message_user(
+            request,
+            format_html(
+                "Preview link for outside reviewers, valid until {}: "
+                '<a href="{url}">{url}</a>',
+                f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M %Z}",
+                url=share_url(request, link),
+            ),
+            messages.SUCCESS,
+        )
+        return self._back(item)
+
+    def revoke_view(self, request, pk, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = self._item(request, pk, "share")
+        link = get_object_or_404(ShareLink.for_item(item), pk=link_id)
+        services.revoke_share_link(link, by=request.user)
+        self.message_user(
+            request, "The preview link no longer works.", messages.SUCCESS
+        )
+        return self._back(item)
+
+    # --- Review queue and calendar -------------------------------------------
+
+    def review_queue_view(self, request):
+        if not request.user.has_perm(services._perm(self.model, "review")):
+            raise PermissionDenied
+        submitted = Transition.objects.filter(
+            content_type__app_label=self.model._meta.app_label,
+            content_type__model=self.model._meta.model_name,
+            object_id=OuterRef("pk"),
+            to_state=State.IN_REVIEW,
+        ).order_by("-at")
+        items = (
+            self.model._default_manager.in_review()
+            .annotate(submitted_at=Subquery(submitted.values("at")[:1]))
+            .order_by("submitted_at", "pk")
+        )
+        return TemplateResponse(
+            request,
+            "workflow/admin/review_queue.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Review queue",
+                "items": items,
+            },
+        )
+
+    def calendar_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        try:
+            start = dt.date.fromisoformat(request.GET.get("week", ""))
+            # The page reads a day past its week and links the weeks either
+            # side: a week at the very ends of the calendar has none of them.
+            if not dt.date.min + WEEKS_AROUND <= start <= dt.date.max - WEEKS_AROUND:
+                raise ValueError(start)
+        except ValueError:
+            start = today
+        start -= dt.timedelta(days=start.weekday())  # Monday
+        days = [start + dt.timedelta(days=n) for n in range(7)]
+        tz = timezone.get_current_timezone()
+        begin = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(
+            days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+        )
+        items = (
+            services.visible_to(request.user, self.model)
+            .filter(
+                status__in=[State.SCHEDULED, State.PUBLISHED],
+                published_at__gte=begin,
+                published_at__lt=end,
+            )
+            .order_by("published_at")
+        )
+        by_day = {day: [] for day in days}
+        for item in items:
+            by_day[timezone.localdate(item.published_at)].append(item)
+        return TemplateResponse(
+            request,
+            "workflow/admin/calendar.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"Calendar: week of {start:%B %-d, %Y}",
+                "days": list(by_day.items()),
+                "today": today,
+                "previous": days[0] - dt.timedelta(days=7),
+                "next": days[0] + dt.timedelta(days=7),
+                "time_zone": timezone.get_current_timezone_name(),
+            },
+        )
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """All recent workflow activity, read-only."""
+
+    list_display = ["at", "item_link", "action", "from_state", "to_state", "by",
+                    "comment"]  # fmt: skip
+    list_filter = ["action", "to_state", "content_type", "by", "at"]
+    search_fields = ["comment", "by__username"]
+    date_hierarchy = "at"
+    list_select_related = ["by", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Item")
+    def item_link(self, obj):
+        url = reverse(
+            f"admin:{obj.content_type.app_label}_{obj.content_type.model}_change",
+            args=[obj.object_id],
+        )
+        return format_html(
+            '<a href="{}">{} #{}</a>', url, obj.content_type.name, obj.object_id
+        )

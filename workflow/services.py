@@ -1,0 +1,771 @@
+"""Every change of editorial state, in one place.
+
+The admin, its actions, management commands and tests all call these functions,
+so each rule is enforced once, on the server, whatever the caller. A refused
+action raises `WorkflowPermissionDenied` (403 over HTTP) or `InvalidTransition`
+(a clear message) and changes nothing.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import F
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+
+from . import registry, signals
+from .models import Draft, EditLock, Publishable, Revision, ShareLink, Transition
+from .states import LIVE_STATES, RULES, SHARE_ENDING_STATES, Rule, State
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+# An open edit form tells the server it is still open every 30 seconds
+# (static/workflow/admin/editing.js); one not heard from for this long is closed.
+PRESENCE_SECONDS = 90
+
+
+class WorkflowPermissionDenied(PermissionDenied):
+    """The user may not do this to this item."""
+
+
+class InvalidTransition(ValidationError):
+    """The item is not in a state this action starts from, or input is missing."""
+
+
+class NotPublishable(InvalidTransition):
+    """What readers would be shown lacks something they need (a picture's alt
+    text or credit, a licence that still runs): refused by `check_publishable`
+    on every path that makes something public or changes what is public."""
+
+
+# --- Permissions -------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    """A mail subject: a title's line breaks would make Django refuse the header."""
+    return " ".join(text.split())
+
+
+def _perm(item_or_model, action: str) -> str:
+    meta = item_or_model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def is_owner(user, item: Publishable) -> bool:
+    if not user.is_authenticated or item.pk is None:
+        return False
+    return type(item)._default_manager.filter(item.owner_q(user), pk=item.pk).exists()
+
+
+def can_view(user, item: Publishable) -> bool:
+    """Editors see anything; writers their own work in every state, also once it
+    has left their hands: to read it, preview it and follow its history."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perm(_perm(item, "edit_others")):
+        return True
+    may_see = user.has_perm(_perm(item, "view")) or user.has_perm(_perm(item, "change"))
+    return may_see and is_owner(user, item)
+
+
+def can_edit(user, item: Publishable) -> bool:
+    """Editors edit anything; writers their own drafts and stories sent back."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perm(_perm(item, "edit_others")):
+        return True
+    if not user.has_perm(_perm(item, "change")):
+        return False
+    return item.is_writer_editable and is_owner(user, item)
+
+
+def may(user, action: str, item: Publishable) -> bool:
+    """Whether `user` holds the right for `action` on `item`, whatever its state."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if action == "view":
+        return can_view(user, item)
+    if action == "edit":
+        return can_edit(user, item)
+    rule = RULES.get(action)
+    if rule is None:  # a right that is not a transition, such as "share"
+        return user.has_perm(_perm(item, action))
+    if rule.permission == "own":  # submit, withdraw, revise: the item's writers
+        return user.has_perm(_perm(item, "change")) and is_owner(user, item)
+    return user.has_perm(_perm(item, rule.permission))
+
+
+def check_allowed(user, action: str, item: Publishable) -> None:
+    if not may(user, action, item):
+        raise WorkflowPermissionDenied(
+            f"You may not {action.replace('_', ' ')} “{item}”."
+        )
+
+
+def available_actions(user, item: Publishable) -> list[Rule]:
+    """The buttons to show: actions this user may take from the current state."""
+    return [
+        rule
+        for rule in RULES.values()
+        if item.status in rule.sources
+        and not _overtaken(rule, item)
+        and may(user, rule.action, item)
+    ]
+
+
+def _overtaken(rule: Rule, item: Publishable) -> str:
+    """Why `rule` no longer applies although the stored state allows it: a
+    scheduled item whose minute has come is live, recorded by the worker or not,
+    and moving its time or unscheduling it would take it off the site without
+    the reason an unpublish asks for."""
+    if rule.action in ("reschedule", "unschedule") and item.is_public:
+        return (
+            f"“{item}” went live at its scheduled minute. To take it off the "
+            "site, unpublish it and say why."
+        )
+    return ""
+
+
+def visible_to(user, model: type[Publishable]) -> models.QuerySet:
+    """The admin list: everything for editors, a writer's own work for writers."""
+    qs = model._default_manager.all()
+    if user.has_perm(_perm(model, "edit_others")):
+        return qs
+    return qs.filter(model.owner_q(user)).distinct()
+
+
+# --- Transitions -------------------------------------------------------------
+
+
+def _to_minute(when: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when.replace(second=0, microsecond=0)
+
+
+@transaction.atomic
+def transition(
+    item: Publishable,
+    action: str,
+    *,
+    by,
+    comment: str = "",
+    at: dt.datetime | None = None,
+    version: int | None = None,
+) -> Transition:
+    """Apply `action` to `item` for user `by`: the one door every state change
+    goes through. `version`, when the action comes from a page, is the version
+    that page showed: an action on text that changed since is refused."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise InvalidTransition(f"There is no “{action}” action.")
+    check_allowed(by, action, item)
+    locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    if version is not None and locked.version != version:
+        raise StaleVersion(locked, expected=version, edit=False)
+    if locked.status not in rule.sources:
+        raise InvalidTransition(
+            f"“{item}” is {locked.get_status_display().lower()}; "
+            f"“{rule.label}” is not possible from there."
+        )
+    if overtaken := _overtaken(rule, locked):
+        raise InvalidTransition(overtaken)
+    comment = comment.strip()
+    if rule.needs_comment and not comment:
+        raise InvalidTransition(f"“{rule.label}” needs a comment saying why.")
+    now = timezone.now()
+    if rule.needs_time:
+        if at is None:
+            raise InvalidTransition(f"“{rule.label}” needs a date and time.")
+        at = _to_minute(at)
+        if at <= now:
+            shown = formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+            raise InvalidTransition(
+                f"{shown} has already passed. Pick a time in the future, or "
+                "publish now."
+            )
+        # Checked for the day it goes live: a licence that runs out before then
+        # is refused now, not discovered by the scheduler.
+        check_publishable(locked, on=timezone.localdate(at))
+    if action == "publish":
+        check_publishable(locked)
+
+    from_state = locked.status
+    locked.status = rule.target
+    fields = ["status"]
+    if rule.needs_time:
+        locked.published_at = at
+        fields.append("published_at")
+    elif action == "publish":
+        # A story published early or republished keeps an earlier publication
+        # time only if it really went out then.
+        if not (
+            locked.published_at
+            and locked.published_at <= now
+            and from_state == State.UNPUBLISHED
+        ):
+            locked.published_at = now
+            fields.append("published_at")
+    locked.save(update_fields=fields)
+    item.status, item.published_at = locked.status, locked.published_at
+    if rule.target in SHARE_ENDING_STATES:
+        ShareLink.for_item(item).filter(revoked_at__isnull=True).update(revoked_at=now)
+
+    release_lock(item, user=by)
+    step = Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action=action,
+        from_state=from_state,
+        to_state=rule.target,
+        by=by if by and by.is_authenticated else None,
+        comment=comment,
+        scheduled_for=at if rule.needs_time else None,
+    )
+    transaction.on_commit(lambda: _after_transition(item, step))
+    return step
+
+
+# --- The publish check -------------------------------------------------------
+
+
+def publish_problems(item: Publishable, *, on: dt.date | None = None) -> list[str]:
+    """What stops `item`, as stored now, being shown to readers on day `on`
+    (today): its content type's rule (`registry.Adapter.publish_problems`)."""
+    return registry.adapter_for(item).publish_problems(item, on=on)
+
+
+def day_shown(item: Publishable, *, now: dt.datetime | None = None) -> dt.date:
+    """The first day readers would see `item` as it stands: today, or the day
+    a scheduled item goes live when that is later (in the newsroom's zone)."""
+    now = now or timezone.now()
+    when = now
+    if item.status == State.SCHEDULED and item.published_at and item.published_at > now:
+        when = item.published_at
+    return timezone.localdate(when)
+
+
+def check_publishable(
+    item: Publishable, *, on: dt.date | None = None, lead: str = ""
+) -> None:
+    """Raise `NotPublishable`, one message per problem, if `item` may not be
+    shown on day `on` (today). The one check behind publish, schedule, the
+    scheduler, and edits and restores of live or scheduled items."""
+    if problems := publish_problems(item, on=on):
+        lead = lead or f"“{item}” cannot go live yet"
+        raise NotPublishable(
+            [
+                ValidationError(f"{lead}: {problem}", code="not_publishable")
+                for problem in problems
+            ]
+        )
+
+
+def check_live_change(item: Publishable) -> None:
+    """For a change to `item` written but not committed (an edit, a restore,
+    pictures added): if it is live or scheduled, it must still pass the
+    publish check as changed, or `NotPublishable` is raised and the caller's
+    transaction must roll the change back. Anything not live is not checked:
+    a draft may lack alt text until it is published."""
+    if item.status not in LIVE_STATES:
+        return
+    where = "on the site" if item.is_public else "scheduled to go live"
+    check_publishable(
+        item,
+        on=day_shown(item),
+        lead=f"“{item}” is {where}, so this change was not saved",
+    )
+
+
+# --- The scheduler -----------------------------------------------------------
+
+
+def publish_due(now: dt.datetime | None = None) -> "PublishReport":
+    """Record as published every scheduled item whose minute has come, and
+    hold every scheduled item that may not be shown when it goes live.
+
+    Visibility never waits for this (the public() query already shows them);
+    this writes the audit row and sends the notifications, once per item even with
+    several workers running: each row is taken with a lock that other workers
+    skip. One failing item is logged and does not stop the others.
+
+    Holding: a scheduled item that stopped passing the publish check after it
+    was scheduled (a picture's licence now runs out by its day, a picture's
+    credit was removed) is not published at its minute: a picture whose licence
+    has expired must not go out, whoever is awake then. It goes back to
+    approved (off the schedule, off the site), with an audit row naming the
+    problems and an e-mail to the editors and its writers, who fix it and
+    publish or schedule it again. Every scheduled item is checked each round,
+    not only those due, so one is normally held well before its minute rather
+    than after readers saw it.
+    """
+    now = now or timezone.now()
+    report = PublishReport()
+    for model in registry.models():
+        seen: list[int] = []
+        while True:
+            with transaction.atomic():
+                item = (
+                    model._default_manager.select_for_update(skip_locked=True)
+                    .filter(status=State.SCHEDULED)
+                    .exclude(pk__in=seen)
+                    .order_by("published_at", "pk")
+                    .first()
+                )
+                if item is None:
+                    break
+                seen.append(item.pk)
+                try:
+                    with transaction.atomic():
+                        problems = publish_problems(item, on=day_shown(item, now=now))
+                        if problems:
+                            _hold(item, problems)
+                            report.held.append(item)
+                        elif item.is_due_at(now):  # what .due(now) selects
+                            _record_published(item)
+                            report.published.append(item)
+                except Exception:
+                    log.exception(
+                        "Could not publish scheduled %s %s", model.__name__, item.pk
+                    )
+                    report.failed.append(item)
+    return report
+
+
+def _record_published(item: Publishable) -> None:
+    item.status = State.PUBLISHED
+    item.save(update_fields=["status"])
+    step = Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action="publish",
+        from_state=State.SCHEDULED,
+        to_state=State.PUBLISHED,
+        by=None,
+        comment="Published on schedule.",
+        scheduled_for=item.published_at,
+    )
+    transaction.on_commit(lambda: _after_transition(item, step))
+
+
+def _hold(item: Publishable, problems: list[str]) -> None:
+    item.status = State.APPROVED
+    item.save(update_fields=["status"])
+    step = Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action="hold",
+        from_state=State.SCHEDULED,
+        to_state=State.APPROVED,
+        by=None,
+        comment="Held by the scheduler, not published: " + " ".join(problems),
+        scheduled_for=item.published_at,
+    )
+    transaction.on_commit(lambda: _after_hold(item, step, problems))
+
+
+def _after_hold(item: Publishable, step: Transition, problems: list[str]) -> None:
+    try:
+        notify_held(item, step, problems)
+    except Exception:  # the item is held whether or not the e-mail goes
+        log.exception("Could not send the e-mail about held %s", item)
+    signals.transitioned.send(sender=type(item), item=item, transition=step)
+
+
+def notify_held(item: Publishable, step: Transition, problems: list[str]) -> None:
+    """Tell the editors and the item's writers that the scheduler held it."""
+    editors = User.objects.with_perm(
+        _perm(item, "publish"), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    users = {*editors, *item.owner_users()}
+    recipients = sorted({u.email for u in users if u.email and u.is_active})
+    if not recipients:
+        return
+    local = timezone.localtime(step.scheduled_for) if step.scheduled_for else None
+    when = (
+        f"at {formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+        if local
+        else "at its scheduled time"
+    )
+    lines = [
+        f"The scheduler held “{item}” instead of publishing it {when}:",
+        *(f"- {problem}" for problem in problems),
+        "It is approved and off the schedule. Fix the pictures in the library or "
+        "in the item, then publish or schedule it again.",
+    ]
+    if admin_url := _admin_url(item):
+        lines.append(f"Open it: {admin_url}")
+    send_mail(
+        subject=_one_line(f"[Held, not published] {item}"),
+        message="\n\n".join(lines),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+@dataclass
+class PublishReport:
+    published: list = field(default_factory=list)
+    held: list = field(default_factory=list)  # taken off the schedule: see publish_due
+    failed: list = field(default_factory=list)
+
+
+# --- After a transition: notifications and signals ---------------------------
+
+# Who is e-mailed after each action, and the action's name in the past tense
+# for telling the person who acted that the e-mail could not be sent.
+NOTIFY = {
+    "submit": ("editors", "Submitted"),
+    "request_changes": ("owners", "Changes requested"),
+    "schedule": ("owners", "Scheduled"),
+    "reschedule": ("owners", "Rescheduled"),
+    "publish": ("owners", "Published"),
+    "unpublish": ("owners", "Unpublished"),
+}
+
+
+def _after_transition(item: Publishable, step: Transition) -> None:
+    try:
+        notify(item, step)
+    except Exception:  # a mail failure never undoes or breaks a transition
+        log.exception("Could not send workflow e-mail for %s", step)
+        # Read by whoever acted (the admin shows it), once the step committed.
+        step.mail_failed = True
+    signals.transitioned.send(sender=type(item), item=item, transition=step)
+
+
+def mail_failure_message(step: Transition) -> str:
+    """What to tell the person who acted when `step`'s e-mail was not sent;
+    empty when it was sent, was not needed, or has not been tried yet (the
+    transaction that made the step is still open)."""
+    if not step.mail_failed:
+        return ""
+    audience, done = NOTIFY[step.action]
+    to = "editors" if audience == "editors" else "the writers"
+    return f"{done}; the e-mail to {to} could not be sent."
+
+
+def notify(item: Publishable, step: Transition) -> None:
+    if step.action not in NOTIFY:
+        return
+    audience, _done = NOTIFY[step.action]
+    if audience == "editors":
+        # Roles are groups, whose permissions ModelBackend holds; naming it
+        # keeps this working beside other backends (login throttling).
+        users = User.objects.with_perm(
+            _perm(item, "review"), backend="django.contrib.auth.backends.ModelBackend"
+        )
+    else:
+        users = item.owner_users()
+    recipients = sorted({u.email for u in users if u.email and u != step.by})
+    if not recipients:
+        return
+    rule = RULES[step.action]
+    who = step.by.get_full_name() or step.by.username if step.by else "The scheduler"
+    lines = [f"{who}: {rule.label.lower()} “{item}”."]
+    if step.scheduled_for:
+        local = timezone.localtime(step.scheduled_for)
+        lines.append(
+            f"Goes live: {formats.date_format(local, 'DATETIME_FORMAT')} "
+            f"({local.tzname()})."
+        )
+    if step.comment:
+        lines.append(f"Comment: {step.comment}")
+    if admin_url := _admin_url(item):
+        lines.append(f"Open it: {admin_url}")
+    send_mail(
+        subject=_one_line(f"[{rule.label}] {item}"),
+        message="\n\n".join(lines),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+def _admin_url(item) -> str:
+    """The item's admin page, as a full address (an e-mail has no page to be
+    relative to)."""
+    meta = item._meta
+    try:
+        path = reverse(
+            f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk]
+        )
+    except NoReverseMatch:  # a content type without an admin page
+        return ""
+    return urljoin(settings.SITE_URL, path)
+
+
+# --- Versions and revisions -------------------------------------------------
+
+
+class StaleVersion(ValidationError):
+    """The record changed after the form or page was loaded from `expected`."""
+
+    def __init__(self, item, *, expected: int | None, edit: bool = True):
+        self.item, self.expected = item, expected
+        stored = type(item)._base_manager.filter(pk=item.pk).values("version").first()
+        self.current = stored["version"] if stored else None
+        changed = f"“{item}” was changed {changed_by(item, self.current)}"
+        super().__init__(
+            f"{changed} after you opened it. Nothing was overwritten: your text is "
+            "kept as your unsaved draft."
+            if edit
+            else f"{changed} after you opened this page, so nothing was done. "
+            "Read the current version, then try again.",
+            code="stale",
+        )
+
+
+def changed_by(item, version: int | None) -> str:
+    """“by Ann Editor at 14:02” for the revision that holds `version`, if any."""
+    revision = None
+    if isinstance(item, Publishable) and version is not None:
+        revision = (
+            Revision.for_item(item)
+            .filter(version=version)
+            .select_related("created_by")
+            .order_by("-number")
+            .first()
+        )
+    if revision is None:
+        return "by someone else"
+    who = revision.created_by
+    name = (who.get_full_name() or who.username) if who else "someone else"
+    when = formats.time_format(timezone.localtime(revision.created_at), "H:i")
+    return f"by {name} at {when}"
+
+
+def parse_version(value) -> int | None:
+    """A version as a form posted it; None when missing or not a number."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def claim_version(
+    item: models.Model, *, expected: int | None, edit: bool = True
+) -> None:
+    """Before an edit is written: compare the version the form was loaded from
+    with the stored one and bump it, in one UPDATE (no window between the check
+    and the write). It also takes the row's write lock until the transaction
+    ends, so the rest of the edit is written by the one save that won. Raises
+    `StaleVersion` when the stored version is no longer `expected`."""
+    if expected is not None:
+        claimed = (
+            type(item)
+            ._base_manager.filter(pk=item.pk, version=expected)
+            .update(version=F("version") + 1)
+        )
+        if claimed == 1:
+            item.version = expected + 1
+            return
+    raise StaleVersion(item, expected=expected, edit=edit)
+
+
+def latest_revision(item: Publishable) -> Revision | None:
+    return (
+        Revision.for_item(item)
+        .exclude(kind=Revision.Kind.CONFLICT)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _next_number(item) -> int:
+    last = Revision.for_item(item).order_by("-number").values_list("number", flat=True)
+    return (last.first() or 0) + 1
+
+
+def save_revision(
+    item: Publishable, *, by, kind=Revision.Kind.SAVED, data=None, note=""
+) -> Revision:
+    """Store a snapshot of `item` (or of `data`, text a user could not save)."""
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        number=_next_number(item),
+        version=item.version if data is None else None,
+        kind=kind,
+        data=item.revision_data() if data is None else data,
+        created_by=by if by and by.is_authenticated else None,
+        note=note,
+    )
+
+
+def record_edit(item: Publishable, *, by, drop_draft: bool = True) -> Revision:
+    """After an edit is saved (its version claimed), in the transaction that
+    saved it: check a live or scheduled item still passes the publish check as
+    edited (`check_live_change`; raises `NotPublishable`, and the caller's
+    transaction must roll the edit back), note a live change, store the
+    revision, and drop the editor's unsaved draft, now saved (unless the change
+    did not come from their form: `drop_draft=False`)."""
+    check_live_change(item)
+    if item.is_public:
+        item.revised_at = timezone.now()
+        type(item)._default_manager.filter(pk=item.pk).update(
+            revised_at=item.revised_at
+        )
+    revision = save_revision(item, by=by)
+    if drop_draft:
+        release_lock(item, user=by)
+        discard_draft(item, user=by)
+    transaction.on_commit(
+        lambda: signals.edited.send(sender=type(item), item=item, revision=revision)
+    )
+    return revision
+
+
+@transaction.atomic
+def restore_revision(
+    item: Publishable, revision: Revision, *, by, version: int | None
+) -> Revision:
+    """Put an old revision's content back, as a new revision; nothing is lost.
+    `version` is the one the page showed: a restore over newer text is refused,
+    and so is one that would put on a live or scheduled item what the publish
+    check refuses (`NotPublishable`; nothing is changed)."""
+    check_allowed(by, "edit", item)
+    if (revision.content_type_id, revision.object_id) != (
+        ContentType.objects.get_for_model(item).pk,
+        item.pk,
+    ):
+        raise InvalidTransition("That revision belongs to another item.")
+    claim_version(item, expected=version, edit=False)
+    item.apply_revision_data(revision.data)
+    check_live_change(item)
+    return save_revision(
+        item,
+        by=by,
+        kind=Revision.Kind.RESTORED,
+        note=f"Restored revision {revision.number}.",
+    )
+
+
+# --- Unsaved drafts ----------------------------------------------------------
+
+
+def _draft_key(model, *, user, object_id=None, key: str = "") -> dict:
+    ct = ContentType.objects.get_for_model(model)
+    if object_id is not None:
+        return {"content_type": ct, "object_id": object_id, "user": user}
+    return {"content_type": ct, "object_id": None, "user": user, "key": key}
+
+
+def keep_draft(
+    model,
+    *,
+    user,
+    data: dict,
+    kind: str = Draft.Kind.AUTOSAVE,
+    object_id: int | None = None,
+    key: str = "",
+    submitted: dict | None = None,
+    base_version: int | None = None,
+    loaded: str = "",
+) -> Draft:
+    """Store `user`'s unsaved text for an item (or a new one, told apart by
+    `key`). Nothing else happens: no version, revision, purge, mail or audit row.
+    A refused submission is not replaced by later autosaves of fewer fields."""
+    lookup = _draft_key(model, user=user, object_id=object_id, key=key)
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().filter(**lookup).first()
+        if draft is None:
+            draft = Draft(**lookup)
+        if kind == Draft.Kind.AUTOSAVE and draft.kind == Draft.Kind.CONFLICT:
+            data = {**draft.data, **data}
+            submitted, kind = draft.submitted, Draft.Kind.CONFLICT
+            base_version, loaded = draft.base_version, draft.loaded
+        draft.kind, draft.data = kind, data
+        draft.submitted = submitted or {}
+        draft.base_version, draft.loaded = base_version, loaded
+        draft.saved_at = timezone.now()
+        draft.save()
+    return draft
+
+
+def draft_of(model, *, user, object_id=None, key: str = "") -> Draft | None:
+    if not (user and user.is_authenticated):
+        return None
+    return Draft.objects.filter(
+        **_draft_key(model, user=user, object_id=object_id, key=key)
+    ).first()
+
+
+def new_item_drafts(model, *, user) -> models.QuerySet:
+    """`user`'s drafts of new items never saved, newest first."""
+    return Draft.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=None,
+        user=user,
+    )
+
+
+def discard_draft(item=None, *, user, model=None, key: str = "") -> None:
+    if not (user and user.is_authenticated):
+        return
+    if item is not None:
+        Draft.objects.filter(
+            **_draft_key(type(item), user=user, object_id=item.pk)
+        ).delete()
+    elif key:
+        Draft.objects.filter(**_draft_key(model, user=user, key=key)).delete()
+
+
+# --- Edit locks --------------------------------------------------------------
+
+
+def open_for_editing(item, *, user) -> list[EditLock]:
+    """Record that `user` has the item open (again, each time their page says
+    it still is); return the others who have it open now."""
+    now = timezone.now()
+    ct = ContentType.objects.get_for_model(item)
+    EditLock.objects.update_or_create(
+        content_type=ct,
+        object_id=item.pk,
+        user=user,
+        defaults={"seen_at": now},
+        create_defaults={"opened_at": now, "seen_at": now},
+    )
+    fresh = now - dt.timedelta(seconds=PRESENCE_SECONDS)
+    return list(
+        EditLock.objects.filter(content_type=ct, object_id=item.pk, seen_at__gte=fresh)
+        .exclude(user=user)
+        .select_related("user")
+    )
+
+
+def release_lock(item, *, user) -> None:
+    if user and user.is_authenticated:
+        EditLock.for_item(item).filter(user=user).delete()
+
+
+# --- Share links -------------------------------------------------------------
+
+
+def create_share_link(item: Publishable, *, by, hours: int | None = None) -> ShareLink:
+    check_allowed(by, "share", item)
+    link = ShareLink(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        created_by=by,
+    )
+    if hours:
+        link.expires_at = timezone.now() + dt.timedelta(hours=hours)
+    link.save()
+    return link
+
+
+def revoke_share_link(link: ShareLink, *, by) -> None:
+    check_allowed(by, "share", link.item)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
