@@ -20,20 +20,9 @@ from media_library import validation
 from media_library.models import Image
 from media_library.validation import check_upload, recognising
 from tests.factories import UserFactory
+from tests.media_library.upload_helpers import picture
 
 pytestmark = pytest.mark.django_db
-
-
-def animation(fmt: str, size: tuple[int, int], count: int) -> bytes:
-    frames = [
-        PILImage.new("RGB", size, (i * 37 % 256, i * 91 % 256, 40))
-        for i in range(count)
-    ]
-    buffer = io.BytesIO()
-    frames[0].save(
-        buffer, fmt, save_all=True, append_images=frames[1:], duration=80, loop=0
-    )
-    return buffer.getvalue()
 
 
 def upload_form(data: bytes, name: str) -> dict:
@@ -61,7 +50,7 @@ def small_limits(monkeypatch):
 def test_gif_over_the_total_is_refused_from_its_header(small_limits, monkeypatch):
     """11 frames of 300 × 300 = 0.99 megapixels each is fine alone, not together;
     no pixel is decoded to find out."""
-    data = animation("GIF", (300, 300), 12)
+    data = picture("GIF", (300, 300), 12)
 
     def decode(*args, **kwargs):
         raise AssertionError("pixels were decoded")
@@ -78,14 +67,14 @@ def test_gif_over_the_total_is_refused_from_its_header(small_limits, monkeypatch
 
 def test_too_many_frames_is_refused(small_limits):
     with pytest.raises(ValidationError) as refused:
-        check_upload(ContentFile(animation("GIF", (10, 10), 51), "loop.gif"))
+        check_upload(ContentFile(picture("GIF", (10, 10), 51), "loop.gif"))
     assert refused.value.code == "too_many_pixels"
     assert "51 frames" in str(refused.value)
 
 
 def test_refused_animation_leaves_nothing(small_limits, client, media_files):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    data = animation("GIF", (300, 300), 12)
+    data = picture("GIF", (300, 300), 12)
     response = client.post(
         reverse("admin:media_library_image_add"), upload_form(data, "loop.gif")
     )
@@ -105,7 +94,7 @@ def test_refused_animation_leaves_nothing(small_limits, client, media_files):
 def test_animation_under_the_total_is_stored_frame_for_frame(
     small_limits, media_files, fmt, name
 ):
-    data = animation(fmt, (300, 300), 11)
+    data = picture(fmt, (300, 300), 11)
     checked = check_upload(ContentFile(data, name))
     assert (checked.frames, checked.width, checked.height) == (11, 300, 300)
     with (
@@ -170,7 +159,7 @@ def test_memory_is_a_frame_or_two_whatever_the_length(tmp_path):
     Python objects (tracemalloc misses them), so the peak resident memory of a
     fresh process is measured."""
     path = tmp_path / "long.gif"
-    path.write_bytes(animation("GIF", (1500, 1500), 20))
+    path.write_bytes(picture("GIF", (1500, 1500), 20))
     result = subprocess.run(  # noqa: S603 (our interpreter, our script)
         [sys.executable, "-c", CHECK_IN_A_FRESH_PROCESS, str(path)],
         capture_output=True,

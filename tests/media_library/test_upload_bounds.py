@@ -4,26 +4,18 @@ because re-encoding one at 40 megapixels took 1.1 GB (`bench/uploads.py`
 measures the worst accepted upload of every format; the limits are asserted
 here, the costs there)."""
 
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image as PILImage
 from PIL import ImageFile, features
 
 from media_library import validation
 from media_library.validation import check_upload
+from tests.media_library.upload_helpers import picture
 
 needs_avif = pytest.mark.skipif(
     not features.check("avif"), reason="Pillow built without AVIF"
 )
-
-
-def still(fmt: str, size: tuple[int, int]) -> bytes:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, (20, 90, 160)).save(buffer, fmt)
-    return buffer.getvalue()
 
 
 def test_the_limits(settings):
@@ -48,7 +40,7 @@ def small_avif_limit(monkeypatch):
 def test_an_avif_still_over_its_limit_is_refused_from_its_header(
     small_avif_limit, monkeypatch
 ):
-    data = still("AVIF", (101, 100))
+    data = picture("AVIF", (101, 100))
 
     def decode(*args, **kwargs):
         raise AssertionError("pixels were decoded")
@@ -65,7 +57,7 @@ def test_an_avif_still_over_its_limit_is_refused_from_its_header(
 
 @needs_avif
 def test_an_avif_still_at_its_limit_is_accepted(small_avif_limit):
-    checked = check_upload(ContentFile(still("AVIF", (100, 100)), "mars.avif"))
+    checked = check_upload(ContentFile(picture("AVIF", (100, 100)), "mars.avif"))
 
     assert (checked.format, checked.width, checked.height) == ("AVIF", 100, 100)
 
@@ -76,9 +68,9 @@ def test_an_avif_still_at_its_limit_is_accepted(small_avif_limit):
 def test_other_formats_keep_the_general_limit(small_avif_limit, settings, fmt, name):
     settings.IMAGE_MAX_PIXELS = 20_000
 
-    assert check_upload(ContentFile(still(fmt, (101, 100)), name)).width == 101
+    assert check_upload(ContentFile(picture(fmt, (101, 100)), name)).width == 101
     with pytest.raises(ValidationError) as refused:
-        check_upload(ContentFile(still(fmt, (201, 100)), name))
+        check_upload(ContentFile(picture(fmt, (201, 100)), name))
     assert refused.value.code == "too_many_pixels"
 
 
@@ -87,7 +79,7 @@ def test_the_general_limit_applies_when_it_is_the_lower(small_avif_limit, settin
     settings.IMAGE_MAX_PIXELS = 5_000
 
     with pytest.raises(ValidationError) as refused:
-        check_upload(ContentFile(still("AVIF", (80, 80)), "mars.avif"))
+        check_upload(ContentFile(picture("AVIF", (80, 80)), "mars.avif"))
     assert (
         "This picture is 80 × 80 pixels; the library takes up to 0.005 megapixels"
     ) in str(refused.value)
