@@ -17,8 +17,10 @@ from core.sanitize import clean_html
 from media_library import inline
 from media_library.admin import ImagePickerMixin, thumbnail
 from media_library.models import Image
+from media_library.services import missing_for_publishing
 from media_library.templatetags.media_library import image_url
 from media_library.usage import refuse_if_expired
+from workflow import services
 from workflow.admin import WorkflowAdminMixin
 from workflow.forms import WorkflowForm
 
@@ -193,6 +195,14 @@ class CorrectionInline(BoundedInlineMixin, admin.StackedInline):
     fields = [("kind", "created_at"), "text"]
 
 
+# Featuring a story (the front page's lead) is an editor's call: only whoever
+# holds articles.feature_article changes "featured", whatever the caller
+# (`workflow.services.edit` refuses anyone else; the form shows it read-only).
+# It belongs with the story's other workflow hooks in ArticlesConfig.ready();
+# registered here, on import, until that file is free to change.
+services.guard_field(Article, "featured", action="feature")
+
+
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     form = ArticleForm
@@ -242,18 +252,6 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         ),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if not self.has_feature_permission(request):
-            fields = [*fields, "featured"]  # left out of the form, so never saved
-        return fields
-
-    def has_feature_permission(self, request) -> bool:
-        """Featuring a story (the front page's lead) is part of publishing it:
-        editors' call. The change form is the only way to feature one (no list
-        editing, no action), and for anyone else it has no such field."""
-        return self.has_publish_permission(request)
 
     def get_urls(self):
         lookup = self.admin_site.admin_view(self.library_images_view)
@@ -308,7 +306,7 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             "caption": image.caption,
             "credit": image.credit,
             "thumbnail": image_url(image, "thumbnail"),
-            "missing": image.missing_for_publishing(),
+            "missing": missing_for_publishing(image),
             "expired": image.licence_expired,
             "admin_url": image.get_admin_url(),
         }

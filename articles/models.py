@@ -171,7 +171,10 @@ class Article(Publishable):
         ordering = ["-published_at", "-created_at"]
         verbose_name = "story"
         verbose_name_plural = "stories"
-        permissions = permissions_for("article", "story")
+        permissions = [
+            *permissions_for("article", "story"),
+            ("feature_article", "Can feature a story on the front page"),
+        ]
         constraints = state_constraints("article")
         indexes = [
             models.Index(fields=["status", "-published_at"]),

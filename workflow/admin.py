@@ -179,7 +179,7 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         return super().has_delete_permission(request, obj)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(services._perm(self.model, "publish"))
+        return services.may(request.user, "publish", self.model)
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *WORKFLOW_READONLY]
@@ -280,23 +280,8 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         keep_hidden_links(form, obj)
         return obj
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.check_allowed(request.user, "edit", obj)
-        else:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        self.before_revision(request, form.instance, change)
-        services.record_edit(form.instance, by=request.user)  # drops the draft
-
-    def before_revision(self, request, obj, change):
-        """Last changes to a saved item before its revision is stored."""
-
     def changelist_view(self, request, extra_context=None):
-        can_review = request.user.has_perm(services._perm(self.model, "review"))
+        can_review = services.may(request.user, "review", self.model)
         return super().changelist_view(
             request, {**(extra_context or {}), "can_review": can_review}
         )
@@ -549,7 +534,7 @@ class WorkflowAdminMixin(VersionedAdminMixin):
     # --- Review queue and calendar -------------------------------------------
 
     def review_queue_view(self, request):
-        if not request.user.has_perm(services._perm(self.model, "review")):
+        if not services.may(request.user, "review", self.model):
             raise PermissionDenied
         submitted = Transition.objects.filter(
             content_type__app_label=self.model._meta.app_label,

@@ -2,6 +2,10 @@
 
 `VersionedAdminMixin` gives a ModelAdmin of a `Versioned` model:
 
+- every save made through the edit service (`services.edit`), which checks
+  who may change what, claims the version, writes the item with its inlines
+  and records the revision and the history entry, in one transaction; the
+  mixin only turns the service's refusals into pages;
 - the version the form was loaded from, posted back and claimed in one UPDATE
   when the edit is written (`services.claim_version`); a stale save is refused
   and the person's whole submission is kept as their unsaved draft and shown
@@ -12,7 +16,7 @@
 - who else has the form open, refreshed while the page stays open;
 - an edit of a live or scheduled item that the publish check refuses (a
   picture without alt text added to a published story, say): written, checked
-  as saved (`services.record_edit`), rolled back, and the same form shown
+  as saved (`services.edit`), rolled back, and the same form shown
   again with the problems as its errors and the person's text as they sent it,
   also kept as their draft.
 
@@ -265,9 +269,10 @@ class VersionedAdminMixin:
             def clean(self):
                 cleaned = super().clean()
                 if self.is_bound and self.instance.pk is not None:
-                    posted = services.parse_version(self.data.get("_version"))
-                    if posted != self.instance.version:
-                        raise services.StaleVersion(self.instance, expected=posted)
+                    services.check_version(
+                        self.instance,
+                        expected=services.parse_version(self.data.get("_version")),
+                    )
                     if refused is not None:  # this very submission, rolled back
                         raise refused
                 return cleaned
@@ -343,35 +348,71 @@ class VersionedAdminMixin:
             key for key in allowed if request.POST.get(f"_merge-{key}") == KEEP_CURRENT
         }
 
+    def get_readonly_fields(self, request, obj=None):
+        # What this person may not change (a story's "featured" for a writer)
+        # is left out of the form; the edit service refuses it anyway.
+        fields = super().get_readonly_fields(request, obj)
+        guarded = services.guarded_fields(request.user, self.model)
+        return [*fields, *(name for name in guarded if name not in fields)]
+
     def save_model(self, request, obj, form, change):
-        if change:
-            services.claim_version(
-                obj, expected=services.parse_version(request.POST.get("_version"))
-            )
-            keep = self._keep_current(request, form)
-            if keep:
-                stored = type(obj)._base_manager.get(pk=obj.pk)
-                for field in obj._meta.concrete_fields:
-                    if field.name in keep:
-                        setattr(obj, field.attname, getattr(stored, field.attname))
-                for name in keep:
-                    form.cleaned_data.pop(name, None)  # many-to-many: left alone
-            request.keep_current = keep
-        super().save_model(request, obj, form, change)
+        """Nothing yet: `save_related`, which Django calls next, writes the
+        item with its many-to-many fields and inlines, through the edit
+        service (`services.edit`), which checks and records the whole edit."""
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        save_model, save_related = super().save_model, super().save_related
+
+        def write():
+            if change:
+                self._merge(request, obj, form)
+            save_model(request, obj, form, change)
+            save_related(request, form, formsets, change)
+            self.before_revision(request, obj, change)
+            return self.construct_change_message(request, form, formsets, not change)
+
+        services.edit(
+            obj,
+            by=request.user,
+            base_version=services.parse_version(request.POST.get("_version"))
+            if change
+            else None,
+            write=write,
+            draft_key="" if change else request.POST.get("_key", ""),
+        )
+        request.edit_logged = obj  # the service wrote the history entry
+
+    def _merge(self, request, obj, form) -> None:
+        """Where the person chose the stored value over theirs (the conflict
+        page's choices), put it back before the edit is written."""
+        keep = self._keep_current(request, form)
+        if keep:
+            stored = type(obj)._base_manager.get(pk=obj.pk)
+            for field in obj._meta.concrete_fields:
+                if field.name in keep:
+                    setattr(obj, field.attname, getattr(stored, field.attname))
+            for name in keep:
+                form.cleaned_data.pop(name, None)  # many-to-many: left alone
+        request.keep_current = keep
 
     def save_formset(self, request, form, formset, change):
         if formset.prefix in getattr(request, "keep_current", ()):
             return  # the person chose the stored rows over theirs
         super().save_formset(request, form, formset, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:
-            services.discard_draft(form.instance, user=request.user)
-        else:
-            services.discard_draft(
-                user=request.user, model=self.model, key=request.POST.get("_key", "")
-            )
+    def before_revision(self, request, obj, change):
+        """Last changes to a saved item before its revision is stored."""
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "edit_logged", None) is obj:
+            return None
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "edit_logged", None) is obj:
+            return None
+        return super().log_change(request, obj, message)
 
     # --- The page -----------------------------------------------------------------
 

@@ -7,11 +7,14 @@ action raises `WorkflowPermissionDenied` (403 over HTTP) or `InvalidTransition`
 """
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +25,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
 from . import registry, signals
-from .models import Draft, EditLock, Publishable, Revision, ShareLink, Transition
+from .models import (
+    Draft,
+    EditLock,
+    Publishable,
+    Revision,
+    ShareLink,
+    Transition,
+    Versioned,
+)
 from .states import LIVE_STATES, RULES, SHARE_ENDING_STATES, Rule, State
 
 log = logging.getLogger(__name__)
@@ -55,7 +66,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _perm(item_or_model, action: str) -> str:
+def permission(item_or_model, action: str) -> str:
+    """The model permission behind `action` on a content type: ("publish",
+    Article) -> "articles.publish_article". Every right of the workflow is
+    one of these; callers ask `may()` rather than build one."""
     meta = item_or_model._meta
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
@@ -71,25 +85,36 @@ def can_view(user, item: Publishable) -> bool:
     has left their hands: to read it, preview it and follow its history."""
     if not (user.is_active and user.is_staff):
         return False
-    if user.has_perm(_perm(item, "edit_others")):
+    if user.has_perm(permission(item, "edit_others")):
         return True
-    may_see = user.has_perm(_perm(item, "view")) or user.has_perm(_perm(item, "change"))
+    may_see = user.has_perm(permission(item, "view")) or user.has_perm(
+        permission(item, "change")
+    )
     return may_see and is_owner(user, item)
 
 
-def can_edit(user, item: Publishable) -> bool:
-    """Editors edit anything; writers their own drafts and stories sent back."""
+def can_edit(user, item: Versioned) -> bool:
+    """Editors edit anything; writers their own drafts and stories sent back.
+    A new item is for whoever may add one; a versioned record outside the
+    workflow (an author profile, a library picture) for whoever may change
+    that model."""
     if not (user.is_active and user.is_staff):
         return False
-    if user.has_perm(_perm(item, "edit_others")):
+    if item.pk is None:
+        return user.has_perm(permission(item, "add"))
+    if not isinstance(item, Publishable):
+        return user.has_perm(permission(item, "change"))
+    if user.has_perm(permission(item, "edit_others")):
         return True
-    if not user.has_perm(_perm(item, "change")):
+    if not user.has_perm(permission(item, "change")):
         return False
     return item.is_writer_editable and is_owner(user, item)
 
 
-def may(user, action: str, item: Publishable) -> bool:
-    """Whether `user` holds the right for `action` on `item`, whatever its state."""
+def may(user, action: str, item: Publishable | type[Publishable]) -> bool:
+    """Whether `user` holds the right for `action` on `item`, whatever its state.
+    A right that depends on no item ("review", "publish", "feature") may be
+    asked of the model."""
     if not (user.is_active and user.is_staff):
         return False
     if action == "view":
@@ -98,10 +123,10 @@ def may(user, action: str, item: Publishable) -> bool:
         return can_edit(user, item)
     rule = RULES.get(action)
     if rule is None:  # a right that is not a transition, such as "share"
-        return user.has_perm(_perm(item, action))
+        return user.has_perm(permission(item, action))
     if rule.permission == "own":  # submit, withdraw, revise: the item's writers
-        return user.has_perm(_perm(item, "change")) and is_owner(user, item)
-    return user.has_perm(_perm(item, rule.permission))
+        return user.has_perm(permission(item, "change")) and is_owner(user, item)
+    return user.has_perm(permission(item, rule.permission))
 
 
 def check_allowed(user, action: str, item: Publishable) -> None:
@@ -138,7 +163,7 @@ def _overtaken(rule: Rule, item: Publishable) -> str:
 def visible_to(user, model: type[Publishable]) -> models.QuerySet:
     """The admin list: everything for editors, a writer's own work for writers."""
     qs = model._default_manager.all()
-    if user.has_perm(_perm(model, "edit_others")):
+    if user.has_perm(permission(model, "edit_others")):
         return qs
     return qs.filter(model.owner_q(user)).distinct()
 
@@ -342,35 +367,49 @@ def publish_due(now: dt.datetime | None = None) -> "PublishReport":
 
 
 def _record_published(item: Publishable) -> None:
-    item.status = State.PUBLISHED
-    item.save(update_fields=["status"])
-    step = Transition.objects.create(
-        content_type=ContentType.objects.get_for_model(item),
-        object_id=item.pk,
+    _scheduler_step(
+        item,
         action="publish",
-        from_state=State.SCHEDULED,
         to_state=State.PUBLISHED,
-        by=None,
         comment="Published on schedule.",
-        scheduled_for=item.published_at,
+        after=_after_transition,
     )
-    transaction.on_commit(lambda: _after_transition(item, step))
 
 
 def _hold(item: Publishable, problems: list[str]) -> None:
-    item.status = State.APPROVED
+    _scheduler_step(
+        item,
+        action="hold",
+        to_state=State.APPROVED,
+        comment="Held by the scheduler, not published: " + " ".join(problems),
+        after=functools.partial(_after_hold, problems=problems),
+    )
+
+
+def _scheduler_step(
+    item: Publishable,
+    *,
+    action: str,
+    to_state: State,
+    comment: str,
+    after: Callable[[Publishable, Transition], None],
+) -> None:
+    """Move a scheduled `item` to `to_state` for the scheduler (no one acted),
+    with its audit row; `after(item, step)` runs once the transaction commits
+    (the e-mails, the `transitioned` signal)."""
+    item.status = to_state
     item.save(update_fields=["status"])
     step = Transition.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
-        action="hold",
+        action=action,
         from_state=State.SCHEDULED,
-        to_state=State.APPROVED,
+        to_state=to_state,
         by=None,
-        comment="Held by the scheduler, not published: " + " ".join(problems),
+        comment=comment,
         scheduled_for=item.published_at,
     )
-    transaction.on_commit(lambda: _after_hold(item, step, problems))
+    transaction.on_commit(lambda: after(item, step))
 
 
 def _after_hold(item: Publishable, step: Transition, problems: list[str]) -> None:
@@ -384,7 +423,7 @@ def _after_hold(item: Publishable, step: Transition, problems: list[str]) -> Non
 def notify_held(item: Publishable, step: Transition, problems: list[str]) -> None:
     """Tell the editors and the item's writers that the scheduler held it."""
     editors = User.objects.with_perm(
-        _perm(item, "publish"), backend="django.contrib.auth.backends.ModelBackend"
+        permission(item, "publish"), backend="django.contrib.auth.backends.ModelBackend"
     )
     users = {*editors, *item.owner_users()}
     recipients = sorted({u.email for u in users if u.email and u.is_active})
@@ -462,7 +501,8 @@ def notify(item: Publishable, step: Transition) -> None:
         # Roles are groups, whose permissions ModelBackend holds; naming it
         # keeps this working beside other backends (login throttling).
         users = User.objects.with_perm(
-            _perm(item, "review"), backend="django.contrib.auth.backends.ModelBackend"
+            permission(item, "review"),
+            backend="django.contrib.auth.backends.ModelBackend",
         )
     else:
         users = item.owner_users()
@@ -550,6 +590,14 @@ def parse_version(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**31 else None
+
+
+def check_version(item: models.Model, *, expected: int | None) -> None:
+    """Before an edit form is saved: raise `StaleVersion` unless it was loaded
+    from `item`'s version, `expected`, so the person sees what changed before
+    anything is tried. (The save itself claims the version: `edit`.)"""
+    if expected is None or expected != item.version:
+        raise StaleVersion(item, expected=expected)
 
 
 def claim_version(
@@ -648,6 +696,106 @@ def restore_revision(
         kind=Revision.Kind.RESTORED,
         note=f"Restored revision {revision.number}.",
     )
+
+
+# --- Edits -------------------------------------------------------------------
+
+# Fields only the holders of a right may change, whoever calls: {model: {field
+# name: action}}, the right being the model permission for that action
+# (`permission`). Each content type registers its own (`guard_field`); `edit`
+# refuses a change of one by anyone else, and the admin shows it read-only.
+_GUARDED_FIELDS: dict[type, dict[str, str]] = {}
+
+
+def guard_field(model: type[models.Model], name: str, *, action: str) -> None:
+    """Only whoever may `action` a `model` (`may`) changes its field `name`:
+    for anyone else `edit` refuses an edit that changes it."""
+    _GUARDED_FIELDS.setdefault(model._meta.concrete_model, {})[name] = action
+
+
+def guarded_fields(user, item_or_model) -> list[str]:
+    """The fields of `item_or_model` that `user` may not change."""
+    model = item_or_model if isinstance(item_or_model, type) else type(item_or_model)
+    guarded = _GUARDED_FIELDS.get(model._meta.concrete_model, {})
+    return [name for name, action in guarded.items() if not may(user, action, model)]
+
+
+def _guarded_values(item: models.Model, names: Iterable[str]) -> dict:
+    """The stored values of `names` (their defaults for an item not saved yet)."""
+    names = list(names)
+    if not names:
+        return {}
+    if item.pk is None:
+        return {name: item._meta.get_field(name).get_default() for name in names}
+    return type(item)._base_manager.filter(pk=item.pk).values(*names).get()
+
+
+@transaction.atomic
+def edit(
+    item: Versioned,
+    *,
+    by,
+    base_version: int | None = None,
+    write: Callable[[], object] | None = None,
+    draft_key: str = "",
+) -> Revision | None:
+    """Save `by`'s edit of `item` (or a new item): the one door every edit goes
+    through, whatever the caller (the admin's forms, a script, a test). In one
+    transaction, in this order:
+
+    - `by` may change it (`can_edit`: writers their own drafts and stories sent
+      back, editors anything; a new item, whoever may add one), or
+      `WorkflowPermissionDenied`;
+    - the version the edit was made from, `base_version`, is claimed
+      (`claim_version`), or `StaleVersion`, and nothing is written: the caller
+      keeps the person's text;
+    - `write()` writes the edit: `item.save()` unless given; the admin's saves
+      the form, its many-to-many fields and its inlines, and returns the
+      change message for the audit row;
+    - a guarded field (`guard_field`: a story's "featured") that `by` may not
+      change, changed: `WorkflowPermissionDenied`;
+    - a live or scheduled item must pass the publish check as edited, or
+      `NotPublishable` (`record_edit`, which then stores the revision, drops
+      the person's unsaved draft and sends `signals.edited` after commit);
+    - the audit row: the admin's history entry (who, when, what changed).
+
+    Anything refused raises and everything written is rolled back. Returns
+    the revision; None for a record without revisions (an author profile, a
+    library picture), whose unsaved draft is dropped all the same.
+    `draft_key` names the unsaved draft of a new item's form."""
+    new = item.pk is None
+    acting = by if by is not None and by.is_authenticated else None
+    if new and isinstance(item, Publishable) and item.created_by_id is None:
+        item.created_by = acting
+    check_allowed(by, "edit", item)
+    if not new:
+        claim_version(item, expected=base_version)
+    guarded = _GUARDED_FIELDS.get(type(item)._meta.concrete_model, {})
+    before = _guarded_values(item, guarded)
+    message = write() if write is not None else item.save()
+    after = _guarded_values(item, guarded)
+    for name, action in guarded.items():
+        if after[name] != before[name] and not may(by, action, item):
+            raise WorkflowPermissionDenied(
+                f"You may not {action.replace('_', ' ')} “{item}”: "
+                f"“{item._meta.get_field(name).verbose_name}” was not changed."
+            )
+    revision = None
+    if isinstance(item, Publishable):
+        revision = record_edit(item, by=by)
+    else:
+        discard_draft(item, user=by)
+    if new and draft_key:
+        discard_draft(user=by, model=type(item), key=draft_key)
+    if acting is not None:
+        LogEntry.objects.log_actions(
+            user_id=acting.pk,
+            queryset=[item],
+            action_flag=ADDITION if new else CHANGE,
+            change_message=message or "",
+            single_object=True,
+        )
+    return revision
 
 
 # --- Unsaved drafts ----------------------------------------------------------

@@ -210,7 +210,7 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Missing")
     def missing(self, obj):
-        return ", ".join(obj.missing_for_publishing()) or "—"
+        return ", ".join(services.missing_for_publishing(obj)) or "—"
 
     @admin.display(description="Picture")
     def focal_point_picker(self, obj):
