@@ -1,40 +1,55 @@
-"""Related stories, worked out when stories change rather than on each view.
+"""Related stories: one ranking (`rank`), worked out when stories change
+rather than on each view, and read by the page through `public()`.
 
 A story page shows editors' picks, else the stories sharing most tags with it
-(newest first among equals). Ranking those on every view was the largest part
-of an uncached story page (8 of 20 ms). Instead each story keeps
-`Article.related_ids`, {"picks": [...], "by_tags": [...]}: its picks in order
-and its best tag neighbours: the best STORED of those public now, and among
-them, in their place, the best STORED of those that become public later with
-nobody acting (scheduled), so a scheduled story shows in its neighbours' lists
-from its minute. Both are picked by `workflow.models.public_q`,
-compiled by the ORM. The page reads those rows in one query through
+(newest first among equals). `rank` is the only place that says so. It ranks
+the stories public now or later with nobody acting (`public_ever_q`: a
+scheduled story is ranked from the moment it is scheduled), among the newest
+WINDOW of them, or among all of them when fewer than SHOWN of those share a
+tag. The ranking does not depend on the clock, so what a page shows at any
+moment, the ranked stories public then (`public()`), is the same whether the
+list was ranked earlier and kept or is ranked now (a preview, a story whose
+list was never worked out).
+
+Each story keeps its ranking in `Article.related_ids`, {"picks": [...],
+"by_tags": [...]}: its picks in order and, in ranking order, the best STORED
+of its tag neighbours public now and, apart, the best STORED of those public
+later (scheduled), so scheduled stories never crowd public ones out of a list
+and show from their minute. The page reads those rows in one query through
 `public()`, so a neighbour that is unpublished, deleted or not yet due never
-shows; STORED is more than SHOWN to leave spares for that. Scheduled stories
-cannot crowd the public ones out of a list, however many there are.
+shows; STORED is more than SHOWN to leave spares for that.
 
 The lists are refreshed (`refresh`) when a story is saved or its tags or picks
 change; when a live story changes, so are the lists of the recent stories
 sharing a tag with it, so a new story joins its neighbours' lists when it goes
-out. `manage.py refresh_related` rebuilds every list.
+out. `refresh` stores with bulk_update, which sends no model signal: it sends
+`articles.signals.related_lists_changed` with the public stories whose list
+changed, so that their pages are purged. `manage.py refresh_related` rebuilds
+every list.
+
+Every query here is the ORM's, built on `workflow.models.public_ever_q` and
+`public_q`: no condition is written a second time in SQL.
 """
 
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
 
 from workflow.models import meets, public_ever_q, public_q
 
 SHOWN = 4
 STORED = 8
-# Tag neighbours are ranked among this many of the newest live stories: a
-# fixed cost however big the archive grows (ranking every story sharing a
-# NASA tag read a third of them). A story with fewer than SHOWN neighbours
-# there is ranked against the whole archive.
+# Tag neighbours are ranked among this many of the newest stories public now
+# or later: a fixed cost however big the archive grows (ranking every story
+# sharing a NASA tag read a third of them). A story with fewer than SHOWN
+# neighbours there is ranked against the whole archive.
 WINDOW = 500
 BATCH = 500
+# A story's taggings, seen from a tag another story carries.
+TAGGINGS = "tags__taggit_taggeditem_items__"
 
 
 def _model():
@@ -43,140 +58,138 @@ def _model():
     return Article
 
 
-def _tagged_table() -> str:
-    return _model().tags.through._meta.db_table
+def _public_ever():
+    """The stories a ranking may hold: public now or later (`public_ever_q`)."""
+    return _model()._default_manager.filter(public_ever_q())
 
 
-def _candidates_sql(window: bool) -> tuple[str, list]:
-    """Stories public now or later with nobody acting (`public_ever_q`), with
-    `public`, whether they are public now (`public_q`); the newest WINDOW of
-    them if `window`. SQL compiled by the ORM, so it says what they say."""
-    stories = (
-        _model()
-        ._default_manager.filter(public_ever_q())
-        .annotate(public=ExpressionWrapper(public_q(), output_field=BooleanField()))
-        .order_by()
-        .values("id", "published_at", "public")
+def _newest(candidates):
+    """`candidates` among the newest WINDOW stories public now or later."""
+    newest = _public_ever().order_by("-published_at", "-id").values("pk")[:WINDOW]
+    return candidates.filter(pk__in=newest)
+
+
+def _sharing_with(story_ids: list[int]) -> Q:
+    """Stories carrying a tag one of `story_ids` carries (the join `rank` and
+    `neighbours` share; `TAGGINGS` then names the other story's tagging)."""
+    return Q(
+        **{
+            f"{TAGGINGS}content_type": ContentType.objects.get_for_model(_model()),
+            f"{TAGGINGS}object_id__in": story_ids,
+        }
     )
+
+
+def _by_tags(story_ids: list[int], *, tags, window: bool) -> dict[int, list]:
+    """{story id: [(story id, public now), ...]}: for each of `story_ids`, the
+    best STORED public now and the best STORED public later sharing its tags
+    (or, for one story, the `tags` given), together in one ranking: most
+    shared tags first, newest first among equals. One query."""
+    if tags is None:
+        sharing, story = _sharing_with(story_ids), F(f"{TAGGINGS}object_id")
+    else:  # a preview's tags, perhaps not saved as rows: by name
+        (pk,) = story_ids
+        sharing, story = Q(tags__name__in=[tag.name for tag in tags]), Value(pk)
+    candidates = _public_ever().filter(sharing)  # the join the Count counts
     if window:
-        stories = stories.order_by("-published_at", "-id")[:WINDOW]
-    sql, params = stories.query.get_compiler(connection=connection).as_sql()
-    return sql, list(params)
-
-
-def _sharing(story_marks: str, *, window: bool) -> tuple[str, list]:
-    """The FROM and WHERE of a query over (s: a tag on one of the stories whose
-    ids fill `story_marks`, o: the same tag on another story, c: that story,
-    public now or later, with `c.public`), and its parameters before those
-    ids."""
-    tagged = connection.ops.quote_name(_tagged_table())
-    candidates, params = _candidates_sql(window)
-    sql = f"""
-        FROM {tagged} s
-        JOIN {tagged} o
-          ON o.tag_id = s.tag_id
-         AND o.content_type_id = s.content_type_id
-         AND o.object_id <> s.object_id
-        JOIN ({candidates}) c ON c.id = o.object_id
-        WHERE s.content_type_id = %s AND s.object_id IN ({story_marks})
-    """  # noqa: S608 (only quoted names and placeholders)
-    return sql, [*params, ContentType.objects.get_for_model(_model()).pk]
-
-
-def rank_by_tags(
-    story_ids: list[int], *, window: bool = True
-) -> dict[int, list[tuple[int, bool]]]:
-    """{story id: [(story id, public now), ...]} for each of `story_ids`: the
-    STORED public stories sharing most tags with it and the STORED others (to
-    be public later) sharing most, together in one ranking: most shared tags
-    first, newest first among equals (one query per BATCH)."""
+        candidates = _newest(candidates)
+    order = [F("shared").desc(), F("published_at").desc(), F("pk").desc()]
+    rows = (
+        candidates.annotate(
+            story=story,
+            public=ExpressionWrapper(public_q(), output_field=BooleanField()),
+        )
+        .exclude(pk=F("story"))
+        .values("story", "pk", "public", "published_at")
+        .annotate(shared=Count("*"))
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("story"), F("public")], order_by=order
+            )
+        )
+        .filter(place__lte=STORED)
+        .order_by("story", *order)
+        .values_list("story", "pk", "public")
+    )
     ranked: dict[int, list] = {}
-    for start in range(0, len(story_ids), BATCH):
-        batch = story_ids[start : start + BATCH]
-        sharing, params = _sharing(", ".join(["%s"] * len(batch)), window=window)
-        sql = f"""
-            SELECT story, other, public FROM (
-                SELECT s.object_id AS story, o.object_id AS other,
-                       c.public AS public, COUNT(*) AS shared,
-                       c.published_at AS published_at,
-                       ROW_NUMBER() OVER (
-                           PARTITION BY s.object_id, c.public
-                           ORDER BY COUNT(*) DESC, c.published_at DESC, c.id DESC
-                       ) AS n
-                {sharing}
-                GROUP BY s.object_id, o.object_id, c.public, c.published_at, c.id
-            ) ranked
-            WHERE n <= %s
-            ORDER BY story, shared DESC, published_at DESC, other DESC
-        """  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *batch, STORED])
-            for story, other, public in cursor.fetchall():
-                ranked.setdefault(story, []).append((other, bool(public)))
+    for story_id, other, public in rows:
+        ranked.setdefault(story_id, []).append((other, bool(public)))
     return ranked
 
 
-def compute(story_ids: list[int]) -> dict[int, dict]:
-    """{story id: its `related_ids` value} for each of `story_ids`."""
-    Article = _model()
-    by_tags = rank_by_tags(story_ids)
-    short = [
-        pk
-        for pk in story_ids
-        if sum(public for _, public in by_tags.get(pk, ())) < SHOWN
-    ]
-    if short:
-        # Too few recent stories share a tag: rank the whole archive. Tags that
-        # seldom appear in recent stories are on few stories as a rule.
-        by_tags.update(rank_by_tags(short, window=False))
-    picks = defaultdict(list)
-    rows = (
-        Article.related.through.objects.filter(from_article_id__in=story_ids)
-        .order_by("-to_article__published_at", "-to_article_id")
-        .values_list("from_article_id", "to_article_id")
-    )
-    for story, pick in rows:
-        picks[story].append(pick)
-    return {
-        pk: {
-            "picks": picks.get(pk, []),
-            "by_tags": [other for other, _ in by_tags.get(pk, [])],
-        }
-        for pk in story_ids
-    }
+def rank(story_ids, *, tags=None) -> dict[int, dict]:
+    """THE related ranking: {story id: its `related_ids` value} for each of
+    `story_ids`, their editors' picks (newest first) and tag neighbours (see
+    the module's docstring). With `tags` (one story, a preview), ranked by
+    those tags instead of its saved ones. One query a BATCH of stories for the
+    picks, one or two for the neighbours."""
+    Through = _model().related.through
+    story_ids = list(story_ids)
+    ranked = {}
+    for start in range(0, len(story_ids), BATCH):
+        batch = story_ids[start : start + BATCH]
+        by_tags = _by_tags(batch, tags=tags, window=True)
+        # Fewer than SHOWN recent stories share a tag: rank the whole archive.
+        # Tags that seldom appear in recent stories are on few stories.
+        short = [pk for pk in batch if len(by_tags.get(pk, ())) < SHOWN]
+        if short:
+            by_tags.update(_by_tags(short, tags=tags, window=False))
+        picks = defaultdict(list)
+        rows = (
+            Through.objects.filter(from_article_id__in=batch)
+            .order_by("-to_article__published_at", "-to_article_id")
+            .values_list("from_article_id", "to_article_id")
+        )
+        for story, pick in rows:
+            picks[story].append(pick)
+        for pk in batch:
+            ranked[pk] = {
+                "picks": picks.get(pk, []),
+                "by_tags": [other for other, _ in by_tags.get(pk, [])],
+            }
+    return ranked
 
 
 def refresh(story_ids) -> int:
-    """Work out the lists of `story_ids` and store those that changed (no
-    signals are sent): how many changed. A story's change seldom alters its
-    neighbours' lists, and rewriting their rows regardless cost as much as
-    working them out."""
+    """Rank `story_ids` again and store the lists that changed (bulk_update:
+    no model signal), then send `related_lists_changed` with those of stories
+    public now, whose pages show them: how many changed. A story's change
+    seldom alters its neighbours' lists, and rewriting their rows regardless
+    cost as much as working them out."""
+    from .signals import related_lists_changed
+
     Article = _model()
     story_ids = sorted(set(story_ids))
-    changed = 0
+    changed, shown = 0, []
     for start in range(0, len(story_ids), BATCH):
         batch = story_ids[start : start + BATCH]
-        values = compute(batch)
-        kept = dict(
-            Article.objects.filter(pk__in=batch).values_list("pk", "related_ids")
-        )
+        values = rank(batch)
+        kept = {
+            pk: (value, public)
+            for pk, value, public in Article._default_manager.filter(pk__in=batch)
+            .annotate(public=ExpressionWrapper(public_q(), output_field=BooleanField()))
+            .values_list("pk", "related_ids", "public")
+        }
         stale = [
-            Article(pk=pk, related_ids=value)
-            for pk, value in values.items()
-            if pk in kept and kept[pk] != value
+            pk for pk, value in values.items() if pk in kept and kept[pk][0] != value
         ]
-        Article.objects.bulk_update(stale, ["related_ids"])
+        Article._default_manager.bulk_update(
+            [Article(pk=pk, related_ids=values[pk]) for pk in stale], ["related_ids"]
+        )
         changed += len(stale)
+        shown += [pk for pk in stale if kept[pk][1]]
+    if shown:
+        related_lists_changed.send(sender=Article, story_ids=shown)
     return changed
 
 
 def neighbours(story_id: int) -> list[int]:
     """The stories among the newest WINDOW public now or later sharing a tag
     with this one: the lists a change to it may alter."""
-    sharing, params = _sharing("%s", window=True)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT o.object_id {sharing}", [*params, story_id])  # noqa: S608
-        return [row[0] for row in cursor.fetchall()]
+    sharing = _newest(_public_ever().filter(_sharing_with([story_id])))
+    return list(
+        sharing.exclude(pk=story_id).order_by().values_list("pk", flat=True).distinct()
+    )
 
 
 def reaches_neighbours(story) -> bool:

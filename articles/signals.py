@@ -1,10 +1,15 @@
 """Side effects of story changes, connected in ArticlesConfig.ready()."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import related
 from .models import Article, OldSlug
+
+# Sent by `related.refresh` (whose bulk_update sends no model signal) when the
+# kept related lists of stories public now changed, so that their pages are
+# purged (newsroom.signals). Arguments: sender (Article), story_ids.
+related_lists_changed = Signal()
 
 
 @receiver(pre_delete, sender=Article)

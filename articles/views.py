@@ -1,8 +1,6 @@
 import copy
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -269,13 +267,16 @@ def _story_response(
 
 
 def related_stories(article, tags, *, now=False) -> list:
-    """Editors' picks, else the published stories sharing most tags, newest
-    first among equals, up to related.SHOWN: as kept in `related_ids` (one
-    query), or ranked now for a preview (`now`, with the revision's `tags`) or
-    a story whose lists were never worked out. Their bylines are not read."""
+    """Editors' picks, else the stories sharing most tags, up to related.SHOWN,
+    those public now of the story's ranking (`related.rank`): as kept in
+    `related_ids`, or ranked now by the same function for a preview (`now`,
+    with the revision's `tags`) or a story whose list was never worked out.
+    Read in one query; their bylines are not read."""
+    if article.pk is None:
+        return []
     kept = article.related_ids
-    if now or kept is None or article.pk is None:
-        return rank_related(article, tags)
+    if now or kept is None:
+        kept = related.rank([article.pk], tags=tags if now else None)[article.pk]
     ids = kept["picks"] + kept["by_tags"]
     if not ids:
         return []
@@ -284,55 +285,6 @@ def related_stories(article, tags, *, now=False) -> list:
     if picks:
         return picks[: related.SHOWN]
     return [found[pk] for pk in kept["by_tags"] if pk in found][: related.SHOWN]
-
-
-def rank_related(article, tags) -> list:
-    """What `related_stories` shows, ranked now with the ORM: editors' picks,
-    else those among the newest related.WINDOW stories if at least
-    related.SHOWN of them share a tag, else any (each with `.shared`, the tags
-    in common). `articles.related` ranks the same way for the kept lists."""
-    picks = list(
-        article.related.public().with_card_relations().newest_first()[: related.SHOWN]
-    )
-    if picks or not tags or article.pk is None:
-        return picks
-    names = [tag.name for tag in tags]
-    ids = [tag.pk for tag in tags]
-    # A revision being previewed may have tags not saved as rows: by name, then.
-    tagged = Q(tag__in=ids) if None not in ids else Q(tag__name__in=names)
-    newest = Article.objects.public().newest_first()
-    others = Article.objects.public().exclude(pk=article.pk)
-    # Counted for each story of the window, one index probe each: joining
-    # from the tags instead would read every story tagged NASA.
-    shared = (
-        Article.tags.through.objects.filter(
-            tagged,
-            content_type=ContentType.objects.get_for_model(Article),
-            object_id=OuterRef("pk"),
-        )
-        .order_by()
-        .values("object_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    recent = list(
-        others.filter(pk__in=newest.values("pk")[: related.WINDOW])
-        .annotate(shared=Subquery(shared))
-        .with_card_relations()
-        .order_by(F("shared").desc(nulls_last=True), "-published_at", "-id")[
-            : related.SHOWN
-        ]
-    )
-    if len(recent) == related.SHOWN and recent[-1].shared:
-        return recent
-    # Too few recent stories share a tag: rank every story. Tags that seldom
-    # appear in recent stories are on few stories as a rule, so this is cheap.
-    return list(
-        others.filter(tags__name__in=names)
-        .annotate(shared=Count("id"))
-        .with_card_relations()
-        .order_by("-shared", "-published_at", "-id")[: related.SHOWN]
-    )
 
 
 def publish_problems(article, *, on=None) -> list[str]:

@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from articles import related
 from articles.models import Article
-from articles.views import rank_related, related_stories
+from articles.views import related_stories
 from tests.factories import ArticleFactory, AuthorFactory
 from workflow.states import State
 
@@ -60,7 +60,7 @@ def ranked(request, monkeypatch):
     def find(story, window=related.WINDOW):
         monkeypatch.setattr(related, "WINDOW", window)
         if request.param == "now":
-            return rank_related(story, list(story.tags.all()))
+            return related_stories(story, list(story.tags.all()), now=True)
         related.refresh(Article.objects.values_list("pk", flat=True))
         story.refresh_from_db()
         return related_stories(story, list(story.tags.all()))
@@ -182,16 +182,99 @@ def test_preview_tags_not_saved_as_rows_still_match(mars_story, neighbours):
     assert related_stories(mars_story, unsaved, now=True) == [old]
 
 
-def test_ranked_now_one_query_and_its_bylines_when_the_window_has_enough(
+def test_ranked_now_three_queries_when_the_window_has_enough(
     mars_story, neighbours, django_assert_num_queries
 ):
     tags = list(mars_story.tags.all())
-    rank_related(mars_story, tags)  # the content type, cached once
-    # Editors' picks (none); the ranked window; its bylines.
+    related_stories(mars_story, tags, now=True)  # the content type, cached once
+    # The ranked window; the editors' picks (none); the ranked stories public now.
     with django_assert_num_queries(3):
-        found = rank_related(mars_story, tags)
-    for story_ in found:
-        assert story_.bylines.all()[0].author.name  # prefetched
+        found = related_stories(mars_story, tags, now=True)
+    assert len(found) == related.SHOWN
+
+
+def test_there_is_one_ranker():
+    """`related.rank` ranks for the kept lists and for the page alike: the
+    second ranker the page had (`views.rank_related`) and the hand-written SQL
+    are gone."""
+    import articles.views
+
+    assert not hasattr(articles.views, "rank_related")
+    assert not hasattr(related, "rank_by_tags")
+
+
+# --- Kept and ranked now agree at every moment (issue 13) ---------------------
+
+
+def _both_ways(story_):
+    """(kept, ranked now): the story's related stories read from the list kept
+    when it was last worked out, and ranked at this moment."""
+    story_ = Article.objects.get(pk=story_.pk)
+    tags = list(story_.tags.all())
+    return (
+        headlines(related_stories(story_, tags)),
+        headlines(related_stories(story_, tags, now=True)),
+    )
+
+
+@pytest.mark.parametrize("window", [2, 3, 4, 5, 6, 500])
+def test_kept_and_ranked_now_agree_before_and_after_a_scheduled_minute(
+    now, monkeypatch, window
+):
+    """A story scheduled for tomorrow shares tags: whatever the window, the
+    kept list and the ranking made now show the same stories before its
+    minute (not it) and from its minute (it, in its place), with no refresh in
+    between. (The kept lists once counted it in the window of the newest
+    stories while the page's ranker did not.)"""
+    monkeypatch.setattr(related, "WINDOW", window)
+    anchor = story("Anchor", "Mars", "NASA")
+    for n in range(3):
+        story(f"Recent {n}", "Mars", days_ago=n + 1)
+    story("Old, sharing both", "Mars", "NASA", days_ago=400)
+    tomorrow = now + dt.timedelta(days=1)
+    later = ArticleFactory(
+        headline="Scheduled for tomorrow",
+        status=State.SCHEDULED,
+        published_at=tomorrow,
+        authors=[AuthorFactory()],
+    )
+    later.tags.add("Mars", "NASA")
+    related.refresh(Article.objects.values_list("pk", flat=True))
+
+    kept, ranked_now = _both_ways(anchor)
+    assert kept == ranked_now
+    assert "Scheduled for tomorrow" not in kept
+    for moment in (
+        tomorrow - dt.timedelta(seconds=1),
+        tomorrow,
+        tomorrow + dt.timedelta(minutes=1),
+    ):
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        kept, ranked_now = _both_ways(anchor)
+        assert kept == ranked_now, moment
+        assert ("Scheduled for tomorrow" in kept) == (moment >= tomorrow)
+
+
+def test_the_page_shows_a_scheduled_neighbour_from_its_minute(
+    client, now, monkeypatch, settings
+):
+    """The page agrees too, on this database's path (one statement on
+    PostgreSQL), and needs no refresh at the minute."""
+    settings.PAGE_CACHE_SECONDS = 0
+    anchor = story("Anchor", "Europa")
+    story("Published neighbour", "Europa", days_ago=1)
+    tomorrow = now + dt.timedelta(days=1)
+    later = ArticleFactory(
+        headline="Europa flyby scheduled",
+        status=State.SCHEDULED,
+        published_at=tomorrow,
+    )
+    later.tags.add("Europa")
+    page = client.get(anchor.get_absolute_url()).content.decode()
+    assert "Published neighbour" in page and "Europa flyby scheduled" not in page
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    page = client.get(anchor.get_absolute_url()).content.decode()
+    assert "Published neighbour" in page and "Europa flyby scheduled" in page
 
 
 def test_kept_lists_read_in_one_query(
