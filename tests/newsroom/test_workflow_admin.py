@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from tests.factories import SectionFactory
-from tests.newsroom.workflow_helpers import snapshot
+from tests.newsroom.workflow_helpers import edit_data, snapshot
 from workflow import services
 from workflow.models import Revision, ShareLink, Transition
 from workflow.states import State
@@ -26,35 +26,6 @@ def url(name, story, *args):
 def login(client, user):
     client.force_login(user)
     return client
-
-
-def edit_data(story, **changes):
-    """The change form's POST for `story`, with `changes`."""
-    data = {
-        "headline": story.headline,
-        "slug": story.slug,
-        "dek": story.dek,
-        "section": story.section_id,
-        "tags": "",
-        "body": story.body,
-        "hero_image": "",
-        "hero_caption": "",
-        "seo_title": "",
-        "seo_description": "",
-        "_version": story.version,
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-    }
-    for i, byline in enumerate(story.bylines.all()):
-        data[f"bylines-{i}-id"] = byline.pk
-        data[f"bylines-{i}-article"] = story.pk
-        data[f"bylines-{i}-author"] = byline.author_id
-        data[f"bylines-{i}-position"] = byline.position
-        data["bylines-TOTAL_FORMS"] = data["bylines-INITIAL_FORMS"] = str(i + 1)
-    data.update(changes)
-    return data
 
 
 # --- A writer cannot reach another writer's draft ---------------------------

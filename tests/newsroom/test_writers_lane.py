@@ -21,6 +21,7 @@ from tests.factories import (
     GalleryFactory,
     SectionFactory,
 )
+from tests.newsroom.workflow_helpers import edit_data
 from workflow.states import State
 
 pytestmark = pytest.mark.django_db
@@ -43,37 +44,6 @@ def autocomplete(client, field, term="", model="article"):
     )  # fmt: skip
     assert response.status_code == 200
     return {row["text"] for row in response.json()["results"]}
-
-
-def edit_data(story, **changes):
-    """The change form's POST for `story` as its page would send it, plus
-    `changes` (lists for many values)."""
-    data = {
-        "headline": story.headline,
-        "slug": story.slug,
-        "dek": story.dek,
-        "section": story.section_id,
-        "tags": "",
-        "body": story.body,
-        "hero_image": story.hero_image_id or "",
-        "hero_caption": story.hero_caption,
-        "seo_title": story.seo_title,
-        "seo_description": story.seo_description,
-        "gallery": "",
-        "_version": story.version,
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-    }
-    for i, byline in enumerate(story.bylines.all()):
-        data[f"bylines-{i}-id"] = byline.pk
-        data[f"bylines-{i}-article"] = story.pk
-        data[f"bylines-{i}-author"] = byline.author_id
-        data[f"bylines-{i}-position"] = byline.position
-        data["bylines-TOTAL_FORMS"] = data["bylines-INITIAL_FORMS"] = str(i + 1)
-    data.update(changes)
-    return data
 
 
 def rows(story) -> tuple:
