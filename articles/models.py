@@ -179,11 +179,10 @@ class Article(Publishable):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             # What every public list reads: live stories, newest first. Without
-            # it, public().newest_first() sorts the whole table (the bench:
-            # 287 ms at 100,000 stories, 0.4 ms with it). Its condition decides
-            # nothing: it holds every row `public_q` may select at any moment
-            # (tests/newsroom/test_public_predicate.py checks it), and leaves
-            # out the time, which a partial index cannot hold.
+            # it, public().newest_first() sorts the whole table. Its condition
+            # decides nothing: it holds every row `public_q` may select at any
+            # moment (tests/newsroom/test_public_predicate.py checks it), and
+            # leaves out the time, which a partial index cannot hold.
             models.Index(
                 F("published_at").desc(),
                 F("id").desc(),

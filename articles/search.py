@@ -48,7 +48,7 @@ def clean_query(raw: str) -> str:
 
 # Only the newest this many matches are ranked, and counted: a word in tens of
 # thousands of stories cost a visit to each of them, twice (the count, then the
-# ranking; 0.9 s at 100,000 stories). PostgreSQL now reads a common word's
+# ranking). PostgreSQL now reads a common word's
 # stories newest first from the live-stories index and stops when the pool is
 # full, or a rare word's few matches from the search index.
 POOL = 200
@@ -121,7 +121,7 @@ def _postgres(stories, query: str):
 
 
 # PostgreSQL: the pool and the page are read with hand-written statements
-# (articles.prepared) rather than the ORM, which spent about 3 ms of a search
+# (articles.prepared) rather than the ORM, which spent much of a search's time
 # building and compiling the two queries. Tests compare both ways' pages.
 FAST = True
 HEADLINE_OPTIONS = (
@@ -224,8 +224,7 @@ class Results:
     def _pool(self) -> list[tuple[int, float]]:
         """The newest POOL + 1 matches as (id, rank), newest first. The rank is
         worked out for those only: ranking every match before keeping the
-        newest read each one's search vector (twice the time for a word in
-        1,400 stories at 100,000)."""
+        newest read each one's search vector."""
         newest = self.matches.newest_first().values("pk")[: POOL + 1]
         found = (
             Article.objects.filter(pk__in=newest)

@@ -287,11 +287,11 @@ class RedisReader:
     for the process.
 
     Django's RedisCache builds a new redis.Redis for every operation, which
-    costs about as much as the round trip itself (100 µs, a fifth of a cached
-    hit), and exposes no client of its own. This one is made from the same
-    settings (the first LOCATION, which Django writes to, and its OPTIONS) and
-    decodes values with Django's RedisSerializer, so it reads exactly what
-    cache.set() wrote. It only reads: writes stay with Django's backend.
+    costs about as much as the round trip itself, and exposes no client of its
+    own. This one is made from the same settings (the first LOCATION, which
+    Django writes to, and its OPTIONS) and decodes values with Django's
+    RedisSerializer, so it reads exactly what cache.set() wrote. It only reads:
+    writes stay with Django's backend.
     """
 
     def __init__(self, location: str, options: dict):

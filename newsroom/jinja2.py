@@ -1,8 +1,8 @@
 """The Jinja2 environment of the public site's templates (`templates/jinja2/`).
 
-Readers' pages are rendered by Jinja2, which compiles a template to Python once:
-a story page's template took about 2.7 ms with Django's engine, which looks up
-every variable and filter as it goes. The admin keeps Django's templates.
+Readers' pages are rendered by Jinja2, which compiles a template to Python once;
+Django's engine looks up every variable and filter as it goes, a large share of
+a story page's time. The admin keeps Django's templates.
 
 Templates call the same helpers the Django templates had as tags and filters:
 `url()`, `slug_url()` (a view whose one argument is a slug), `static()`,

@@ -280,7 +280,7 @@ def _still_options(picture_format: str) -> dict:
     if picture_format == "WEBP":
         return {"quality": 92, "method": 4}
     if picture_format == "AVIF":
-        # 6, the default, is 5-9x slower than 8, and 8 is 2.5x slower than 9
-        # (a noisy 10-megapixel still: 5.8 s against 2.4 s) for the same memory.
+        # The fastest speed: the slower ones (6 is libaom's default) take
+        # several times as long for the same memory.
         return {"quality": 85, "speed": 9}
     return {}

@@ -24,9 +24,9 @@ PILLOW_FORMATS = ["JPEG", "PNG", "WEBP", "AVIF", "GIF"]
 ACCEPTED = "JPEG, PNG, WebP, AVIF or GIF"
 
 # An animation is refused, from its header, if its frames together would decode
-# to more pixels than this for its format, or if it has more frames. (A 300 KB
-# GIF of ten 40-megapixel frames took 28 s and 3.5 GB to accept before these
-# limits.) WebP's and AVIF's encoders cost 5 to 15 times GIF's per pixel in time
+# to more pixels than this for its format, or if it has more frames: a small
+# GIF of a few huge frames took seconds and gigabytes to accept before these
+# limits. WebP's and AVIF's encoders cost several times GIF's per pixel in time
 # and memory. What an upload just under them costs: `bench/uploads.py`.
 # These are also the formats stored with all their frames. (A JPEG's extra
 # frames, an MPO's gain or depth maps, are walked in step 5 and dropped.)
@@ -38,11 +38,11 @@ ANIMATION_MAX_PIXELS = {
 }
 ANIMATION_MAX_FRAMES = 1_000
 # A still picture of these formats is refused past this many pixels, below
-# IMAGE_MAX_PIXELS (the smaller of the two applies). Re-encoding a 40-megapixel
-# AVIF still took 1.1 GB: libavif's decoder and encoder hold about 25 bytes a
-# pixel besides the picture, whatever the speed, threads or tiling, and a noisy
-# 16-megapixel one still took 640 MB. 10 megapixels (3,872 × 2,592, above 4K)
-# stays under 500 MB; larger pictures are taken as JPEG or WebP.
+# IMAGE_MAX_PIXELS (the smaller of the two applies): libavif's decoder and
+# encoder hold many bytes a pixel besides the picture, whatever the speed,
+# threads or tiling, so re-encoding a 40-megapixel AVIF still took over a
+# gigabyte. 10 megapixels (3,872 × 2,592, above 4K) keeps it under the 500 MB
+# target of `bench/uploads.py`; larger pictures are taken as JPEG or WebP.
 MAX_PIXELS_BY_FORMAT = {"AVIF": 10_000_000}
 
 # Markup that has no business in a picture's bytes: what makes a polyglot run

@@ -1,6 +1,6 @@
 """Still uploads are bounded in memory (issue 12): an AVIF still is refused from
 its header past MAX_PIXELS_BY_FORMAT["AVIF"], lower than IMAGE_MAX_PIXELS,
-because re-encoding one at 40 megapixels took 1.1 GB (`bench/uploads.py`
+because re-encoding one at 40 megapixels took over a gigabyte (`bench/uploads.py`
 measures the worst accepted upload of every format; the limits are asserted
 here, the costs there)."""
 
