@@ -115,9 +115,11 @@ def section_detail(request, slug):
         "articles/section_detail.html",
         {"section": section, "page_obj": page_obj, "sections": Section.objects.all()},
     )
-    # Every story change purges every section's pages (`list:sections`): a
-    # story moved out of one is on none of its later pages, which name it not.
-    return depends_on(response, "list:sections", *card_keys(page_obj))
+    # A change to a story in this section, or moved out of it, purges every
+    # page of the section (`list:section:<id>`): one it moved out of is on
+    # none of the later pages, which do not name it.
+    keys = [f"list:section:{section.pk}", *card_keys(page_obj)]
+    return depends_on(response, *keys)
 
 
 def search_view(request):

@@ -5,17 +5,26 @@ A change names the content keys it affects (`keys_for`), and
 `core.cache.purge` forgets the pages built from any of them (the views say
 which keys each page shows: `core.cache.depends_on`):
 
-- a story readers can see (published, or scheduled), or one leaving that state:
-  its page (`story:<id>`, which every page showing it as a card or a related
-  story also carries), the lists that may now list it or stop listing it (front
-  page, latest, sections, feeds), its tags' and its authors' lists of stories
-  (`tagged:<id>`, `by:<id>`: not `tag:<id>` or `author:<id>`, which every story
-  page naming the tag or author carries, for a change to the tag or author);
+- a story readers can see, will see at its minute (`public_ever_q`), or saw
+  until this change: its page (`story:<id>`, which every page showing it as a
+  card or a related story also carries), the lists that may now list it or
+  stop listing it (front page, latest, feeds, and the pages of the section it
+  is in and of the one it was in before, `list:section:<id>`), its tags' and
+  its authors' lists of stories (`tagged:<id>`, `by:<id>`: not `tag:<id>` or
+  `author:<id>`, which every story page naming the tag or author carries, for
+  a change to the tag or author);
 - its bylines, tags, corrections, old addresses and editors' picks: the same;
+- the related lists kept on other stories (`articles.related.refresh`, whose
+  bulk update sends no model signal, sends `related_lists_changed`): the pages
+  of the public stories whose list changed, and only those;
 - an author: their page and what shows their name (cards name their authors),
   the author list and the feeds; a tag, a gallery: their pages and those
   showing them;
-- a section (the menu on every page) or a picture readers see: every page.
+- a picture readers see: the pages showing it, found by
+  `media_library.usage.uses_of` (a story using it as hero or in its text, with
+  the cards and feeds showing that story; a gallery holding it; an author
+  whose headshot it is, with the author list);
+- a section (the menu on every page): every page.
 
 Nothing readers see comes from the rest, which purges nothing: renditions and
 pictures nothing public uses (`affects_public_pages()`), drafts, autosaves,
@@ -25,17 +34,22 @@ attempts, second factors (none of them is in CONTENT_APPS).
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from core.cache import bump_site_version, purge
 from workflow import signals as workflow_signals
+from workflow.models import Publishable, meets, public_ever_q
 from workflow.states import LIVE_STATES
 
 # Apps whose rows appear on public pages.
 CONTENT_APPS = {"articles", "authors", "media_library", "taggit"}
-# Every list of stories a story change may add it to, take it from or reorder.
-STORY_LISTS = {"list:front", "list:latest", "list:sections", "list:feeds"}
+# The lists of stories, besides its section's, that a story change may add it
+# to, take it from or reorder.
+STORY_LISTS = {"list:front", "list:latest", "list:feeds"}
 EVERYTHING = "everything"
+# What of a publishable item's stored row a save may change and a purge asks:
+# whether readers could see it before, and where it was listed.
+STORED_FIELDS = ("status", "published_at", "section")
 
 
 def purge_pages(sender=None, instance=None, **kwargs):
@@ -52,6 +66,8 @@ def purge_pages(sender=None, instance=None, **kwargs):
     if affects is not None and not affects():
         return
     keys = keys_for(sender, instance, **kwargs)
+    if isinstance(instance, Publishable):  # asked once, for the save it was read for
+        instance.__dict__.pop("_stored_before_save", None)
     if keys == EVERYTHING:
         transaction.on_commit(bump_site_version)
     elif keys:
@@ -85,6 +101,8 @@ def keys_for(sender, instance, **kwargs) -> set[str] | str:
         return {f"gallery:{instance.pk}"} if was_live or _live(instance) else set()
     if name == "media_library.galleryitem":
         return {f"gallery:{instance.gallery_id}"}
+    if name == "media_library.image":  # one readers see: affects_public_pages()
+        return _picture(instance)
     if name == "media_library.creditpreset":
         return set()  # defaults for the upload form
     if name == "taggit.tag":  # a new one is on nothing yet
@@ -93,13 +111,44 @@ def keys_for(sender, instance, **kwargs) -> set[str] | str:
         if "action" in kwargs:  # taggit's many-to-many signal, about the rows
             return set()  # whose own post_save and post_delete purge
         return _tagging(instance.content_type_id, instance.object_id, instance.tag_id)
-    return EVERYTHING  # sections (every page's menu), pictures readers see
+    return EVERYTHING  # sections (every page's menu)
+
+
+def remember_stored(sender, instance=None, update_fields=None, **kwargs):
+    """pre_save of a publishable item of CONTENT_APPS: keep what its stored row
+    says of STORED_FIELDS on the instance, for `purge_pages` to purge the pages
+    that showed it before the save (its old section's, or all of them when the
+    save takes it down). One query, none when the save writes none of those
+    fields. Arguments: sender, instance, update_fields; others are ignored."""
+    if not isinstance(instance, Publishable):
+        return
+    instance.__dict__.pop("_stored_before_save", None)
+    if instance.pk is None or sender._meta.app_label not in CONTENT_APPS:
+        return
+    fields = [f for f in STORED_FIELDS if _has_field(sender, f)]
+    if update_fields is not None and not set(fields) & set(update_fields):
+        return  # the stored row says what the instance says
+    instance._stored_before_save = (
+        sender._base_manager.filter(pk=instance.pk).only(*fields).first()
+    )
+
+
+def _has_field(model, name) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)
+
+
+def _before(item):
+    """The item's row as stored before the save being purged, if known."""
+    return item.__dict__.get("_stored_before_save")
 
 
 def _live(item) -> bool:
-    """Whether readers see it, will at its minute, or may have seen it (public
-    once: a save may be what took it down)."""
-    return item.status in LIVE_STATES or item.published_at is not None
+    """Whether readers see it or will at its minute (`public_ever_q`, the one
+    predicate), or saw it or would have until this save (the stored row)."""
+    before = _before(item)
+    return meets(item, public_ever_q()) or (
+        before is not None and meets(before, public_ever_q())
+    )
 
 
 def _story(story, *, was_live: bool = False) -> set[str]:
@@ -107,8 +156,6 @@ def _story(story, *, was_live: bool = False) -> set[str]:
     before or after (`was_live`: a transition from or to a live state)."""
     if not (was_live or _live(story)):
         return set()
-    from articles import related
-
     Byline = apps.get_model("articles", "Byline")
     authors = Byline.objects.filter(article_id=story.pk).values_list(
         "author_id", flat=True
@@ -122,13 +169,14 @@ def _story(story, *, was_live: bool = False) -> set[str]:
         )
         .values_list("tag_id", flat=True)
     )
-    # Going live, or leaving: the related lists of the stories sharing a tag
-    # with it may now show it, or show another instead (articles.related).
-    neighbours = related.neighbours(story.pk) if was_live else ()
+    # The related lists of other stories that now show it, or another in its
+    # place, are purged as they are stored (`purge_related_lists`).
+    before = _before(story)
+    sections = {story.section_id, before.section_id if before else None}
     return {
         f"story:{story.pk}",
         *STORY_LISTS,
-        *(f"story:{pk}" for pk in neighbours),
+        *(f"list:section:{pk}" for pk in sections if pk is not None),
         *(f"by:{pk}" for pk in authors),
         *(f"tagged:{pk}" for pk in tags),
     }
@@ -138,8 +186,8 @@ def _story_by_id(pk) -> set[str]:
     """For a row of a story's: the story's keys, or (the story deleted with it)
     its own key and the lists."""
     Article = apps.get_model("articles", "Article")
-    story = Article.objects.filter(pk=pk).only("status", "published_at").first()
-    if story is None:
+    story = Article._base_manager.filter(pk=pk).only(*STORED_FIELDS).first()
+    if story is None:  # its section's pages: those that show it name it
         return {f"story:{pk}", *STORY_LISTS}
     return _story(story)
 
@@ -156,9 +204,50 @@ def _tagging(content_type_id, object_id, tag_id) -> set[str]:
     return keys | {f"tagged:{tag_id}"} if keys else keys
 
 
+# What a picture's use shows it on, by the model using it (the holder, or what
+# the holder is part of: `usage.Use.obj`). The lists name only what a story's
+# card or feed item shows (its hero, its text), and a headshot on the author
+# list; every other page showing the holder carries its key.
+PICTURE_KEYS = {
+    "articles.article": lambda story: {f"story:{story.pk}", "list:feeds"},
+    "media_library.gallery": lambda gallery: {f"gallery:{gallery.pk}"},
+    "authors.author": lambda author: {f"author:{author.pk}", "list:authors"},
+}
+
+
+def _picture(image) -> set[str] | str:
+    """A picture readers see changed: the pages of what shows it publicly
+    (`media_library.usage.uses_of`, which finds every model using a picture),
+    or every page for a use this module does not know."""
+    from media_library.usage import uses_of
+
+    keys = set()
+    for use in uses_of(image):
+        if not use.is_public:
+            continue
+        keys_of = PICTURE_KEYS.get(use.obj._meta.label_lower)
+        if keys_of is None:
+            return EVERYTHING
+        keys |= keys_of(use.obj)
+    return keys
+
+
+def purge_related_lists(sender=None, story_ids=(), **kwargs):
+    """articles.signals.related_lists_changed: the kept related lists of these
+    public stories changed, without a model signal; purge their pages.
+    Arguments: sender, story_ids."""
+    keys = {f"story:{pk}" for pk in story_ids}
+    if keys:
+        transaction.on_commit(lambda: purge(keys))
+
+
 def connect() -> None:
+    from articles.signals import related_lists_changed
+
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(purge_pages, dispatch_uid=f"purge-pages-{id(signal)}")
+    pre_save.connect(remember_stored, dispatch_uid="purge-remember-stored")
+    related_lists_changed.connect(purge_related_lists, dispatch_uid="purge-related")
     # Sent after commit by the workflow, with the item's model as sender.
     workflow_signals.transitioned.connect(purge_pages, dispatch_uid="purge-transition")
     workflow_signals.edited.connect(purge_pages, dispatch_uid="purge-edit")

@@ -49,3 +49,32 @@ def story_in(writer):
         return story
 
     return make
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in Redis, as in production (database 14, which no other
+    test uses), under a key prefix of this test's own: only its keys are
+    deleted, before and after, so test modules (or two checkouts' suites)
+    running at once never empty each other's cache."""
+    import uuid
+
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/14"
+    prefix = f"test-{uuid.uuid4().hex}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

@@ -258,25 +258,6 @@ def test_responses_setting_cookies_are_not_stored(rf):
     assert len(renders) == 2
 
 
-@pytest.fixture
-def redis_cache(settings):
-    """The page cache in Redis (database 15, emptied), as in production."""
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-        }
-    }
-    yield
-    redis.Redis.from_url(url).flushdb()
-
-
 def test_with_redis_a_hit_is_one_command_and_unpublish_purges_it(
     client, live, editor, redis_cache, monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -13,6 +13,7 @@ from core.cache import PURGES_KEY, VERSION_KEY
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
+    GalleryFactory,
     ImageFactory,
     SectionFactory,
 )
@@ -190,6 +191,188 @@ def test_a_readers_new_picture_size_purges_nothing(client, purges):
     assert hero.renditions.exists()
 
 
+# --- Only its own sections, only the pages showing a picture ---------------------
+
+
+def section_url(slug):
+    return reverse("articles:section", kwargs={"slug": slug})
+
+
+def test_a_story_edit_purges_its_own_sections_pages_only(client, two_stories, purges):
+    a, b = two_stories
+    mars, moon = section_url("mars"), section_url("moon")
+    assertContains(client.get(mars), "Rover finds clay")
+    assertContains(client.get(moon), "Lander goes quiet")
+    behind_the_cache(b, "Changed behind the cache")
+
+    def edit():
+        a.headline = "Rover finds more clay"
+        a.save()
+
+    assert purges(edit)
+    assertContains(client.get(mars), "Rover finds more clay")
+    response = client.get(moon)  # still the stored page
+    assertContains(response, "Lander goes quiet")
+    assertNotContains(response, "Changed behind the cache")
+
+
+def test_moving_a_story_purges_the_section_it_left_and_the_one_it_joined(
+    client, two_stories, purges
+):
+    a, b = two_stories
+    sun = SectionFactory(name="Sun", slug="sun")
+    flare = ArticleFactory(published=True, headline="Flare season", section=sun)
+    mars, moon, sun_url = section_url("mars"), section_url("moon"), section_url("sun")
+    for url in (mars, moon, sun_url):
+        client.get(url)
+    # On none of the pages that will change: only the section keys purge them.
+    behind_the_cache(b, "Lander changed behind the cache")
+    behind_the_cache(flare, "Flare changed behind the cache")
+
+    def move():
+        a.section = b.section
+        a.save()
+
+    assert purges(move)
+    assertNotContains(client.get(mars), "Rover finds clay")  # the one it left
+    joined = client.get(moon)
+    assertContains(joined, "Rover finds clay")
+    assertContains(joined, "Lander changed behind the cache")  # rendered again
+    response = client.get(sun_url)  # another section: still the stored page
+    assertContains(response, "Flare season")
+    assertNotContains(response, "Flare changed behind the cache")
+
+
+@pytest.fixture
+def picture_everywhere(two_stories):
+    """One picture: story A's hero, in a public gallery, and the headshot of
+    an author of neither story."""
+    from media_library.models import GalleryItem
+
+    a, b = two_stories
+    picture = ImageFactory(alt_text="Old alt text")
+    a.hero_image = picture
+    a.save()
+    gallery = GalleryFactory(status=State.PUBLISHED, published_at=a.published_at)
+    GalleryItem.objects.create(gallery=gallery, image=picture)
+    author = AuthorFactory(name="Cleo Nadir", headshot=picture)
+    return picture, gallery, author
+
+
+def test_a_picture_change_purges_the_pages_showing_it_only(
+    client, two_stories, picture_everywhere, purges
+):
+    """A new focal point gives the picture new rendition addresses, on every
+    page showing it: those pages are rendered again, the others stay cached."""
+    a, b = two_stories
+    picture, gallery, author = picture_everywhere
+    showing = ["/", a.get_absolute_url(), section_url("mars"), tag_url("rover"),
+               gallery.get_absolute_url(), author.get_absolute_url(),
+               reverse("authors:list"), reverse("articles:feed_rss")]  # fmt: skip
+    old = f"/{picture.pk}/{picture.rendition_version}/"
+    for url in showing:
+        assertContains(client.get(url), old)
+    others = [b.get_absolute_url(), section_url("moon"), tag_url("lander")]
+    for url in others:
+        client.get(url)
+    behind_the_cache(b, "Changed behind the cache")
+    version = cache.get(VERSION_KEY)
+
+    def change():
+        picture.focal_x = 0.2
+        picture.save()
+
+    assert purges(change)
+    assert cache.get(VERSION_KEY) == version  # not every page
+    new = f"/{picture.pk}/{picture.rendition_version}/"
+    assert new != old
+    for url in showing:
+        response = client.get(url)
+        assertContains(response, new)
+        assertNotContains(response, old)
+    for url in others:  # still the stored pages
+        response = client.get(url)
+        assertContains(response, "Lander goes quiet")
+        assertNotContains(response, "Changed behind the cache")
+
+
+def test_a_picture_only_an_unpublished_story_uses_purges_nothing(
+    client, two_stories, editor, purges
+):
+    a, _ = two_stories
+    picture = ImageFactory()
+    ArticleFactory(headline="A draft", hero_image=picture, created_by=editor)
+
+    def change():
+        picture.alt_text = "Changed"
+        picture.save()
+
+    assert not purges(change)
+
+
+# --- Related lists kept on other stories ----------------------------------------
+
+
+@pytest.fixture
+def cluster():
+    """Z1 to Z5 share three tags; A shares one with them: Z1's page shows Z2
+    to Z5, and keeps A (fifth) as a spare it does not show."""
+    zs = [
+        ArticleFactory(published=True, headline=f"Zeta story {n}") for n in range(1, 6)
+    ]
+    for z in zs:
+        z.tags.add("zeta", "clay", "crater")
+    a = ArticleFactory(published=True, headline="Alpha story")
+    a.tags.add("zeta")
+    other = ArticleFactory(published=True, headline="Unrelated story")
+    other.tags.add("lander")
+    return a, zs, other
+
+
+def test_a_neighbours_page_is_purged_when_its_kept_list_changes(
+    client, cluster, purges
+):
+    """`related.refresh` stores lists without model signals: the pages of the
+    stories whose list changed are purged, and only those."""
+    a, zs, other = cluster
+    z1 = zs[0]
+    assertNotContains(client.get(z1.get_absolute_url()), "Alpha story")
+    client.get(other.get_absolute_url())
+    behind_the_cache(other, "Changed behind the cache")
+
+    assert purges(lambda: a.tags.add("clay", "crater", "extra"))
+    # A now shares three tags with Z1 and is newer than Z2..Z5: shown first.
+    assertContains(client.get(z1.get_absolute_url()), "Alpha story")
+    assertContains(client.get(other.get_absolute_url()), "Unrelated story")
+
+
+def test_a_neighbour_whose_kept_list_did_not_change_stays_cached(
+    client, cluster, purges
+):
+    a, zs, _ = cluster
+    z1 = zs[0]
+    assertNotContains(client.get(z1.get_absolute_url()), "Alpha story")
+    behind_the_cache(z1, "Changed behind the cache")
+
+    def edit():  # A's standfirst: no list changes, and Z1's page does not show A
+        a.dek = "A new standfirst"
+        a.save()
+
+    assert purges(edit)
+    response = client.get(z1.get_absolute_url())
+    assertContains(response, "Zeta story 1")
+    assertNotContains(response, "Changed behind the cache")
+
+
+def test_refreshing_lists_that_did_not_change_purges_nothing(cluster, purges):
+    from articles import related
+
+    ids = Article.objects.values_list("pk", flat=True)
+    assert not purges(lambda: related.refresh(ids))
+    Article.objects.update(related_ids=None)
+    assert purges(lambda: related.refresh(ids))
+
+
 # --- Changes readers never see purge nothing -------------------------------------
 
 
@@ -253,6 +436,35 @@ def _second_factor(story, editor):
     TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
 
 
+def _draft_sharing_a_live_storys_tag(story, editor):
+    """Its own kept list changes (A joins it), but nobody sees its page."""
+    draft = Article.objects.get(headline="A draft")
+    draft.tags.add("rover")
+
+
+def _unpublished_story_edit(story, editor):
+    """Taken down before: edited, moved, given a live story's tag."""
+    gone = ArticleFactory(
+        headline="Taken down",
+        status=State.UNPUBLISHED,
+        published_at=story.published_at,
+        section=story.section,
+    )
+    gone.tags.add("rover")
+    gone.headline = "Taken down, edited"
+    gone.section = Article.objects.get(headline="Lander goes quiet").section
+    gone.save()
+
+
+def _rendition(story, editor):
+    from media_library.models import Rendition
+
+    hero = ImageFactory()
+    Article.objects.filter(pk=story.pk).update(hero_image=hero)
+    Rendition.objects.create(image=hero, spec="card", target_width=320,
+                             format="webp", version=hero.rendition_version)  # fmt: skip
+
+
 def _unused_picture(story, editor):
     picture = ImageFactory()
     picture.alt_text = "Changed"
@@ -273,6 +485,9 @@ def _unused_picture(story, editor):
         _session,
         _second_factor,
         _unused_picture,
+        _draft_sharing_a_live_storys_tag,
+        _unpublished_story_edit,
+        _rendition,
     ],
 )
 def test_changes_readers_cannot_see_purge_nothing(
@@ -367,27 +582,6 @@ def test_a_page_rendered_while_another_key_is_purged_is_stored(rf):
 
 
 # --- With Redis, as in production -------------------------------------------------
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The page cache in Redis database 13 (the page-cache tests use 15), under
-    a prefix of its own, emptied before and after."""
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/13"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "targeted-purge",
-        }
-    }
-    yield
-    redis.Redis.from_url(url).flushdb()
 
 
 def test_with_redis_an_edit_purges_its_pages_only_and_hits_stay_cheap(
