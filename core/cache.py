@@ -2,12 +2,13 @@
 
 A rendered page is stored under its address with the *content keys* it was
 built from (`story:12`, `author:3`, `tag:7`, `gallery:2`, `list:front`, the
-lists `tagged:7` and `by:3`...: see `depends_on`) and the version of each key
-when it was stored. A change bumps only the keys it affects (newsroom.signals),
-so the pages showing the changed thing are rendered again and every other page
-stays cached. The keys also go out in a `Surrogate-Key` header, so that a CDN
-could later purge by the same keys. `bump_site_version()` forgets every page,
-for what every page shows (the sections menu, a picture).
+lists `tagged:7`, `by:3` and `list:section:4`...: see `depends_on`) and the
+version of each key when it was stored. A change bumps only the keys it
+affects (newsroom.signals), so the pages showing the changed thing are
+rendered again and every other page stays cached. The keys also go out in a
+`Surrogate-Key` header, so that a CDN could later purge by the same keys.
+`bump_site_version()` forgets every page, for what every page shows (the
+sections menu).
 
 A hit reads the site version, the purge counter and the page in one round
 trip; when a purge has happened since the page was stored, a second reads the
