@@ -20,7 +20,6 @@ from media_library.models import Image
 from media_library.services import missing_for_publishing
 from media_library.templatetags.media_library import image_url
 from media_library.usage import refuse_if_expired
-from workflow import services
 from workflow.admin import WorkflowAdminMixin
 from workflow.forms import WorkflowForm
 
@@ -193,14 +192,6 @@ class CorrectionInline(BoundedInlineMixin, admin.StackedInline):
     model = Correction
     extra = 0
     fields = [("kind", "created_at"), "text"]
-
-
-# Featuring a story (the front page's lead) is an editor's call: only whoever
-# holds articles.feature_article changes "featured", whatever the caller
-# (`workflow.services.edit` refuses anyone else; the form shows it read-only).
-# It belongs with the story's other workflow hooks in ArticlesConfig.ready();
-# registered here, on import, until that file is free to change.
-services.guard_field(Article, "featured", action="feature")
 
 
 @admin.register(Article)
