@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import run  # noqa: E402
+from bench import run, wrk  # noqa: E402
 
 # The editor: one story changed and saved a second, by the served checkout's
 # own code, so that its own signals decide what is purged.
@@ -168,7 +168,6 @@ def main(argv=None) -> int:
     )
     client = redis.Redis.from_url(args.cache_url)
     client.flushdb()  # no page from an earlier run
-    _, drive = run.choose_client("auto")
     server = run.Server(
         args,
         env,
@@ -179,7 +178,7 @@ def main(argv=None) -> int:
         pythonpath=ROOT / "bench",
     )
     with server:
-        drive(run.HOST, server.port, paths, connections=args.connections,
+        wrk.run(run.HOST, server.port, paths, connections=args.connections,
               warmup=0, duration=args.warmup)  # fmt: skip
         before = counts(client)
         editor = subprocess.Popen(  # noqa: S603 (our own argument list)
@@ -187,7 +186,7 @@ def main(argv=None) -> int:
              str(args.duration)],
             cwd=args.server_root, env=env, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        measured = drive(run.HOST, server.port, paths,
+        measured = wrk.run(run.HOST, server.port, paths,
                          connections=args.connections, warmup=0,
                          duration=args.duration)  # fmt: skip
         edits = int(editor.communicate(timeout=60)[0].strip() or 0)

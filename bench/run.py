@@ -1,8 +1,8 @@
 """Benchmark the public site (issue 5, "Speed"): python bench/run.py --help
 
 Seeds a dedicated database, collects static files into a temporary folder,
-starts gunicorn on a free loopback port (DEBUG off) and drives each page with a
-load generator: first with the page cache on (front page, one story, a
+starts gunicorn on a free loopback port (DEBUG off) and drives each page with
+wrk (bench/wrk.py): first with the page cache on (front page, one story, a
 section, search, the RSS feed), then on a second server with the page cache off
 (stories cycled from many addresses, and the RSS feed). Each target runs in
 four slices, each after a one-second slice of a static file served by the same
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make `bench` and the apps importable
     sys.path.insert(0, str(ROOT))
 
-from bench import loadgen, report  # noqa: E402
+from bench import report, wrk  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 DEFAULT_CACHE = "redis://127.0.0.1:6379/9"
@@ -111,12 +111,6 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--warmup", type=float, default=2.0, help="uncounted seconds before each"
-    )
-    parser.add_argument(
-        "--client",
-        choices=["auto", "wrk", "python"],
-        default="auto",
-        help="load generator: auto uses wrk if installed, else the built-in one",
     )
     parser.add_argument(
         "--targets",
@@ -303,14 +297,6 @@ class Server:
 # --- The run ------------------------------------------------------------------
 
 
-def choose_client(name: str):
-    if name == "wrk" or (name == "auto" and loadgen.wrk_path()):
-        if not loadgen.wrk_path():
-            sys.exit("--client wrk: wrk is not installed (Debian: apt install wrk)")
-        return "wrk", loadgen.run_wrk
-    return "python", loadgen.run_python
-
-
 def target_paths(args, static_path: str) -> dict[str, list[str]]:
     from articles.models import Article, Section
 
@@ -360,9 +346,9 @@ def probe(paths: list[str]) -> tuple[int | None, str]:
 # drifts within seconds, and a ratio means something only if both figures saw
 # the same drift. Ratios are taken against all the static slices of the same
 # server, not only a target's own four: one slice's figure depends on how
-# gunicorn's two workers happened to share its eight new connections (2,000
-# or 5,000 req/s here, nothing else running), and four such draws put a cached
-# story at 141% of "static" in one run.
+# gunicorn's two workers happened to share its eight new connections, and a
+# few such draws can put a cached story above the static file (the README has
+# the figures).
 ROUNDS = 4
 STATIC_SLICE = 1.0
 
@@ -371,7 +357,7 @@ def phase_static(results, phase, static_path, statics) -> report.Result:
     """The static file's result over all its slices on this server (`statics`,
     one merged measurement per target), which becomes the reference of every
     result of the `phase`."""
-    static = _result("static", phase, [static_path], loadgen.merge(statics))
+    static = _result("static", phase, [static_path], wrk.merge(statics))
     static.static_rps = static.rps
     for result in results:
         if result.phase == phase:
@@ -393,12 +379,12 @@ def _result(name, phase, paths, measured, **extra) -> report.Result:
     )
 
 
-def measure(name, phase, paths, static_paths, server, args, drive, connections):
+def measure(name, phase, paths, static_paths, server, args, connections):
     """A warm-up, then ROUNDS rounds of (static slice, target slice): the
     target's result, and its static slices as one measurement."""
 
     def slice_of(which, seconds, conns):
-        return drive(
+        return wrk.run(
             HOST, server.port, which, connections=conns, warmup=0, duration=seconds
         )
 
@@ -417,7 +403,7 @@ def measure(name, phase, paths, static_paths, server, args, drive, connections):
         cpu_to = server.cpu_seconds()
         settle(parts[-1])
         cpu = None if None in (cpu, cpu_from, cpu_to) else cpu + cpu_to - cpu_from
-    measured, static = loadgen.merge(parts), loadgen.merge(statics)
+    measured, static = wrk.merge(parts), wrk.merge(statics)
     result = _result(
         name,
         phase,
@@ -440,7 +426,8 @@ def measure(name, phase, paths, static_paths, server, args, drive, connections):
 def main(argv=None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
-    client_name, drive = choose_client(args.client)
+    if not wrk.installed():
+        sys.exit(wrk.INSTALL)
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     # Library pictures outlive the run, like the database rows naming them.
     media_root = Path(tempfile.gettempdir()) / "newsroom-bench-media"
@@ -455,12 +442,12 @@ def main(argv=None) -> int:
         for phase in (CACHED, UNCACHED)
     }
     try:
-        return _run(args, env, work, client_name, drive, started)
+        return _run(args, env, work, started)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(args, env, work, client_name, drive, started) -> int:
+def _run(args, env, work, started) -> int:
     os.environ.update(env[CACHED])
     ensure_postgres_database(args.database_url)
     import django
@@ -510,7 +497,7 @@ def _run(args, env, work, client_name, drive, started) -> int:
     skipped = {r.name for r in results}
 
     print(
-        f"load: {client_name}, {args.connections} connections, {args.warmup:g} s "
+        f"load: wrk, {args.connections} connections, {args.warmup:g} s "
         f"warm-up + {args.duration:g} s per target; gunicorn {args.workers} "
         f"{args.worker_class} workers x {args.threads} threads",
         flush=True,
@@ -527,14 +514,14 @@ def _run(args, env, work, client_name, drive, started) -> int:
         log = work / f"gunicorn-{phase}.log"
         with Server(args, env[phase], log, static_path) as server:
             bump_site_version()  # no page cached by an earlier run is served
-            drive(HOST, server.port, [static_path], warmup=0, duration=1)
+            wrk.run(HOST, server.port, [static_path], warmup=0, duration=1)
             statics = []
             for name in names:
                 if name == "static":
                     continue
                 connections = TARGETS[name][1] or args.connections
                 result, static = measure(
-                    name, phase, paths[name], [static_path], server, args, drive,
+                    name, phase, paths[name], [static_path], server, args,
                     connections,
                 )  # fmt: skip
                 result.queries = queries.get(name)
@@ -553,8 +540,8 @@ def _run(args, env, work, client_name, drive, started) -> int:
     print(report.format_checks(checks))
     print(
         f"\nqueries: SQL queries of one uncached render (most over up to 20 "
-        f"addresses); cpu: cores used by gunicorn and by the {client_name} "
-        f"load generator; load average now {os.getloadavg()[0]:.2f}; "
+        f"addresses); cpu: cores used by gunicorn and by wrk; "
+        f"load average now {os.getloadavg()[0]:.2f}; "
         f"{time.monotonic() - started:.0f} s in all."
     )
     if args.json:
@@ -563,7 +550,7 @@ def _run(args, env, work, client_name, drive, started) -> int:
                 {
                     "stories": summary.stories,
                     "database": vendor,
-                    "client": client_name,
+                    "client": "wrk",
                     "connections": args.connections,
                     "results": [report.as_dict(r, results) for r in results],
                     "checks": [

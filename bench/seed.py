@@ -220,10 +220,13 @@ def story_count() -> int:
     return Article.objects.filter(status=Status.PUBLISHED).count()
 
 
-def ensure_seeded(stories: int, *, reseed: bool = False) -> SeedSummary:
+def ensure_seeded(
+    stories: int, *, reseed: bool = False, body_words: int | None = None
+) -> SeedSummary:
     """`stories` published stories in the database: kept if they are already
     there (same count) unless `reseed`, else the content tables are emptied and
-    seeded again."""
+    seeded again (`body_words`: see `seed`; a reused database keeps its bodies,
+    so pass `reseed` when changing it)."""
     started = time.perf_counter()
     if not reseed and story_count() == stories and Section.objects.exists():
         tidy()
@@ -238,15 +241,15 @@ def ensure_seeded(stories: int, *, reseed: bool = False) -> SeedSummary:
             reused=True,
         )
     empty_content_tables()
-    return seed(stories)
+    return seed(stories, body_words=body_words)
 
 
 def tidy() -> None:
     """On PostgreSQL, what autovacuum would have done on a live site after a bulk
     load: planner statistics (without them the first plans are guesses), and
     VACUUM, which moves the rows out of the search index's pending list that
-    every search reads through otherwise (19 ms at 100,000 stories). VACUUM
-    cannot run in a transaction (a test's): there, statistics only."""
+    every search reads through otherwise. VACUUM cannot run in a transaction (a
+    test's): there, statistics only."""
     if connection.vendor != "postgresql":
         return
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
@@ -283,9 +286,16 @@ def empty_content_tables() -> None:
     connection.ops.execute_sql_flush(sql)
 
 
-def seed(stories: int, *, now: datetime | None = None, rng_seed: int = 5):
+def seed(
+    stories: int,
+    *,
+    now: datetime | None = None,
+    rng_seed: int = 5,
+    body_words: int | None = None,
+):
     """Insert `stories` published stories and what they show. Expects empty
-    content tables (see `empty_content_tables`)."""
+    content tables (see `empty_content_tables`). Bodies are about 200 words,
+    or about `body_words` laid out as the peer benchmark's (`_long_body`)."""
     started = time.perf_counter()
     rng = random.Random(rng_seed)  # noqa: S311 (made-up stories, not secrets)
     now = now or timezone.now()
@@ -315,7 +325,14 @@ def seed(stories: int, *, now: datetime | None = None, rng_seed: int = 5):
         bylines = tagged = 0
         for start in range(0, stories, BATCH):
             batch = [
-                _story(n, rng, now=now, sections=sections, heroes=heroes)
+                _story(
+                    n,
+                    rng,
+                    now=now,
+                    sections=sections,
+                    heroes=heroes,
+                    body_words=body_words,
+                )
                 for n in range(start, min(start + BATCH, stories))
             ]
             subjects = [subject for _, subject in batch]
@@ -390,7 +407,7 @@ def _tags() -> dict[str, Tag]:
 
 
 def _body(lead: str, rng: random.Random) -> str:
-    """About 300 words: the lead, five paragraphs of generic sentences and a
+    """About 200 words: the lead, five paragraphs of generic sentences and a
     subheading, as the editor writes it."""
     sentences = rng.sample(SENTENCES, 15)
     paragraphs = [" ".join(sentences[n : n + 3]) for n in range(0, 15, 3)]
@@ -401,7 +418,36 @@ def _body(lead: str, rng: random.Random) -> str:
     return "\n".join(html)
 
 
-def _story(n, rng, *, now, sections, heroes) -> tuple[Article, tuple]:
+def _long_body(lead: str, rng: random.Random, words: int, link: str) -> str:
+    """About `words` words laid out as the peer benchmark's articles
+    (bench/peer/, the Wagtail site's seed): 5 to 7 paragraphs, the first
+    opening with the lead, a subheading in the middle, a bold and an italic
+    word in each paragraph, a link to another site in the second and one to
+    `link`, a page of this site, in the third. Sentences are drawn with
+    replacement: a long body needs most of SENTENCES."""
+    count = rng.randint(5, 7)
+    html = []
+    for k in range(count):
+        sentences = [lead] if k == 0 else []
+        while sum(len(s.split()) for s in sentences) < words // count:
+            sentences.append(rng.choice(SENTENCES))
+        tokens = " ".join(sentences).split(" ")
+        bold, italic = rng.sample(range(1, len(tokens) - 1), 2)
+        tokens[bold] = f"<strong>{tokens[bold]}</strong>"
+        tokens[italic] = f"<em>{tokens[italic]}</em>"
+        text = " ".join(tokens)
+        if k == 1:
+            report = f"https://example.com/report/{rng.randint(1, 10**6)}"
+            text += f' Read the <a href="{report}">full report</a>.'
+        if k == 2:
+            text += f' See also <a href="{link}">our earlier coverage</a>.'
+        html.append(f"<p>{text}</p>")
+        if k == count // 2:
+            html.append("<h2>What comes next</h2>")
+    return "\n".join(html)
+
+
+def _story(n, rng, *, now, sections, heroes, body_words=None) -> tuple[Article, tuple]:
     """The nth newest story and its subject."""
     subject = rng.choice(SUBJECTS)
     name, section, keywords, _ = subject
@@ -409,7 +455,11 @@ def _story(n, rng, *, now, sections, heroes) -> tuple[Article, tuple]:
     headline = rng.choice(HEADLINES).format(S=name, K=keyword)
     headline = headline[0].upper() + headline[1:]
     lead = rng.choice(LEADS).format(S=name, K=keyword)
-    body = _body(lead, rng)
+    if body_words is None:
+        body = _body(lead, rng)
+    else:
+        link = sections[section].get_absolute_url()
+        body = _long_body(lead, rng, body_words, link)
     jitter = timedelta(minutes=rng.randint(0, 50))
     published_at = now - timedelta(minutes=5) - n * STORY_INTERVAL - jitter
     article = Article(

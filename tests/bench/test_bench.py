@@ -1,10 +1,14 @@
 """The benchmark's own pieces, so it cannot rot unnoticed: seeding (tiny counts),
-the response parser of the built-in load generator, the figures and targets, and
-the command's --help. No load test runs here."""
+the wrk script and what is read from its output, the figures and targets, and
+the command's --help. No load test runs here: wrk drives a stub server for a
+second at most."""
 
+import re
 import subprocess
 import sys
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,8 +17,8 @@ from django.utils import timezone
 from taggit.models import TaggedItem
 
 from articles.models import Article
-from bench import report, run, seed
-from bench.loadgen import Measurement, ResponseParser, merge, parse_wrk
+from bench import report, run, seed, wrk
+from bench.wrk import Measurement
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +55,42 @@ def test_seed_is_reused_when_the_count_matches_and_redone_otherwise():
     assert Article.objects.count() == 7
 
 
+def _words(html: str) -> int:
+    return len(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.django_db
+def test_bodies_are_about_200_words_unless_asked_for_longer(client):
+    seed.seed(6)
+    short = list(Article.objects.values_list("body", flat=True))
+    seed.empty_content_tables()
+    seed.seed(6, body_words=800)  # as the peer benchmark's (bench/peer/)
+    long = list(Article.objects.order_by("pk"))
+
+    assert all(170 < _words(body) < 240 for body in short)
+    for story in long:
+        assert 780 < _words(story.body) < 920
+        assert 5 <= story.body.count("<p>") <= 7 and story.body.count("<h2>") == 1
+        assert "<strong>" in story.body and "<em>" in story.body
+        assert 'href="https://example.com/report/' in story.body
+        assert f'href="{story.section.get_absolute_url()}"' in story.body
+    story = long[0]
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_default_seed_is_the_same_stories_as_before_body_words():
+    """Adding the option drew nothing more from the seeded random generator: the
+    default seed still makes the stories the README's figures were measured on."""
+    seed.seed(3)
+
+    assert list(Article.objects.order_by("pk").values_list("slug", flat=True)) == [
+        "budget-fight-puts-space-station-and-its-deorbit-vehicle-at-risk-0",
+        "starliner-delays-helium-leak-work-to-next-year-1",
+        "why-nebula-matters-for-hubble-2",
+    ]
+
+
 @pytest.mark.django_db
 def test_bulk_inserted_stories_are_searchable_on_postgresql():
     if connection.vendor != "postgresql":
@@ -64,30 +104,44 @@ def test_bulk_inserted_stories_are_searchable_on_postgresql():
     assert story in search(story.headline)
 
 
-# --- The load generator's response parser -----------------------------------------
+# --- wrk -------------------------------------------------------------------------
 
 
-def test_parser_frames_responses_by_length_across_reads():
-    parser = ResponseParser()
-    response = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+class _Stub(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn
 
-    assert parser.feed(response[:20]) == []
-    assert parser.feed(response[20:] + response) == [(200, False), (200, False)]
-    assert parser.buffer == b""
+    def do_GET(self):
+        self.server.seen.append(self.path)
+        status = 404 if self.path == "/missing/" else 200
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
 
 
-def test_parser_reads_chunked_bodies_and_connection_close():
-    parser = ResponseParser()
-    chunked = (
-        b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n"
-        b"Connection: close\r\n\r\n4\r\nabcd\r\n3;x=y\r\nefg\r\n0\r\n\r\n"
-    )
+@pytest.mark.skipif(not wrk.installed(), reason="wrk is not installed")
+def test_wrk_cycles_through_the_paths_and_counts_errors():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    server.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    paths = ["/a/", "/b/?q=mars+rover", "/missing/"]
+    try:
+        measured = wrk.run(
+            "127.0.0.1", server.server_address[1], paths, connections=2,
+            warmup=0, duration=1,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
 
-    assert parser.feed(chunked[:70]) == []
-    assert parser.feed(chunked[70:]) == [(404, True)]
-    assert parser.feed(b"HTTP/1.1 304 Not Modified\r\nETag: x\r\n\r\n") == [
-        (304, False)
-    ]
+    assert set(server.seen) == set(paths)
+    assert measured.requests > 0 and len(measured.latencies) == measured.requests
+    assert measured.errors == pytest.approx(measured.requests / 3, abs=2)
+    assert measured.client_cpu is not None
 
 
 def test_wrk_output_and_slices_become_one_measurement():
@@ -98,8 +152,8 @@ def test_wrk_output_and_slices_become_one_measurement():
         "BENCH_LATENCY 1500 2\nBENCH_LATENCY 40000 1\n"
     )
 
-    first = parse_wrk(out, cpu=0.5)
-    both = merge([first, Measurement(requests=1, seconds=2.0, latencies=[0.002])])
+    first = wrk.parse(out, cpu=0.5)
+    both = wrk.merge([first, Measurement(requests=1, seconds=2.0, latencies=[0.002])])
 
     assert (first.requests, first.seconds, first.errors) == (3, 2.0, 1)
     assert first.latencies == [0.0015, 0.0015, 0.04]
