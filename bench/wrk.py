@@ -26,7 +26,7 @@ INSTALL = "wrk is not installed (Debian: apt-get install -y wrk)"
 # thread's connections.
 SCRIPT = """
 local paths = {}
-for line in io.lines(%(paths)s) do paths[#paths + 1] = line end
+for line in io.lines([==[%(paths)s]==]) do paths[#paths + 1] = line end
 local i = 0
 request = function()
   i = i + 1
@@ -80,7 +80,7 @@ def run(
         listed = Path(folder) / "paths.txt"
         listed.write_text("".join(f"{path}\n" for path in paths))
         script = Path(folder) / "paths.lua"
-        script.write_text(SCRIPT % {"paths": json.dumps(str(listed))})
+        script.write_text(SCRIPT % {"paths": listed})
 
         def wrk_run(seconds: float) -> str:
             command = [
