@@ -2,9 +2,10 @@
 stays the same however big the archive grows, and among all of them only when
 too few recent ones share a tag.
 
-Each ranking test runs both ways a page gets them: from the lists kept on the
-stories (`articles.related`, SQL, refreshed as stories change) and ranked at
-once with the ORM (previews, stories never worked out). They must agree.
+There is one ranker, `articles.related.rank`. Each ranking test runs both ways
+a page gets its stories: from the list kept on the story (refreshed as stories
+change) and ranked at once (previews, stories never worked out). They must
+agree, at every moment, scheduled stories included.
 """
 
 import datetime as dt
