@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,19 +25,26 @@ from media_library.usage import refuse_if_expired
 from workflow.admin import WorkflowAdminMixin
 from workflow.forms import WorkflowForm
 
+from . import embeds
 from .models import Article, Byline, Correction, Section
 from .search import clean_query
 
+# Embed code pasted as HTML: `clean_html` would drop it without a word.
+IFRAME = re.compile(r"<\s*iframe\b", re.IGNORECASE)
+
 
 class StoryBodyWidget(AdminProseEditorWidget):
-    """The prose editor plus our own extension for library pictures: its module
-    is added to those the editor loads (resolved through the static files
-    storage, so hashed names work)."""
+    """The prose editor plus our own extensions for library pictures and
+    embeds: their modules are added to those the editor loads (resolved
+    through the static files storage, so hashed names work)."""
 
     def get_config(self):
         config = super().get_config()
-        module = static("media_library/admin/library-image.js")
-        return config | {"js_modules": [*config.get("js_modules", []), module]}
+        modules = [
+            static("media_library/admin/library-image.js"),
+            static("articles/admin/embed.js"),
+        ]
+        return config | {"js_modules": [*config.get("js_modules", []), *modules]}
 
 
 # What a story body may contain; core.sanitize.clean_html allows all of it
@@ -66,6 +75,10 @@ BODY_EDITOR = StoryBodyWidget(
                 "lookupUrl": reverse_lazy("admin:articles_article_library_images"),
                 "uploadUrl": reverse_lazy("admin:media_library_image_bulk_upload"),
             },
+            # Videos, posts and our own stories and galleries, placed as typed
+            # references (articles.embeds), checked through
+            # ArticleAdmin.embed_check_view.
+            "Embed": {"checkUrl": reverse_lazy("admin:articles_article_embed_check")},
         }
     },
 )
@@ -77,14 +90,31 @@ class ArticleForm(WorkflowForm):
 
     def clean_body(self):
         """Every library picture in the body must exist, and one newly placed
-        must be within its licence (a story already showing it may keep it)."""
+        must be within its licence (a story already showing it may keep it).
+        Every embed must be one `articles.embeds` accepts, and a pasted
+        embed code (an iframe, which cleaning would silently drop) is refused
+        with what to do instead. The form shows the posted text again."""
         body = self.cleaned_data.get("body", "")
-        ids = inline.image_ids(clean_html(body))
+        errors = []
+        if IFRAME.search(body or ""):
+            errors.append(
+                ValidationError(
+                    "The text contains a video or post's embed code (an "
+                    "<iframe>), which cannot be kept. Remove it, and paste the "
+                    "video's or post's address instead, on a line of its own or "
+                    "with the editor's “Embed a video or post” button.",
+                    code="raw_iframe",
+                )
+            )
+        cleaned = clean_html(body)
+        errors += embeds.problems(cleaned)
+        ids = inline.image_ids(cleaned)
         if not ids:
+            if errors:
+                raise ValidationError(errors)
             return body
         before = set(inline.image_ids(self.initial.get("body") or ""))
         images = Image.objects.in_bulk(ids)
-        errors = []
         for pk in ids:
             if pk not in images:
                 errors.append(
@@ -248,6 +278,11 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         lookup = self.admin_site.admin_view(self.library_images_view)
         return [
             path(
+                "embed-check/",
+                self.admin_site.admin_view(self.embed_check_view),
+                name="articles_article_embed_check",
+            ),
+            path(
                 "library-images/",
                 lookup,
                 name="articles_article_library_images",
@@ -287,6 +322,41 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             ).distinct()
         found = images.order_by("-uploaded_at", "-id")[: self.LIBRARY_RESULTS]
         return JsonResponse({"results": [self._library_json(img) for img in found]})
+
+    def embed_check_view(self, request):
+        """JSON for the body editor's embeds: what ?url= would embed (its
+        canonical address, provider and title) or why it cannot be embedded.
+        For whoever may write stories. Our own story or gallery is named only
+        when public: readers would see nothing of a draft."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        try:
+            embed = embeds.parse(
+                request.GET.get("url", ""), title=request.GET.get("title", "")
+            )
+        except ValidationError as error:
+            return JsonResponse({"ok": False, "error": " ".join(error.messages)})
+        data = {
+            "ok": True,
+            "url": embed.url,
+            "provider": embed.provider_name,
+            "kind": embed.kind,
+            "title": embed.title,
+            "frame": bool(embed.frame),
+            "placeholder": embeds.placeholder(embed),
+        }
+        if embed.ours:
+            item = embeds.public_items([embed]).get(embed.url)
+            if item is None:
+                data["note"] = (
+                    f"Our {embed.kind} #{embed.our_id} is not public: readers "
+                    "will see nothing in its place until it is published."
+                )
+            else:
+                data["title"] = embed.title or str(item)
+        return JsonResponse(data)
 
     @staticmethod
     def _library_json(image: Image) -> dict:

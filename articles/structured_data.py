@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from media_library.models import Licence
 from media_library.templatetags.media_library import image_url
 
+from . import embeds
+
 LICENCE_URLS = {
     Licence.PUBLIC_DOMAIN: "https://creativecommons.org/publicdomain/mark/1.0/",
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
@@ -107,6 +109,9 @@ def news_article(request, article, *, bylines, tags, corrections, figures=()) ->
         if image and image.file and image.width
     ]:
         data["image"] = images
+    # Each embedded video or post as a plain link to the original.
+    if mentions := embeds.links(article.body):
+        data["mentions"] = mentions
     if corrections:
         data["correction"] = [
             {

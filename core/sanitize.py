@@ -29,8 +29,9 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "img": {"src", "alt", "width", "height"},
-    # A library image placed by the editor (media_library.inline).
-    "figure": {"data-library-image", "data-caption"},
+    # A library image placed by the editor (media_library.inline), and an
+    # embed: a video, a post, or a story or gallery of ours (articles.embeds).
+    "figure": {"data-library-image", "data-caption", "data-embed", "data-title"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "*": {"lang"},

@@ -13,6 +13,12 @@ that one form; `image_ids` lists the references (to keep `InlineImage` rows,
 usage listings and publish checks in step with the text); `render` and
 `render_for_feed` swap the placeholders for figures.
 
+Other placeholders in a body (articles.embeds: videos, posts, our own stories
+and galleries) are drawn by the `embeds` module of the app that defines them,
+found here the way Django finds admin.py modules (`_embed_modules`), so every
+page, preview and feed drawing a body through `render` / `render_for_feed`
+draws them too, and media_library names no app above it.
+
 All of it works on HTML already cleaned by `core.sanitize.clean_html`,
 whose serializer writes every attribute as name="value" with quotes escaped,
 which is what lets a regular expression read the placeholders exactly.
@@ -21,9 +27,13 @@ which is what lets a regular expression read the placeholders exactly.
 import html
 import re
 from collections.abc import Mapping
+from functools import cache
+from importlib import import_module
 
+from django.apps import apps
 from django.template import engines
 from django.utils.html import format_html
+from django.utils.module_loading import module_has_submodule
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Image
@@ -117,6 +127,26 @@ def figure_macro():
     return template.module.figure
 
 
+@cache
+def _embed_modules() -> tuple:
+    """The `embeds` module of each installed app that has one; each offers
+    `render(body)` and `render_for_feed(body)` for its own placeholders."""
+    modules = (
+        import_module(f"{config.name}.embeds")
+        for config in apps.get_app_configs()
+        if module_has_submodule(config.module, "embeds")
+    )
+    return tuple(m for m in modules if hasattr(m, "render_for_feed"))
+
+
+def _embeds(body: str, *, feed: bool = False) -> str:
+    if 'data-embed="' not in body:
+        return body
+    for module in _embed_modules():
+        body = module.render_for_feed(body) if feed else module.render(body)
+    return body
+
+
 def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
     """The body as readers see it: each placeholder becomes the site's figure
     (the `image()` rendition set, the caption and the credit). A reference to
@@ -130,7 +160,8 @@ def render(cleaned: str, images: Mapping[int, Image]) -> SafeString:
         return figure_macro()(image, caption or image.caption, "full")
 
     # The body was cleaned on save; the figures are built from escaped parts.
-    return mark_safe(PLACEHOLDER.sub(figure, cleaned or ""))  # noqa: S308
+    body = _embeds(PLACEHOLDER.sub(figure, cleaned or ""))
+    return mark_safe(body)  # noqa: S308
 
 
 def render_for_feed(cleaned: str, images: Mapping[int, Image]) -> str:
@@ -159,7 +190,7 @@ def render_for_feed(cleaned: str, images: Mapping[int, Image]) -> str:
             format_html("<figcaption>{}</figcaption>", text) if text else "",
         )
 
-    return PLACEHOLDER.sub(figure, cleaned or "")
+    return _embeds(PLACEHOLDER.sub(figure, cleaned or ""), feed=True)
 
 
 def problems(images: list[Image], role: str = "inline image", *, on=None) -> list[str]:

@@ -82,8 +82,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy and Permissions-Policy ("Security" below), before
-    # the page cache so cached pages carry them too.
-    "csp.middleware.CSPMiddleware",
+    # the page cache so cached pages carry them too. django-csp's middleware,
+    # extended to allow a provider's frames on the pages embedding them.
+    "articles.embeds.EmbedFramesCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Cached public pages are answered here, before the per-user layers below.
     "core.cache.PageCacheMiddleware",
@@ -323,8 +324,17 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # frame-src is left to default-src ('self': no page of ours frames
+        # another site), except on a page showing an embed, where it lists that
+        # page's providers' frames only (articles.embeds.EmbedFramesCSPMiddleware).
     },
 }
+# Mastodon instances whose posts writers may embed (articles.embeds): a post's
+# frame comes from its instance, so only instances listed here are accepted and
+# named in the CSP. Comma-separated host names.
+EMBED_MASTODON_INSTANCES = env.list(
+    "EMBED_MASTODON_INSTANCES", default=["mastodon.social"]
+)
 # Browser features no page of ours uses are turned off for every page and any
 # frame in it (an embedded player cannot ask for the camera either).
 PERMISSIONS_POLICY = {

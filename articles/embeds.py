@@ -1,0 +1,477 @@
+"""Embeds in a story's body: a video, a post or one of our own stories or
+galleries, stored as a typed reference, never as the provider's HTML.
+
+The editor places an embed as an empty placeholder naming what it shows:
+
+    <figure data-embed="https://www.youtube.com/watch?v=abc" data-title="..."
+            data-caption="..."></figure>
+
+`data-embed` is a provider's address in its one canonical form (`parse`
+accepts only https addresses of the providers below, with the exact host, no
+user name, port or lookalike), or `story:<id>` / `gallery:<id>` for our own.
+Readers get a card drawn by us (`render`): the provider named, the title, our
+own still for our own content (nothing is fetched from a third party), a link
+to the original and, for a provider with a player page, a "Load video" or
+"Show post" button; only that click (articles/static/articles/embeds.js) puts
+the provider's frame in the page. The Content-Security-Policy's frame-src
+allows a provider's frame only on a page carrying a card for it
+(`EmbedFramesCSPMiddleware`), and none anywhere else. Feeds get a plain link
+(`render_for_feed`), JSON-LD a `mentions` entry per embed (`links`).
+
+Mastodon has no one host: posts are accepted from the instances in
+`settings.EMBED_MASTODON_INSTANCES` (mastodon.social unless configured), so
+a frame can only come from a server the newsroom chose and the CSP names.
+X and Bluesky offer no frame without their scripts (Bluesky's needs the
+account's DID, which only a request to Bluesky gives), and NASA's library has
+no player page: those are link cards.
+
+media_library.inline finds this module (as Django finds admin.py) and calls
+`render` / `render_for_feed` when it draws a body, so every page, preview and
+feed showing a body shows its embeds the same way.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template import engines
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+URL_MAX = 500
+TITLE_MAX = 300
+CAPTION_MAX = 1000
+
+ATTRIBUTE = re.compile(r'\s+([\w:-]+)="([^"]*)"')
+# A figure whose opening tag names an embed, up to its closing tag.
+PLACEHOLDER = re.compile(
+    r'<figure(?P<attrs>(?:\s+[\w:-]+="[^"]*")*\s+data-embed="[^"]*"'
+    r'(?:\s+[\w:-]+="[^"]*")*)\s*>(?P<inner>.*?)</figure>',
+    re.DOTALL,
+)
+OURS = re.compile(r"(?P<kind>story|gallery):(?P<id>[0-9]{1,12})")
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    name: str
+    hosts: frozenset[str]
+    # Each pattern is matched against "<path>?<query>" of the address; its
+    # groups fill `canonical` and `frame`.
+    patterns: tuple[re.Pattern, ...]
+    canonical: str
+    frame: str = ""  # the player or post page put in an iframe after a click
+    kind: str = "post"  # "video" or "post": what the card and button say
+
+
+YOUTUBE_ID = r"(?P<id>[A-Za-z0-9_-]{11})"
+PROVIDERS = (
+    Provider(
+        key="youtube",
+        name="YouTube",
+        hosts=frozenset({"www.youtube.com", "youtube.com", "m.youtube.com"}),
+        patterns=(
+            re.compile(rf"/watch\?v={YOUTUBE_ID}"),
+            re.compile(rf"/shorts/{YOUTUBE_ID}"),
+            re.compile(rf"/embed/{YOUTUBE_ID}"),  # from a copied embed code
+        ),
+        canonical="https://www.youtube.com/watch?v={id}",
+        frame="https://www.youtube-nocookie.com/embed/{id}",
+        kind="video",
+    ),
+    Provider(
+        key="youtube",
+        name="YouTube",
+        hosts=frozenset({"youtu.be"}),
+        patterns=(re.compile(rf"/{YOUTUBE_ID}"),),
+        canonical="https://www.youtube.com/watch?v={id}",
+        frame="https://www.youtube-nocookie.com/embed/{id}",
+        kind="video",
+    ),
+    Provider(
+        key="vimeo",
+        name="Vimeo",
+        hosts=frozenset({"vimeo.com", "www.vimeo.com"}),
+        patterns=(re.compile(r"/(?P<id>[0-9]{1,12})"),),
+        canonical="https://vimeo.com/{id}",
+        frame="https://player.vimeo.com/video/{id}?dnt=1",
+        kind="video",
+    ),
+    Provider(
+        key="nasa",
+        name="NASA Image and Video Library",
+        hosts=frozenset({"images.nasa.gov"}),
+        patterns=(re.compile(r"/details/(?P<id>[A-Za-z0-9][A-Za-z0-9_.-]{0,199})"),),
+        canonical="https://images.nasa.gov/details/{id}",
+        kind="video",
+    ),
+    Provider(
+        key="x",
+        name="X",
+        hosts=frozenset({"x.com", "www.x.com", "twitter.com", "www.twitter.com"}),
+        patterns=(
+            re.compile(r"/(?P<user>[A-Za-z0-9_]{1,15})/status/(?P<id>[0-9]{1,20})"),
+        ),
+        canonical="https://x.com/{user}/status/{id}",
+    ),
+    Provider(
+        key="bluesky",
+        name="Bluesky",
+        hosts=frozenset({"bsky.app"}),
+        patterns=(
+            re.compile(
+                r"/profile/(?P<user>[A-Za-z0-9.:-]{1,253})/post/(?P<id>[a-z0-9]{1,20})"
+            ),
+        ),
+        canonical="https://bsky.app/profile/{user}/post/{id}",
+    ),
+)
+MASTODON_PATTERN = re.compile(r"/@(?P<user>[A-Za-z0-9_]{1,30})/(?P<id>[0-9]{1,20})")
+
+
+@dataclass(frozen=True)
+class Embed:
+    """What one placeholder shows. For our own content, `url` is
+    "story:<id>" or "gallery:<id>" and `provider` is None."""
+
+    url: str
+    provider_key: str
+    provider_name: str
+    kind: str
+    frame: str = ""
+    title: str = ""
+    caption: str = ""
+
+    @property
+    def ours(self) -> bool:
+        return self.provider_key in ("story", "gallery")
+
+    @property
+    def our_id(self) -> int | None:
+        return int(self.url.split(":")[1]) if self.ours else None
+
+
+def mastodon_instances() -> list[str]:
+    return [
+        host.strip().lower()
+        for host in getattr(settings, "EMBED_MASTODON_INSTANCES", ["mastodon.social"])
+        if host.strip()
+    ]
+
+
+def frame_origins() -> list[str]:
+    """Every origin a frame may come from, for the CSP: generated from the
+    providers above, so the policy cannot drift from what `parse` accepts."""
+    origins = {"https://" + urlsplit(p.frame).hostname for p in PROVIDERS if p.frame}
+    origins |= {f"https://{host}" for host in mastodon_instances()}
+    return sorted(origins)
+
+
+SUPPORTED = (
+    "Paste the address of a YouTube or Vimeo video, a NASA Image and Video "
+    "Library page, or a post on X, Bluesky or Mastodon"
+)
+
+
+def refuse(message: str, code: str = "invalid_embed") -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def parse(url: str, *, title: str = "", caption: str = "") -> Embed:
+    """The embed `url` names, or a ValidationError saying why it cannot be one.
+
+    Accepted: https addresses of the providers above with exactly their host
+    (no lookalike, user name or port), in the shapes listed for each, and our
+    own "story:<id>" / "gallery:<id>". Anything else is refused."""
+    url = (url or "").strip()
+    title = " ".join(title.split())[:TITLE_MAX]
+    caption = " ".join(caption.split())[:CAPTION_MAX]
+    if not url:
+        raise refuse(f"The embed has no address. {SUPPORTED}.")
+    if len(url) > URL_MAX:
+        raise refuse(
+            "That address is too long to be a video or post "
+            f"({URL_MAX} characters at most)."
+        )
+    if ours := OURS.fullmatch(url):
+        kind = ours["kind"]
+        name = "Our story" if kind == "story" else "Our gallery"
+        return Embed(url, kind, name, kind, title=title, caption=caption)
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise refuse("That address contains spaces or invisible characters.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise refuse(f"That is not a web address. {SUPPORTED}.") from None
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        raise refuse("Use the secure address, starting with https://.")
+    if scheme != "https":
+        raise refuse(
+            f"Only web addresses starting with https:// can be embedded. {SUPPORTED}."
+        )
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise refuse(
+            "That address hides its real site behind a user name; "
+            "it cannot be embedded."
+        )
+    if port is not None:
+        raise refuse("Addresses with a port number cannot be embedded.")
+    host = (parts.hostname or "").lower()
+    for provider in PROVIDERS:
+        if host not in provider.hosts:
+            continue
+        for pattern in provider.patterns:
+            match = _match(pattern, parts, provider)
+            if match is not None:
+                return Embed(
+                    provider.canonical.format(**match),
+                    provider.key,
+                    provider.name,
+                    provider.kind,
+                    frame=provider.frame.format(**match),
+                    title=title,
+                    caption=caption,
+                )
+        raise refuse(
+            f"That {provider.name} address does not point at one "
+            f"{'video' if provider.kind == 'video' else 'post'}. Copy the "
+            f"address of the {'video' if provider.kind == 'video' else 'post'} "
+            "itself, for example from its Share button."
+        )
+    if host in mastodon_instances():
+        match = MASTODON_PATTERN.fullmatch(parts.path.rstrip("/"))
+        if match is None or parts.query:
+            raise refuse(
+                "That Mastodon address does not point at one post: copy the "
+                "post's own address, like https://mastodon.social/@user/123."
+            )
+        canonical = f"https://{host}/@{match['user']}/{match['id']}"
+        return Embed(
+            canonical, "mastodon", "Mastodon", "post",
+            frame=f"{canonical}/embed", title=title, caption=caption,
+        )  # fmt: skip
+    raise refuse(
+        f"{host or 'That site'} is not a site we embed. {SUPPORTED}. A Mastodon "
+        "post must be on an instance the newsroom has allowed "
+        f"({', '.join(mastodon_instances()) or 'none'})."
+    )
+
+
+def _match(pattern: re.Pattern, parts, provider: Provider) -> dict | None:
+    """The groups of `pattern` in the address, or None. YouTube's watch
+    address keeps its other parameters (a playlist, a start time) out of the
+    match: only v= counts."""
+    path = parts.path.rstrip("/") if provider.key != "youtube" else parts.path
+    if pattern.pattern.startswith("/watch"):
+        if path != "/watch":
+            return None
+        values = parse_qs(parts.query).get("v", [])
+        if len(values) != 1:
+            return None
+        match = re.fullmatch(YOUTUBE_ID, values[0])
+        return match.groupdict() if match else None
+    match = pattern.fullmatch(path)
+    return match.groupdict() if match else None
+
+
+# --- The stored placeholder --------------------------------------------------
+
+
+def placeholder(embed: Embed) -> str:
+    attrs = format_html('data-embed="{}"', embed.url)
+    if embed.title:
+        attrs += format_html(' data-title="{}"', embed.title)
+    if embed.caption:
+        attrs += format_html(' data-caption="{}"', embed.caption)
+    return f"<figure {attrs}></figure>"
+
+
+def _attrs(match: re.Match) -> dict:
+    return {
+        name: html.unescape(value) for name, value in ATTRIBUTE.findall(match["attrs"])
+    }
+
+
+def _parse_match(match: re.Match) -> Embed | None:
+    attrs = _attrs(match)
+    try:
+        return parse(
+            attrs.get("data-embed", ""),
+            title=attrs.get("data-title", ""),
+            caption=attrs.get("data-caption", ""),
+        )
+    except ValidationError:
+        return None
+
+
+def found(body: str) -> list[Embed]:
+    """The embeds in `body` that parse, in order."""
+    if 'data-embed="' not in (body or ""):
+        return []
+    return [e for m in PLACEHOLDER.finditer(body) if (e := _parse_match(m))]
+
+
+def problems(body: str) -> list[ValidationError]:
+    """Why each embed placeholder in `body` cannot be kept (one error each)."""
+    errors = []
+    if 'data-embed="' not in (body or ""):
+        return errors
+    for match in PLACEHOLDER.finditer(body):
+        attrs = _attrs(match)
+        try:
+            parse(attrs.get("data-embed", ""))
+        except ValidationError as error:
+            errors.append(
+                ValidationError(
+                    "The embed “%(url)s” cannot be kept: %(reason)s",
+                    code="invalid_embed",
+                    params={
+                        "url": attrs.get("data-embed", "")[:100],
+                        "reason": " ".join(error.messages),
+                    },
+                )
+            )
+    return errors
+
+
+# --- Our own stories and galleries ------------------------------------------
+
+
+def public_items(embeds: list[Embed]) -> dict[str, object]:
+    """{"story:<id>": story, "gallery:<id>": gallery} for those public now:
+    one query per kind, none without such embeds. A draft is simply absent,
+    so nothing of it (not even its title) reaches the page."""
+    from media_library.models import Gallery
+
+    from .models import Article
+
+    wanted = {"story": set(), "gallery": set()}
+    for embed in embeds:
+        if embed.ours:
+            wanted[embed.provider_key].add(embed.our_id)
+    result = {}
+    if wanted["story"]:
+        stories = Article.objects.public().select_related("hero_image")
+        for story in stories.filter(pk__in=wanted["story"]):
+            result[f"story:{story.pk}"] = story
+    if wanted["gallery"]:
+        for gallery in Gallery.objects.public().filter(pk__in=wanted["gallery"]):
+            result[f"gallery:{gallery.pk}"] = gallery
+    return result
+
+
+def _card_macro():
+    template = engines["jinja2"].env.get_template("includes/embed.html")
+    return template.module.embed_card
+
+
+def render(body: str) -> str:
+    """`body` with each embed placeholder drawn as the reader's card; one
+    that does not parse, or names content of ours that is not public, is left
+    out. The body was cleaned on save; the cards are built from escaped parts."""
+    embeds = found(body)
+    if not embeds and 'data-embed="' not in (body or ""):
+        return body
+    ours = public_items(embeds)
+    card = _card_macro()
+
+    def draw(match: re.Match) -> str:
+        embed = _parse_match(match)
+        if embed is None:
+            return ""
+        if embed.ours:
+            item = ours.get(embed.url)
+            if item is None:
+                return ""
+            return str(card(embed, item=item, kind=embed.provider_key))
+        return str(card(embed))
+
+    return mark_safe(PLACEHOLDER.sub(draw, body))  # noqa: S308
+
+
+def _our_link(embed: Embed, item) -> tuple[str, str]:
+    """(path, title) of a public story or gallery of ours."""
+    title = getattr(item, "headline", None) or getattr(item, "title", "")
+    return item.get_absolute_url(), embed.title or title
+
+
+def render_for_feed(body: str) -> str:
+    """`body` for feed readers: each embed a paragraph with a plain link to
+    the original (site-relative for our own, which the feed resolves)."""
+    embeds = found(body)
+    if not embeds and 'data-embed="' not in (body or ""):
+        return body
+    ours = public_items(embeds)
+
+    def link(match: re.Match) -> str:
+        embed = _parse_match(match)
+        if embed is None:
+            return ""
+        if embed.ours:
+            item = ours.get(embed.url)
+            if item is None:
+                return ""
+            href, title = _our_link(embed, item)
+        else:
+            href, title = embed.url, embed.title or embed.url
+        return format_html(
+            '<p class="embed-link">{}: <a href="{}">{}</a>{}</p>',
+            embed.provider_name,
+            href,
+            title,
+            format_html(" ({})", embed.caption) if embed.caption else "",
+        )
+
+    return PLACEHOLDER.sub(link, body)
+
+
+def links(body: str) -> list[dict]:
+    """JSON-LD `mentions` for the third-party embeds of `body`: a plain link
+    each, named by its title or provider (no query: our own content is
+    linked from the page itself)."""
+    return [
+        {
+            "@type": "CreativeWork",
+            "name": embed.title or f"{embed.provider_name} {embed.kind}",
+            "url": embed.url,
+        }
+        for embed in found(body)
+        if not embed.ours
+    ]
+
+
+# --- The Content-Security-Policy --------------------------------------------
+
+FRAME_MARK = b' data-embed-frame="'
+FRAME_ATTRIBUTE = re.compile(rb' data-embed-frame="(https://[a-z0-9.-]+)/')
+
+
+class EmbedFramesCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware (extended through `get_policy_parts`, as its
+    documentation offers), with frame-src 'none' except on a page that
+    carries a card for a provider's frame: there it lists exactly those
+    providers' origins. Read from the page itself, so a page served from the
+    page cache gets the same policy as when it was rendered, and a card's
+    origin counts only if it is one `parse` can produce."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or getattr(response, "streaming", False):
+            return parts
+        content = getattr(response, "content", b"")
+        if FRAME_MARK not in content:
+            return parts
+        allowed = set(frame_origins())
+        origins = sorted(
+            {o.decode() for o in FRAME_ATTRIBUTE.findall(content)} & allowed
+        )
+        if origins:
+            parts.replace = {**(parts.replace or {}), "frame-src": origins}
+        return parts

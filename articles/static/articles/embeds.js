@@ -1,0 +1,29 @@
+// Click-to-load embeds on the public story page (articles/embeds.py draws the
+// cards). Nothing from a video site or social network is requested until the
+// reader presses a card's button: then, and only then, the provider's frame
+// (its address computed by the server, in data-embed-frame) replaces the card.
+// Without JavaScript the button stays hidden and the link to the original is
+// the way to watch or read it.
+;(() => {
+  const load = (figure, button) => {
+    const frame = document.createElement("iframe")
+    frame.src = figure.dataset.embedFrame
+    frame.title = figure.dataset.embedTitle || button.textContent
+    frame.className = "embed-frame"
+    frame.setAttribute("allow", "fullscreen; picture-in-picture; encrypted-media")
+    frame.setAttribute("allowfullscreen", "")
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin")
+    frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-presentation")
+    frame.loading = "eager"
+    const card = figure.querySelector(".embed-card")
+    card.replaceWith(frame)
+    figure.classList.add("embed-loaded")
+    frame.focus()
+  }
+  for (const figure of document.querySelectorAll("figure.embed[data-embed-frame]")) {
+    const button = figure.querySelector("button.embed-load")
+    if (!button) continue
+    button.hidden = false
+    button.addEventListener("click", () => load(figure, button))
+  }
+})()
