@@ -33,6 +33,14 @@ def html(*blocks: str) -> str:
                 f'<figure data-library-image="{{{key}}}" '
                 f'data-caption="{escape(caption.strip())}"></figure>'
             )
+        elif block.startswith("[embed "):  # [embed address] its title | caption
+            url, rest = block[len("[embed ") :].split("]", 1)
+            title, _, caption = rest.partition("|")
+            out.append(
+                f'<figure data-embed="{escape(url)}" data-title="'
+                f'{escape(title.strip())}" data-caption="{escape(caption.strip())}">'
+                "</figure>"
+            )
         elif block.startswith("> "):
             out.append(
                 f"<blockquote><p>{escape(block[2:], quote=False)}</p></blockquote>"
@@ -494,6 +502,11 @@ STORIES = [
             "spacecraft slows from interplanetary speed to a standstill while "
             "running entirely on its own, because a signal takes too long to "
             "reach Mars for anyone on Earth to help.",
+            # The landing video NASA published on Feb. 22, 2021.
+            "[embed https://www.youtube.com/watch?v=4czjS9h4Fpg] Perseverance "
+            "rover's descent and touchdown on Mars | The last minutes of the "
+            "landing, filmed by the spacecraft's own cameras: the parachute "
+            "opening, the heat shield falling away and the sky crane at work.",
             "## A crane that flies",
             "The final step of that sequence belongs to the descent stage, "
             "better known as the sky crane. Hovering on its engines a few meters "
