@@ -1,14 +1,16 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
+from django.forms import Script
 from django.forms.models import BaseInlineFormSet
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.managers import TaggableManager
@@ -26,7 +28,7 @@ from workflow.admin import WorkflowAdminMixin
 from workflow.forms import WorkflowForm
 
 from . import embeds
-from .models import Article, Byline, Correction, Section
+from .models import WORDS_PER_MINUTE, Article, Byline, Correction, Section
 from .search import clean_query
 
 # Embed code pasted as HTML: `clean_html` would drop it without a word.
@@ -43,8 +45,15 @@ class StoryBodyWidget(AdminProseEditorWidget):
         modules = [
             static("media_library/admin/library-image.js"),
             static("articles/admin/embed.js"),
+            static("articles/admin/clean-paste.js"),
         ]
-        return config | {"js_modules": [*config.get("js_modules", []), *modules]}
+        # What is pasted is cleaned by the server's own rule before the editor
+        # shows it (ArticleAdmin.clean_paste_view), so it is what will be saved.
+        cleaning = {"cleanUrl": reverse("admin:articles_article_clean_paste")}
+        return config | {
+            "js_modules": [*config.get("js_modules", []), *modules],
+            "extensions": config["extensions"] | {"CleanPaste": cleaning},
+        }
 
 
 # What a story body may contain; core.sanitize.clean_html allows all of it
@@ -87,6 +96,24 @@ BODY_EDITOR = StoryBodyWidget(
 class ArticleForm(WorkflowForm):
     class Media:
         css = {"all": ["articles/admin/story-form.css"]}
+        # Word count, reading time, length hints and the search and social
+        # previews, computed in the browser as the writer types, with the
+        # story page's reading speed and address.
+        js = [
+            Script(
+                "articles/admin/story-aids.js",
+                **{
+                    "data-words-per-minute": WORDS_PER_MINUTE,
+                    "data-story-address": reverse_lazy(
+                        "articles:detail", kwargs={"slug": "--slug--"}
+                    ),
+                    "data-site-name": settings.SITE_NAME,
+                    "data-image-lookup": reverse_lazy(
+                        "admin:articles_article_library_images"
+                    ),
+                },
+            )
+        ]
 
     def clean_body(self):
         """Every library picture in the body must exist, and one newly placed
@@ -278,6 +305,11 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         lookup = self.admin_site.admin_view(self.library_images_view)
         return [
             path(
+                "clean-paste/",
+                self.admin_site.admin_view(self.clean_paste_view),
+                name="articles_article_clean_paste",
+            ),
+            path(
                 "embed-check/",
                 self.admin_site.admin_view(self.embed_check_view),
                 name="articles_article_embed_check",
@@ -322,6 +354,19 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             ).distinct()
         found = images.order_by("-uploaded_at", "-id")[: self.LIBRARY_RESULTS]
         return JsonResponse({"results": [self._library_json(img) for img in found]})
+
+    def clean_paste_view(self, request):
+        """JSON for the body editor's paste (articles/admin/clean-paste.js):
+        the pasted HTML as `clean_html` keeps it, so the writer sees at once
+        what will be saved, by the one rule the server applies on save. For
+        whoever may write stories; POST, as it carries the writer's text."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return JsonResponse({"html": clean_html(request.POST.get("html", ""))})
 
     def embed_check_view(self, request):
         """JSON for the body editor's embeds: what ?url= would embed (its

@@ -1,3 +1,7 @@
+import html
+import math
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -45,6 +49,20 @@ def stored_body(body: str) -> str:
     their placeholders, and cleaned again (the second pass closes what a
     malformed pasted figure left open). Idempotent."""
     return clean_html(inline.canonical(clean_html(body)))
+
+
+# Reading speed for a story's "4 min read": the story page shows
+# `Article.reading_minutes`, and the admin's word count
+# (articles/static/articles/admin/story-aids.js) is given this number and
+# counts words the same way, so the writer sees what readers will.
+WORDS_PER_MINUTE = 230
+_TAG = re.compile(r"<[^>]*>")
+
+
+def word_count(body: str) -> int:
+    """The words in an HTML body: its text, with every tag a space, split on
+    whitespace (what story-aids.js does with the editor's HTML)."""
+    return len(html.unescape(_TAG.sub(" ", body or "")).split())
 
 
 # The workflow's states; kept under this name for readers of this app.
@@ -299,6 +317,12 @@ class Article(Publishable):
         )
         self.tags.set(data.get("tags", []))
         self.related.set(data.get("related", []))
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at WORDS_PER_MINUTE, rounded up; 0 when it
+        is empty."""
+        return math.ceil(word_count(self.body) / WORDS_PER_MINUTE)
 
     @property
     def meta_title(self) -> str:
