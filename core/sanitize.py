@@ -93,6 +93,9 @@ _GOOGLE_REDIRECT_HOSTS = {"www.google.com", "google.com"}
 # Word's list paragraphs: style="mso-list:l0 level2 lfo1".
 _MSO_LIST = re.compile(r"\bl(\d+)\s+level(\d+)")
 _ORDERED_MARKER = re.compile(r"^\(?(\d+|[a-z]|[ivxlc]+)[.)]", re.I)
+# Deeper nesting than any document has (a hostile paste can nest thousands of
+# spans) is flattened, so the tree's recursive passes stay within Python's.
+_MAX_DEPTH = 100
 
 
 class _Element:
@@ -147,6 +150,8 @@ class _TreeBuilder(HTMLParser):
             self._close({"p"}, stop={"li", "td", "th", "blockquote", *_WRAPPERS})
         if tag == "li":
             self._close({"li"}, stop={"ul", "ol"})
+        if len(self.stack) > _MAX_DEPTH:
+            return  # its content goes to the element holding it
         element = _Element(tag, {name: value or "" for name, value in attrs})
         self.current.children.append(element)
         if tag not in _VOID:

@@ -201,3 +201,8 @@ def test_inline_text_stays_inline():
     assert tidy_pasted_html('<span style="color:red">the <b>rover</b></span>') == (
         "the <strong>rover</strong>"
     )
+
+
+def test_absurd_nesting_is_flattened_not_an_error():
+    deep = "<span><div>" * 5000 + "deep" + "</div></span>" * 5000
+    assert squeeze(clean_html(f"<p>top</p>{deep}")) == "<p>top</p><p>deep</p>"
