@@ -377,10 +377,10 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             self.has_add_permission(request) or self.has_change_permission(request)
         ):
             raise PermissionDenied
+        url = request.GET.get("url", "")
+        ours = embeds.our_reference(url, {request.get_host().split(":")[0]})
         try:
-            embed = embeds.parse(
-                request.GET.get("url", ""), title=request.GET.get("title", "")
-            )
+            embed = embeds.parse(ours or url, title=request.GET.get("title", ""))
         except ValidationError as error:
             return JsonResponse({"ok": False, "error": " ".join(error.messages)})
         data = {

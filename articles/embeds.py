@@ -61,12 +61,15 @@ class Provider:
     key: str
     name: str
     hosts: frozenset[str]
-    # Each pattern is matched against "<path>?<query>" of the address; its
-    # groups fill `canonical` and `frame`.
+    # Matched against the address's path (without a trailing slash); the
+    # groups fill `canonical` and `frame`. Query parameters are dropped.
     patterns: tuple[re.Pattern, ...]
     canonical: str
     frame: str = ""  # the player or post page put in an iframe after a click
     kind: str = "post"  # "video" or "post": what the card and button say
+    # (path, parameter, pattern): an address with that path names its item in
+    # exactly one such query parameter (YouTube's /watch?v=).
+    query: tuple[str, str, re.Pattern] | None = None
 
 
 YOUTUBE_ID = r"(?P<id>[A-Za-z0-9_-]{11})"
@@ -76,13 +79,13 @@ PROVIDERS = (
         name="YouTube",
         hosts=frozenset({"www.youtube.com", "youtube.com", "m.youtube.com"}),
         patterns=(
-            re.compile(rf"/watch\?v={YOUTUBE_ID}"),
             re.compile(rf"/shorts/{YOUTUBE_ID}"),
             re.compile(rf"/embed/{YOUTUBE_ID}"),  # from a copied embed code
         ),
         canonical="https://www.youtube.com/watch?v={id}",
         frame="https://www.youtube-nocookie.com/embed/{id}",
         kind="video",
+        query=("/watch", "v", re.compile(YOUTUBE_ID)),
     ),
     Provider(
         key="youtube",
@@ -227,18 +230,16 @@ def parse(url: str, *, title: str = "", caption: str = "") -> Embed:
     for provider in PROVIDERS:
         if host not in provider.hosts:
             continue
-        for pattern in provider.patterns:
-            match = _match(pattern, parts, provider)
-            if match is not None:
-                return Embed(
-                    provider.canonical.format(**match),
-                    provider.key,
-                    provider.name,
-                    provider.kind,
-                    frame=provider.frame.format(**match),
-                    title=title,
-                    caption=caption,
-                )
+        if (match := _groups(provider, parts)) is not None:
+            return Embed(
+                provider.canonical.format(**match),
+                provider.key,
+                provider.name,
+                provider.kind,
+                frame=provider.frame.format(**match),
+                title=title,
+                caption=caption,
+            )
         raise refuse(
             f"That {provider.name} address does not point at one "
             f"{'video' if provider.kind == 'video' else 'post'}. Copy the "
@@ -264,21 +265,17 @@ def parse(url: str, *, title: str = "", caption: str = "") -> Embed:
     )
 
 
-def _match(pattern: re.Pattern, parts, provider: Provider) -> dict | None:
-    """The groups of `pattern` in the address, or None. YouTube's watch
-    address keeps its other parameters (a playlist, a start time) out of the
-    match: only v= counts."""
-    path = parts.path.rstrip("/") if provider.key != "youtube" else parts.path
-    if pattern.pattern.startswith("/watch"):
-        if path != "/watch":
-            return None
-        values = parse_qs(parts.query).get("v", [])
-        if len(values) != 1:
-            return None
-        match = re.fullmatch(YOUTUBE_ID, values[0])
+def _groups(provider: Provider, parts) -> dict | None:
+    """The groups naming the item in the address, or None."""
+    path = parts.path.rstrip("/")
+    if provider.query and path == provider.query[0]:
+        values = parse_qs(parts.query).get(provider.query[1], [])
+        match = provider.query[2].fullmatch(values[0]) if len(values) == 1 else None
         return match.groupdict() if match else None
-    match = pattern.fullmatch(path)
-    return match.groupdict() if match else None
+    for pattern in provider.patterns:
+        if match := pattern.fullmatch(path):
+            return match.groupdict()
+    return None
 
 
 # --- The stored placeholder --------------------------------------------------
@@ -342,6 +339,34 @@ def problems(body: str) -> list[ValidationError]:
 
 
 # --- Our own stories and galleries ------------------------------------------
+
+OUR_PAGES = {"articles:detail": "story", "galleries:detail": "gallery"}
+
+
+def our_reference(url: str, hosts: set[str]) -> str | None:
+    """ "story:<id>" or "gallery:<id>" for the address of one of our stories or
+    galleries (a path, or an http(s) address on one of `hosts`), so a writer
+    may paste our own page's address; None for anything else."""
+    from django.urls import Resolver404, resolve
+
+    from media_library.models import Gallery
+
+    from .models import Article
+
+    parts = urlsplit((url or "").strip()[:URL_MAX])
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.hostname not in hosts:
+            return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    kind = OUR_PAGES.get(match.view_name)
+    if kind is None:
+        return None
+    model = Article if kind == "story" else Gallery
+    pk = model.objects.filter(slug=match.kwargs["slug"]).values_list("pk", flat=True)
+    return f"{kind}:{pk[0]}" if pk else None
 
 
 def public_items(embeds: list[Embed]) -> dict[str, object]:

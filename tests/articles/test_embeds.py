@@ -423,3 +423,18 @@ def test_inline_render_draws_embeds_for_every_body_reader():
     assert 'href="https://vimeo.com/514145519"' in inline.render_for_feed(
         placeholder, {}
     )
+
+
+def test_embed_check_turns_our_own_page_address_into_a_reference(client, writer):
+    client.force_login(writer)
+    url = reverse("admin:articles_article_embed_check")
+    live = published_story(headline="Out now")
+    for address in (
+        live.get_absolute_url(),
+        f"http://testserver{live.get_absolute_url()}",
+    ):
+        answer = client.get(url, {"url": address}).json()
+        assert answer["url"] == f"story:{live.pk}"
+        assert answer["title"] == "Out now"
+    elsewhere = f"https://evil.test{live.get_absolute_url()}"
+    assert not client.get(url, {"url": elsewhere}).json()["ok"]

@@ -73,7 +73,7 @@ function tell(message) {
 
 function askForEmbed(checkUrl, initial = "") {
   return openDialog("Embed a video or post", (form, done) => {
-    const url = el("input", { type: "url", id: "embed-url", name: "url", required: true, value: initial, size: 60 })
+    const url = el("input", { type: "text", id: "embed-url", name: "url", required: true, value: initial, size: 60 })
     const title = el("input", { type: "text", id: "embed-title", name: "title", maxLength: 300, size: 60 })
     const caption = el("input", { type: "text", id: "embed-caption", name: "caption", maxLength: 1000, size: 60 })
     const status = el("p", { role: "status", className: "embed-status" })
@@ -103,7 +103,7 @@ function askForEmbed(checkUrl, initial = "") {
         el("label", {
           htmlFor: url.id,
           textContent:
-            "Address of the video or post (YouTube, Vimeo, NASA's image and video library, X, Bluesky, Mastodon), or story:ID / gallery:ID for ours",
+            "Address of the video or post (YouTube, Vimeo, NASA's image and video library, X, Bluesky, Mastodon), or of one of our stories or galleries",
         }),
         el("br"),
         url,
@@ -116,7 +116,9 @@ function askForEmbed(checkUrl, initial = "") {
   })
 }
 
-const ADDRESS = /^(https:\/\/\S+|(story|gallery):\d+)$/
+// A lone address pasted on an empty line becomes an embed (if the server
+// accepts it): a provider's, or our own story's or gallery's page.
+const ADDRESS = /^(https?:\/\/\S+|(story|gallery):\d+)$/
 
 export const Embed = Node.create({
   name: "embed",
