@@ -140,7 +140,7 @@ MASTODON_PATTERN = re.compile(r"/@(?P<user>[A-Za-z0-9_]{1,30})/(?P<id>[0-9]{1,20
 @dataclass(frozen=True)
 class Embed:
     """What one placeholder shows. For our own content, `url` is
-    "story:<id>" or "gallery:<id>" and `provider` is None."""
+    "story:<id>" or "gallery:<id>", and `provider_key` "story" or "gallery"."""
 
     url: str
     provider_key: str
@@ -159,12 +159,15 @@ class Embed:
         return int(self.url.split(":")[1]) if self.ours else None
 
 
+HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}")
+
+
 def mastodon_instances() -> list[str]:
-    return [
-        host.strip().lower()
-        for host in getattr(settings, "EMBED_MASTODON_INSTANCES", ["mastodon.social"])
-        if host.strip()
-    ]
+    """The configured instances' host names; an entry that is not a plain
+    host name (a port, a path, a scheme) is ignored rather than trusted."""
+    hosts = getattr(settings, "EMBED_MASTODON_INSTANCES", ["mastodon.social"])
+    hosts = (host.strip().lower() for host in hosts)
+    return [host for host in hosts if HOST_NAME.fullmatch(host)]
 
 
 def frame_origins() -> list[str]:

@@ -438,3 +438,13 @@ def test_embed_check_turns_our_own_page_address_into_a_reference(client, writer)
         assert answer["title"] == "Out now"
     elsewhere = f"https://evil.test{live.get_absolute_url()}"
     assert not client.get(url, {"url": elsewhere}).json()["ok"]
+
+
+def test_a_malformed_mastodon_instance_setting_is_ignored(settings):
+    settings.EMBED_MASTODON_INSTANCES = [
+        " Spacey.Social ",
+        "evil.test:8080",
+        "https://x.test",
+        "a/b",
+    ]
+    assert embeds.mastodon_instances() == ["spacey.social"]
