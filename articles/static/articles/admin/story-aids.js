@@ -78,14 +78,17 @@
   // --- Length hints ----------------------------------------------------------
 
   function setUpLengthHint(input) {
-    const maximum = Number(input.getAttribute("maxlength")) || 0
-    const recommended = Number(input.dataset.recommendedLength) || maximum
-    if (!recommended) return null
+    const limits = () => {
+      const maximum = Number(input.getAttribute("maxlength")) || 0
+      return [maximum, Number(input.dataset.recommendedLength) || maximum]
+    }
+    if (!limits()[1]) return null
     const hint = el("div", { id: `${input.id}_length`, className: "length-hint", "aria-live": "polite" })
     ;(input.closest(".flex-container") || input).after(hint)
     describe(input)(hint.id)
     return () => {
-      const length = input.value.length
+      const [maximum, recommended] = limits()
+      const length = [...input.value].length // characters, as the server counts them
       const over = length > recommended
       hint.classList.toggle("length-hint-over", over)
       hint.textContent = over
