@@ -8,14 +8,16 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from workflow import registry, services
 
-        from . import signals, views  # noqa: F401 (signals connect on import)
+        from . import checklist, signals, views  # noqa: F401 (signals connect)
         from .models import Article
 
         registry.register(
             Article,
             registry.Adapter(
                 render_preview=views.render_article,
-                publish_problems=views.publish_problems,
+                # The one rule: the story form's checklist, and what every
+                # path that makes a story public refuses.
+                checklist=checklist.story_checklist,
             ),
         )
         # Featuring a story on the front page is an editor's call: an edit by

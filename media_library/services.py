@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from workflow.registry import Check, failing
+
 from .models import Gallery, GalleryItem, Image, Licence, Rendition
 from .validation import (
     PILLOW_FORMATS,
@@ -195,15 +197,36 @@ def pictures_problems(
 # --- Galleries -------------------------------------------------------------------
 
 
+def gallery_checklist(
+    gallery: Gallery, *, on: datetime.date | None = None, pending=None
+) -> list[Check]:
+    """What `gallery` needs before it goes live, or stays live after an edit,
+    line by line: every picture fit to show (`picture_problems`), and at
+    least one. `pending` may hold the unsaved rows of its open form ("items").
+    Registered as the gallery's checklist in `apps.py`."""
+    if pending is not None and "items" in pending:
+        images = [row.image for row in pending["items"] if row.image_id is not None]
+    else:
+        images = [item.image for item in gallery.items.select_related("image")]
+    return [
+        Check(
+            "pictures_fit",
+            "Every picture has alt text, a credit and a licence that runs",
+            tuple(pictures_problems(images, on=on)),
+            field="items",
+        ),
+        Check(
+            "has_pictures",
+            "The gallery has at least one picture",
+            () if images else ("it has no pictures.",),
+            field="items",
+        ),
+    ]
+
+
 def gallery_problems(gallery: Gallery, *, on: datetime.date | None = None) -> list[str]:
-    """What stops `gallery` going live, or staying live after an edit: every
-    picture must be fit to show (`picture_problems`), and there must be one.
-    Registered as the gallery's publish check in `apps.py`."""
-    items = list(gallery.items.select_related("image"))
-    problems = pictures_problems([item.image for item in items], on=on)
-    if not items:
-        problems.append("it has no pictures.")
-    return problems
+    """What stops `gallery` going live: its checklist's failing lines."""
+    return failing(gallery_checklist(gallery, on=on))
 
 
 @transaction.atomic

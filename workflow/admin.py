@@ -11,9 +11,14 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -291,7 +296,15 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         context = dict(extra_context or {})
         if obj is not None and self.has_view_permission(request, obj):
             context["workflow"] = self.workflow_context(request, obj)
+            if services.can_edit(request.user, obj):
+                context["checklist_url"] = self._url("checklist", obj)
         return super().change_view(request, object_id, form_url, context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        if self.has_add_permission(request):
+            context["checklist_url"] = reverse(f"admin:{self._name('checklist_new')}")
+        return super().add_view(request, form_url, context)
 
     def workflow_context(self, request, obj) -> dict:
         tz = timezone.get_current_timezone_name()
@@ -352,6 +365,10 @@ class WorkflowAdminMixin(VersionedAdminMixin):
             path("<int:pk>/preview/", wrap(self.preview_view),
                  name=self._name("preview")),
             path("<int:pk>/share/", wrap(self.share_view), name=self._name("share")),
+            path("add/checklist/", wrap(self.checklist_view),
+                 name=self._name("checklist_new")),
+            path("<int:pk>/checklist/", wrap(self.checklist_view),
+                 name=self._name("checklist")),
             path("<int:pk>/share/<int:link_id>/revoke/", wrap(self.revoke_view),
                  name=self._name("revoke")),
             *super().get_urls(),
@@ -530,6 +547,94 @@ class WorkflowAdminMixin(VersionedAdminMixin):
             request, "The preview link no longer works.", messages.SUCCESS
         )
         return self._back(item)
+
+    # --- The pre-publish checklist --------------------------------------------
+
+    def checklist_view(self, request, pk=None):
+        """The item's pre-publish checklist as its open form has it (the
+        form's current POST, unsaved), as JSON: the content type's own rule
+        (`services.checklist`), the one publishing applies. Nothing is
+        written: no row, revision, draft or lock. For whoever may edit the
+        item (or add one); a missing or hidden item is a 404."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = None
+        if pk is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+        else:
+            obj = self._item(request, pk, "edit")
+        item, pending = self.unsaved_item(request, obj)
+        checks = services.checklist(item, pending=pending)
+        left = sum(not check.passed for check in checks)
+        if left:
+            summary = f"{left} of {len(checks)} checks to fix before this can go live."
+        else:
+            summary = "Ready to go live: every check passes."
+        return JsonResponse(
+            {
+                "items": [check.as_json() for check in checks],
+                "left": left,
+                "summary": summary,
+            }
+        )
+
+    def unsaved_item(self, request, obj=None):
+        """`obj` (None: a new item) as the form posted in `request` would make
+        it, in memory, and what the form holds for its other rows: the
+        inlines' rows and the many-to-many values (`registry.Pending`). A
+        field the form refuses keeps what was typed when it is text, and is
+        emptied when it is a choice, so the checklist judges what the writer
+        sees. Nothing is saved."""
+        change = obj is not None
+        item = obj if change else self.model()
+        form = self.get_form(request, obj, change=change)(request.POST, instance=item)
+        form.is_valid()  # fills `item` from the valid fields
+        for name in form.errors:
+            if name not in form.fields:
+                continue
+            try:
+                field = item._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.concrete or field.many_to_many:
+                continue
+            raw = form[name].value()
+            if field.is_relation:
+                setattr(item, field.attname, None)
+            elif isinstance(raw, str):
+                setattr(item, field.attname, raw)
+        pending: dict[str, list] = {}
+        for name, field in form.fields.items():
+            if name in getattr(form, "cleaned_data", {}) and isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                pending[name] = list(form.cleaned_data[name])
+        prefixes: dict[str, int] = {}
+        for formset_class, inline in self.get_formsets_with_inlines(request, obj):
+            prefix = formset_class.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            formset = formset_class(
+                request.POST,
+                instance=item,
+                prefix=prefix,
+                queryset=inline.get_queryset(request),
+            )
+            if not formset.is_bound or not formset.management_form.is_valid():
+                continue
+            formset.is_valid()
+            rows = []
+            for row in formset.forms:
+                cleaned = getattr(row, "cleaned_data", None)
+                if row.errors or not cleaned or cleaned.get("DELETE"):
+                    continue
+                if row not in formset.initial_forms and not row.has_changed():
+                    continue
+                rows.append(row.instance)
+            pending[prefix] = rows
+        return item, pending
 
     # --- Review queue and calendar -------------------------------------------
 

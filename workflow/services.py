@@ -265,8 +265,19 @@ def transition(
 
 def publish_problems(item: Publishable, *, on: dt.date | None = None) -> list[str]:
     """What stops `item`, as stored now, being shown to readers on day `on`
-    (today): its content type's rule (`registry.Adapter.publish_problems`)."""
-    return registry.adapter_for(item).publish_problems(item, on=on)
+    (today): the failing lines of its content type's checklist
+    (`registry.Adapter.problems`)."""
+    return registry.adapter_for(item).problems(item, on=on)
+
+
+def checklist(
+    item: Publishable, *, pending: registry.Pending | None = None
+) -> list[registry.Check]:
+    """Every line of `item`'s pre-publish checklist, passing or not, for the
+    day readers would first see it (`day_shown`): the rule `publish_problems`
+    applies, so what shows green is what publishing accepts. `item` may be
+    unsaved, as an open form has it, with `pending` (`registry.Adapter`)."""
+    return registry.adapter_for(item).checks(item, on=day_shown(item), pending=pending)
 
 
 def day_shown(item: Publishable, *, now: dt.datetime | None = None) -> dt.date:

@@ -299,7 +299,9 @@ def test_publish_refused_while_an_inline_picture_lacks_credit(editor):
     fine = ImageFactory(title="Descent stage")
     lacking = ImageFactory(title="Hazcam plume", credit="  ", alt_text="Dust.")
     story = ArticleFactory(
-        status=State.APPROVED, body=f"{figure(fine)}<p>x</p>{figure(lacking)}"
+        status=State.APPROVED,
+        body=f"{figure(fine)}<p>x</p>{figure(lacking)}",
+        authors=[AuthorFactory()],  # the checklist's byline
     )
     before = snapshot(story)
     with pytest.raises(services.InvalidTransition) as refused:

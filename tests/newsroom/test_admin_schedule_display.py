@@ -12,7 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from tests.factories import ArticleFactory, GalleryFactory
+from tests.factories import ArticleFactory, AuthorFactory, GalleryFactory
 from tests.newsroom.workflow_helpers import user_in
 from workflow import services
 from workflow.admin import state_label
@@ -41,6 +41,7 @@ def editor(db):
 
 
 def story(at, **kwargs):
+    kwargs.setdefault("authors", [AuthorFactory()])  # the checklist's byline
     return ArticleFactory(status=State.SCHEDULED, published_at=at, **kwargs)
 
 

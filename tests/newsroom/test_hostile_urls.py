@@ -219,7 +219,7 @@ def test_schedule_at_an_absurd_time_is_refused_and_nothing_changes(client, at):
 
 
 def test_schedule_at_a_sensible_time_is_done(client, now):
-    story = ArticleFactory(status=State.APPROVED)
+    story = ArticleFactory(status=State.APPROVED, authors=[AuthorFactory()])
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     address = reverse("admin:articles_article_transition", args=[story.pk, "schedule"])
     client.post(address, {"at": "2999-06-01T10:00", "_version": story.version})

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 from workflow import services
 from workflow.management.commands import publish_scheduled
 from workflow.models import Transition
@@ -55,7 +55,12 @@ def rounds(monkeypatch):
 
 
 def scheduled(at, headline):
-    return ArticleFactory(status=State.SCHEDULED, published_at=at, headline=headline)
+    return ArticleFactory(
+        status=State.SCHEDULED,
+        published_at=at,
+        headline=headline,
+        authors=[AuthorFactory()],  # the checklist's byline
+    )
 
 
 def test_loop_publishes_each_story_when_its_minute_comes(rounds, capsys):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 from workflow import services
 from workflow.forms import parse_local_time
 from workflow.models import Transition
@@ -34,6 +34,7 @@ def clock(monkeypatch):
 
 
 def scheduled_story(at, **kwargs):
+    kwargs.setdefault("authors", [AuthorFactory()])  # the checklist's byline
     return ArticleFactory(status=State.SCHEDULED, published_at=at, **kwargs)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from tests.factories import SectionFactory
+from tests.factories import AuthorFactory, SectionFactory
 from workflow.models import Revision, Transition
 from workflow.states import State
 
@@ -42,12 +42,13 @@ def test_writer_and_editor_take_a_story_to_the_front_page(
     client, writer, editor, monkeypatch, django_capture_on_commit_callbacks
 ):
     section = SectionFactory(name="Spaceflight", slug="spaceflight")
+    AuthorFactory(user=writer, name="Wanda")  # her new story carries her byline
     now = dt.datetime(2026, 11, 23, 13, 55, tzinfo=NEW_YORK)
     monkeypatch.setattr(timezone, "now", lambda: now)
     story_fields = {
         "headline": "Starship stacks for its next flight",
         "slug": "",
-        "dek": "",
+        "dek": "Its next flight test is weeks away.",
         "section": section.pk,
         "tags": "Starship",
         "body": "<p>First draft.</p>",
