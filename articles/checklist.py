@@ -5,8 +5,9 @@ The story form shows it beside the editor, refreshed from the server as the
 writer types (`workflow.admin`'s checklist endpoint builds the story from the
 unsaved form and asks `workflow.services.checklist`), and the workflow refuses
 to publish, schedule, or save an edit to a live story while any line fails
-(`publish_problems`, registered in `apps.py`): what the checklist shows green is
-exactly what publishing accepts.
+(`story_checklist` is registered in `apps.py`; `publish_problems` is its
+failing lines): what the checklist shows green is exactly what publishing
+accepts.
 
 The lines, in the order the form shows them:
 
