@@ -521,3 +521,20 @@ def demo_loaded(db):
     from demo.loader import load_demo
 
     load_demo()
+
+
+def test_a_gallery_keeps_its_rule_worked_out_from_its_lines(now):
+    from media_library.services import gallery_checklist, gallery_problems
+    from tests.factories import GalleryFactory, gallery_with
+
+    empty = GalleryFactory()
+    assert [c.key for c in gallery_checklist(empty) if not c.passed] == ["has_pictures"]
+    assert gallery_problems(empty) == ["it has no pictures."]
+    fine = gallery_with(2)
+    assert gallery_problems(fine) == [] == services.publish_problems(fine)
+    lacking = fine.items.first().image
+    lacking.credit = ""
+    lacking.save()
+    [problem] = services.publish_problems(fine)
+    assert "has no credit" in problem
+    assert [c.key for c in services.checklist(fine) if not c.passed] != []
