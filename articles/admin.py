@@ -1,3 +1,4 @@
+import json
 import re
 
 from django import forms
@@ -28,6 +29,7 @@ from workflow.admin import WorkflowAdminMixin
 from workflow.forms import WorkflowForm
 
 from . import embeds
+from .checklist import SEO_DESCRIPTION_MAX, SEO_TITLE_MAX
 from .models import WORDS_PER_MINUTE, Article, Byline, Correction, Section
 from .search import clean_query
 
@@ -110,6 +112,13 @@ class ArticleForm(WorkflowForm):
                     "data-site-name": settings.SITE_NAME,
                     "data-image-lookup": reverse_lazy(
                         "admin:articles_article_library_images"
+                    ),
+                    # The lengths the checklist holds these fields to.
+                    "data-recommended-lengths": json.dumps(
+                        {
+                            "seo_title": SEO_TITLE_MAX,
+                            "seo_description": SEO_DESCRIPTION_MAX,
+                        }
                     ),
                 },
             )

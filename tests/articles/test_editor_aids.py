@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.checklist import SEO_DESCRIPTION_MAX, SEO_TITLE_MAX
 from articles.models import WORDS_PER_MINUTE, Article, word_count
 from media_library import inline
 from tests.factories import ArticleFactory, UserFactory
@@ -69,6 +70,12 @@ def test_the_form_gives_the_admin_the_same_reading_speed(client):
     assert 'src="/static/articles/admin/story-aids.js"' in page
     assert f'data-words-per-minute="{WORDS_PER_MINUTE}"' in page
     assert 'data-story-address="/stories/--slug--/"' in page
+    # The SEO fields' hints use the lengths the checklist holds them to.
+    lengths = page.split('data-recommended-lengths="')[1].split('"', 1)[0]
+    assert json.loads(lengths.replace("&quot;", '"')) == {
+        "seo_title": SEO_TITLE_MAX,
+        "seo_description": SEO_DESCRIPTION_MAX,
+    }
     config = page.split("data-django-prose-editor-configurable")[1].split(">")[0]
     config = json.loads(
         config.split('"', 1)[1].rsplit('"', 1)[0].replace("&quot;", '"')

@@ -8,8 +8,9 @@
 //   reading speed this script is given (data-words-per-minute, from
 //   articles.models.WORDS_PER_MINUTE), exactly as Article.reading_minutes counts
 //   the stored body: the admin shows the number readers will see.
-// - Under every text field with a maxlength or a data-recommended-length:
-//   "42 of 60 characters", read out politely, with a warning past the
+// - Under every text field with a maxlength or a data-recommended-length
+//   (given here for the fields the checklist limits, data-recommended-lengths):
+//   "42 of 70 characters", read out politely, with a warning past the
 //   recommendation (or the maximum, where there is no recommendation).
 // - Before "Search and sharing": the search result and the social card as the
 //   story page's <title>, description and OpenGraph tags will make them
@@ -21,10 +22,11 @@
   const ADDRESS = script.dataset.storyAddress // with "--slug--" for the slug
   const SITE_NAME = script.dataset.siteName
   const IMAGE_LOOKUP = script.dataset.imageLookup // + "<id>/" gives one picture
-  // What Google shows of a title and a description before it cuts them: its
-  // display (about 600 and 920 pixels), not a rule of ours.
-  const SEARCH_TITLE_CHARACTERS = 60
-  const SEARCH_DESCRIPTION_CHARACTERS = 160
+  // The lengths the pre-publish checklist holds some fields to (by name;
+  // articles.checklist), which are also where search results cut them.
+  const RECOMMENDED = JSON.parse(script.dataset.recommendedLengths || "{}")
+  const SEARCH_TITLE_CHARACTERS = RECOMMENDED.seo_title || 60
+  const SEARCH_DESCRIPTION_CHARACTERS = RECOMMENDED.seo_description || 160
 
   const parser = new DOMParser()
   const textOf = (html) => parser.parseFromString(html.replace(/<[^>]*>/g, " "), "text/html").documentElement.textContent
@@ -192,6 +194,10 @@
     const form = body?.form
     if (!form) return
     const field = (name) => form.elements.namedItem(name)
+    for (const [name, length] of Object.entries(RECOMMENDED)) {
+      const input = field(name)
+      if (input && !input.dataset.recommendedLength) input.dataset.recommendedLength = length
+    }
     const updates = [setUpWordCount(body)]
     for (const input of form.querySelectorAll("input, textarea")) {
       const typed = input.matches("textarea, [type=text], [type=search], [type=url], [type=email], :not([type])")
