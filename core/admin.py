@@ -2,9 +2,12 @@
 posted value, inlines with a bounded number of rows, and the tag box that
 suggests existing tags."""
 
+import datetime as dt
+
 from django.contrib.admin import widgets
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
+from django.db.models import DateTimeField
 from django.http import JsonResponse
 from django.urls import reverse_lazy
 from taggit.forms import TagWidget
@@ -45,9 +48,34 @@ class AutocompleteSelectMultiple(_ValidIdsMixin, widgets.AutocompleteSelectMulti
     pass
 
 
-class SafeAutocompleteMixin:
+def storable_moment(value) -> None:
+    """A form validator: the moment must exist in UTC, which is how it is
+    stored. 31 December 9999 in the evening in New York is already year 10000
+    in UTC, past Python's dates, and would fail as a 500 when saved."""
+    if isinstance(value, dt.datetime):
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError(
+                "Enter a date and time between the years 1 and 9999.",
+                code="out_of_range",
+            ) from None
+
+
+class SafeDateTimesMixin:
+    """For a ModelAdmin or inline: every date-and-time field refuses a moment
+    that cannot be stored (`storable_moment`) with a message on the field."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, DateTimeField):
+            formfield.validators.append(storable_moment)
+        return formfield
+
+
+class SafeAutocompleteMixin(SafeDateTimesMixin):
     """For a ModelAdmin or inline with `autocomplete_fields`: their widgets
-    survive any posted value (`_ValidIdsMixin`)."""
+    survive any posted value (`_ValidIdsMixin`), and so do its date-times."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(

@@ -140,6 +140,11 @@ def _posts(sent, fields, extra=(), *, per_field=PER_FIELD, together=TOGETHER):
     for name, kind in fields.items():
         for value in per_field[kind]:
             data = [(n, v) for n, v in sent if n != name] + [(name, value)]
+            if kind == "date" and name.endswith("_0") and name[:-1] + "1" in fields:
+                # A split date-time keeps the time the form was loaded with, which
+                # would make the last evening of year 9999 depend on the clock.
+                time = name[:-1] + "1"
+                data = [(n, v) for n, v in data if n != time] + [(time, "23:59:59")]
             yield f"{name}={value[:40]!r}", data + list(extra)
     counts = [(n, v) for n, v in sent if n.endswith(COUNTS)]
     names = {name for name, _ in sent} | set(fields)
