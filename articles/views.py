@@ -287,18 +287,3 @@ def related_stories(article, tags, *, now=False) -> list:
     if picks:
         return picks[: related.SHOWN]
     return [found[pk] for pk in kept["by_tags"] if pk in found][: related.SHOWN]
-
-
-def publish_problems(article, *, on=None) -> list[str]:
-    """What must be fixed before the story may be shown on day `on` (today):
-    every picture it shows, the hero and those in the text, must pass the
-    library's rule (`media_library.services.picture_problems`: alt text, a
-    credit, a licence that still runs). The workflow asks this on every path
-    that makes the story public or changes it while public."""
-    problems = []
-    if article.hero_image is not None:
-        problems += inline.problems([article.hero_image], role="hero image", on=on)
-    ids = inline.image_ids(article.body)
-    found = Image.objects.in_bulk(ids)
-    problems += inline.problems([found[pk] for pk in ids if pk in found], on=on)
-    return problems
