@@ -122,6 +122,10 @@ const ADDRESS = /^(https?:\/\/\S+|(story|gallery):\d+)$/
 
 export const Embed = Node.create({
   name: "embed",
+  // Its paste handler runs before the clean paste's (articles/admin/
+  // clean-paste.js, 10001): embed code copied as text is refused here, not
+  // pasted as words; a lone address is left to it only when it is HTML.
+  priority: 10002,
   group: "block",
   atom: true,
   draggable: true,
@@ -191,9 +195,9 @@ export const Embed = Node.create({
         key: new PluginKey("embedPaste"),
         props: {
           handlePaste(view, event) {
-            const html = event.clipboardData?.getData("text/html") || ""
             const text = (event.clipboardData?.getData("text/plain") || "").trim()
-            if (IFRAME.test(html) || IFRAME.test(text)) {
+            // A provider's embed code, copied from its Share box as text.
+            if (IFRAME.test(text)) {
               event.preventDefault()
               tell(
                 "That is a video's or post's embed code, which cannot be kept. Paste the video's or post's address instead (from its Share button), on a line of its own.",
@@ -202,7 +206,8 @@ export const Embed = Node.create({
             }
             const { $from, empty } = view.state.selection
             const emptyLine = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
-            if (!emptyLine || !ADDRESS.test(text)) return false
+            const html = event.clipboardData?.getData("text/html") || ""
+            if (!emptyLine || !ADDRESS.test(text) || (html && !html.includes(text))) return false
             event.preventDefault()
             check(checkUrl, text).then(
               (answer) => {
@@ -229,9 +234,9 @@ export const Embed = Node.create({
       const provider = el("strong")
       const title = el("span", { className: "embed-node-title" })
       const address = el("span", { className: "embed-node-url" })
-      const notes = el("span", { className: "library-image-warning" })
+      const notes = el("span", { className: "embed-node-note library-image-warning" })
       const removeButton = el("button", { type: "button", textContent: "Remove embed" })
-      const dom = el("figure", { className: "library-image-node embed-node", contentEditable: "false" }, [
+      const dom = el("figure", { className: "embed-node", contentEditable: "false" }, [
         el("figcaption", {}, [provider, " ", title, el("br"), address, el("br"), notes, el("span", {}, [removeButton])]),
       ])
       const draw = () => {

@@ -1,0 +1,150 @@
+"""Issue 14, embeds, in a browser: the reader's click-to-load video requests
+nothing from the video site before the click (every request the page makes is
+recorded), and the writer embeds a video by its address in the real editor,
+where a hostile address and pasted embed code are refused with the text kept.
+
+No test reaches the network: the video site's frame is answered by a local
+stub (`page.route`), and every other outside request is refused and recorded
+by the `page` fixture."""
+
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.browser.admin_login import log_in
+from tests.factories import AuthorFactory, SectionFactory
+from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import WRITERS, sync_roles
+
+SKY_CRANE = "/stories/perseverance-sky-crane-crash-photo/"
+LANDING_VIDEO = "https://www.youtube.com/watch?v=4czjS9h4Fpg"
+PLAYER = "https://www.youtube-nocookie.com/embed/4czjS9h4Fpg"
+STUB = "<!doctype html><title>Player stub</title><p>The test's stand-in player.</p>"
+PASSWORD = "sky-crane-test"
+EDITOR = ".field-body .ProseMirror[contenteditable]"
+
+
+def test_the_video_loads_only_after_the_readers_click(
+    page, demo, live_server, external_requests, axe, artifacts
+):
+    ours = urlsplit(live_server.url).netloc
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    player_requests = []
+
+    def player(route):
+        player_requests.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body=STUB)
+
+    page.route("https://www.youtube-nocookie.com/**", player)
+
+    response = page.goto(SKY_CRANE)
+    assert (
+        "https://www.youtube-nocookie.com"
+        in (response.headers["content-security-policy"])
+    )
+    card = page.locator("figure.embed-youtube")
+    expect(card).to_contain_text("YouTube video")
+    expect(card).to_contain_text("Perseverance rover's descent and touchdown on Mars")
+    expect(card.get_by_role("link", name="Watch it on YouTube")).to_have_attribute(
+        "href", LANDING_VIDEO
+    )
+    button = card.get_by_role("button", name="Load the video from YouTube")
+    expect(button).to_be_visible()
+    assert card.locator("iframe").count() == 0
+    page.wait_for_load_state("networkidle")
+    assert axe(page) == []
+
+    # Before the click: every request went to our own site.
+    elsewhere = [url for url in requested if urlsplit(url).netloc != ours]
+    assert elsewhere == [], elsewhere
+    assert player_requests == [] and external_requests == []
+    page.screenshot(path=str(artifacts / "embed-before-click.png"), full_page=False)
+
+    # From the keyboard: the button takes focus and Enter presses it.
+    button.focus()
+    page.keyboard.press("Enter")
+    frame = card.locator("iframe")
+    expect(frame).to_have_attribute("src", PLAYER)
+    expect(frame).to_have_attribute("title", re.compile(r"^YouTube video: "))
+    expect(frame).to_be_focused()
+    page.wait_for_load_state("networkidle")
+    # The CSP let the frame load: the stub answered it.
+    assert player_requests == [PLAYER]
+    assert external_requests == []
+    assert page.frame(url=PLAYER) is not None
+    assert axe(page) == []
+
+
+def writer_at_the_form(page):
+    sync_roles()  # an earlier live-server test may have emptied the groups
+    writer = user_in(WRITERS, username="wanda")
+    writer.set_password(PASSWORD)
+    writer.save()
+    AuthorFactory(user=writer, name="Wanda Writer")
+    SectionFactory(name="Mars")
+    log_in(page, writer.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("The landing, on video")
+    page.get_by_label("Section").select_option(label="Mars")
+    editor = page.locator(EDITOR)
+    editor.click()
+    page.keyboard.type("Watch the last minutes of the landing.")
+    page.keyboard.press("Enter")
+    return editor
+
+
+def test_the_writer_embeds_a_video_by_its_address(page, axe, external_requests):
+    editor = writer_at_the_form(page)
+
+    page.get_by_role("button", name="Embed a video or post").click()
+    dialog = page.get_by_role("dialog", name="Embed a video or post")
+    address = dialog.get_by_label(re.compile("^Address of the video or post"))
+    expect(address).to_be_focused()
+    assert axe(page) == []
+
+    # A lookalike host is refused in the dialog, with the reason.
+    address.fill("https://youtube.com.evil.test/watch?v=4czjS9h4Fpg")
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("status")).to_contain_text("not a site we embed")
+    expect(address).to_have_attribute("aria-invalid", "true")
+
+    address.fill("https://youtu.be/4czjS9h4Fpg")
+    dialog.get_by_label("Title shown to readers (optional)").fill("The landing")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    placed = editor.locator(".embed-node")
+    expect(placed).to_contain_text("YouTube")
+    expect(placed).to_contain_text(LANDING_VIDEO)
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/change/$"))
+    story = Article.objects.get(headline="The landing, on video")
+    assert "<p>Watch the last minutes of the landing.</p>" in story.body
+    assert f'<figure data-embed="{LANDING_VIDEO}" data-title="The landing">' in (
+        story.body
+    )
+    assert external_requests == []
+
+
+def test_pasted_embed_code_is_refused_and_the_text_kept(page, external_requests):
+    editor = writer_at_the_form(page)
+    editor.evaluate(
+        """editor => {
+            const data = new DataTransfer()
+            const code = '<iframe width="560" height="315" '
+                + 'src="https://www.youtube.com/embed/4czjS9h4Fpg"></iframe>'
+            data.setData("text/plain", code)  // as copied from a Share box
+            editor.dispatchEvent(new ClipboardEvent("paste", {
+                clipboardData: data, bubbles: true, cancelable: true,
+            }))
+        }"""
+    )
+    alert = page.get_by_role("dialog", name="This cannot be embedded")
+    expect(alert).to_contain_text("Paste the video's or post's address instead")
+    alert.get_by_role("button", name="OK").click()
+    expect(editor).to_contain_text("Watch the last minutes of the landing.")
+    assert "iframe" not in editor.inner_html()
+    assert external_requests == []
