@@ -32,6 +32,7 @@ def test_writer_places_a_library_picture_in_the_body(page, artifacts):
     log_in(page, writer.username, PASSWORD)
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline").fill("The sky crane's final act")
+    page.get_by_label("Dek").fill("The rover watched its descent stage crash.")
     page.get_by_label("Section").select_option(label="Mars")
     editor = page.locator(".field-body .ProseMirror[contenteditable]")
     editor.click()
