@@ -68,8 +68,9 @@
 
   function setUpWordCount(body) {
     const count = el("p", { id: `${body.id}_word_count`, className: "story-aids-count" })
-    // After the editor, which wraps the textarea once its module has loaded.
-    ;(body.closest(".prose-editor") || body).after(count)
+    // Under the editor (which wraps the textarea once its module has loaded),
+    // where help text goes.
+    ;(body.closest(".flex-container") || body.closest(".prose-editor") || body).after(count)
     return () => {
       const words = wordCount(body.value)
       const minutes = Math.ceil(words / WORDS_PER_MINUTE)
