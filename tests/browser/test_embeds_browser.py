@@ -61,7 +61,7 @@ def test_the_video_loads_only_after_the_readers_click(
     elsewhere = [url for url in requested if urlsplit(url).netloc != ours]
     assert elsewhere == [], elsewhere
     assert player_requests == [] and external_requests == []
-    page.screenshot(path=str(artifacts / "embed-before-click.png"), full_page=False)
+    card.screenshot(path=str(artifacts / "embed-before-click.png"))
 
     # From the keyboard: the button takes focus and Enter presses it.
     button.focus()
