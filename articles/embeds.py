@@ -372,6 +372,13 @@ def our_reference(url: str, hosts: set[str]) -> str | None:
     return f"{kind}:{pk[0]}" if pk else None
 
 
+def content_keys(body: str) -> list[str]:
+    """The page-cache keys of our own stories and galleries embedded in `body`
+    ("story:<id>", "gallery:<id>", the same names core.cache uses), so that a
+    page showing one is purged when it changes or stops being public."""
+    return [embed.url for embed in found(body) if embed.ours]
+
+
 def public_items(embeds: list[Embed]) -> dict[str, object]:
     """{"story:<id>": story, "gallery:<id>": gallery} for those public now:
     one query per kind, none without such embeds. A draft is simply absent,

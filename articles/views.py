@@ -11,7 +11,7 @@ from core.cache import cached_page, card_keys, depends_on
 from media_library import inline
 from media_library.models import Image
 
-from . import related, story_page, structured_data
+from . import embeds, related, story_page, structured_data
 from .models import (
     REVISION_FIELDS,
     Article,
@@ -264,6 +264,7 @@ def _story_response(
         *(f"tag:{tag.pk}" for tag in tags if tag.pk is not None),
         *(f"author:{byline.author_id}" for byline in bylines),
         *([f"gallery:{article.gallery_id}"] if article.gallery_id else []),
+        *embeds.content_keys(article.body),
         *card_keys(related),
     )
 

@@ -19,7 +19,8 @@ from core.sanitize import clean_html
 from media_library import inline
 from tests.factories import ArticleFactory, AuthorFactory, GalleryFactory
 from tests.newsroom.workflow_helpers import edit_data, user_in
-from workflow.roles import WRITERS
+from workflow import services
+from workflow.roles import EDITORS, WRITERS
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +207,24 @@ def test_our_public_story_is_a_link_card(client):
     body = body_of(client.get(story.get_absolute_url()))
     assert "Sky crane crash seen from orbit" in body
     assert f'href="{other.get_absolute_url()}"' in body
+
+
+def test_a_page_embedding_our_story_is_purged_when_that_story_is_unpublished(
+    client, django_capture_on_commit_callbacks
+):
+    editor = user_in(EDITORS, username="embed-editor")
+    other = published_story(headline="Sky crane crash seen from orbit")
+    story = published_story(body=embed_html(f"story:{other.pk}"))
+    response = client.get(story.get_absolute_url())
+    assert f"story:{other.pk}" in response["Surrogate-Key"].split()
+    assert "Sky crane crash seen from orbit" in body_of(response)  # now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(other, "unpublish", by=editor, comment="Pulled")
+
+    assert "Sky crane crash seen from orbit" not in body_of(
+        client.get(story.get_absolute_url())
+    )
 
 
 def test_a_draft_story_or_gallery_shows_nothing_not_even_its_title(client):
