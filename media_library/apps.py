@@ -15,6 +15,6 @@ class MediaLibraryConfig(AppConfig):
             Gallery,
             registry.Adapter(
                 render_preview=views.render_gallery,
-                publish_problems=services.gallery_problems,
+                checklist=services.gallery_checklist,
             ),
         )

@@ -21,6 +21,7 @@ from media_library import inline
 from media_library.models import Gallery, GalleryItem
 from media_library.services import (
     add_to_gallery,
+    gallery_checklist,
     gallery_problems,
     is_blank,
     missing_for_publishing,
@@ -146,7 +147,10 @@ def test_expired_licence_is_a_problem_from_its_expiry_day(now):
 def test_gallery_rule_is_the_registered_one():
     from workflow import registry
 
-    assert registry.adapter_for(Gallery).publish_problems is gallery_problems
+    adapter = registry.adapter_for(Gallery)
+    assert adapter.checklist is gallery_checklist
+    empty = gallery_with(0)  # a gallery needs at least one picture
+    assert adapter.problems(empty) == gallery_problems(empty) != []
 
 
 # --- Publish and schedule --------------------------------------------------------
