@@ -79,6 +79,14 @@ def test_the_video_loads_only_after_the_readers_click(
 
 
 def writer_at_the_form(page):
+    editor = a_new_story(page)
+    editor.click()
+    page.keyboard.type("Watch the last minutes of the landing.")
+    page.keyboard.press("Enter")
+    return editor
+
+
+def a_new_story(page):
     sync_roles()  # an earlier live-server test may have emptied the groups
     writer = user_in(WRITERS, username="wanda")
     writer.set_password(PASSWORD)
@@ -89,11 +97,16 @@ def writer_at_the_form(page):
     page.goto("/admin/articles/article/add/")
     page.get_by_label("Headline").fill("The landing, on video")
     page.get_by_label("Section").select_option(label="Mars")
-    editor = page.locator(EDITOR)
-    editor.click()
-    page.keyboard.type("Watch the last minutes of the landing.")
-    page.keyboard.press("Enter")
-    return editor
+    return page.locator(EDITOR)
+
+
+def test_a_new_story_opens_with_a_paragraph_not_an_embed(page, external_requests):
+    """The embed is one block among others: a new body starts as a paragraph
+    the writer types into, with no empty embed waiting in it."""
+    editor = a_new_story(page)
+    editor.wait_for()
+    assert editor.locator("figure, [data-embed]").count() == 0
+    assert editor.locator("p").count() == 1
 
 
 def test_the_writer_embeds_a_video_by_its_address(page, axe, external_requests):

@@ -8,7 +8,7 @@
 // embedded (ArticleAdmin.embed_check_view): the editor shows its answer, and a
 // refused address is explained while the writer's text stays as it was.
 // Pasting a provider's embed code (an <iframe>) is refused with what to do.
-import { mergeAttributes, Node, pm } from "django-prose-editor/editor"
+import { Extension, mergeAttributes, Node, pm } from "django-prose-editor/editor"
 
 const { Plugin, PluginKey } = pm.state
 const IFRAME = /<\s*iframe\b/i
@@ -120,12 +120,63 @@ function askForEmbed(checkUrl, initial = "") {
 // accepts it): a provider's, or our own story's or gallery's page.
 const ADDRESS = /^(https?:\/\/\S+|(story|gallery):\d+)$/
 
+// The embed's paste handler, as an extension of its own so that it can run
+// before the clean paste's (articles/admin/clean-paste.js, 10001): embed code
+// copied as text is refused here, not pasted as words; a lone address is left
+// to it only when it is HTML. (On the node itself, that priority would put the
+// embed first among block nodes, and a new story would open with an empty one.)
+const EmbedPaste = Extension.create({
+  name: "embedPaste",
+  priority: 10002,
+
+  addOptions() {
+    return { checkUrl: "", nodeName: "embed" }
+  },
+
+  addProseMirrorPlugins() {
+    const editor = this.editor
+    const checkUrl = this.options.checkUrl
+    const type = this.options.nodeName
+    return [
+      new Plugin({
+        key: new PluginKey("embedPaste"),
+        props: {
+          handlePaste(view, event) {
+            const text = (event.clipboardData?.getData("text/plain") || "").trim()
+            // A provider's embed code, copied from its Share box as text.
+            if (IFRAME.test(text)) {
+              event.preventDefault()
+              tell(
+                "That is a video's or post's embed code, which cannot be kept. Paste the video's or post's address instead (from its Share button), on a line of its own.",
+              ).then(() => view.focus())
+              return true
+            }
+            const { $from, empty } = view.state.selection
+            const emptyLine = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
+            const html = event.clipboardData?.getData("text/html") || ""
+            if (!emptyLine || !ADDRESS.test(text) || (html && !html.includes(text))) return false
+            event.preventDefault()
+            check(checkUrl, text).then(
+              (answer) => {
+                if (answer.ok) {
+                  editor.chain().focus().insertContent({ type, attrs: { url: answer.url, title: "", caption: "" } }).run()
+                } else {
+                  editor.chain().focus().insertContent(text).run()
+                  tell(answer.error).then(() => editor.commands.focus())
+                }
+              },
+              () => editor.chain().focus().insertContent(text).run(),
+            )
+            return true
+          },
+        },
+      }),
+    ]
+  },
+})
+
 export const Embed = Node.create({
   name: "embed",
-  // Its paste handler runs before the clean paste's (articles/admin/
-  // clean-paste.js, 10001): embed code copied as text is refused here, not
-  // pasted as words; a lone address is left to it only when it is HTML.
-  priority: 10002,
   group: "block",
   atom: true,
   draggable: true,
@@ -186,45 +237,8 @@ export const Embed = Node.create({
     })
   },
 
-  addProseMirrorPlugins() {
-    const editor = this.editor
-    const checkUrl = this.options.checkUrl
-    const type = this.name
-    return [
-      new Plugin({
-        key: new PluginKey("embedPaste"),
-        props: {
-          handlePaste(view, event) {
-            const text = (event.clipboardData?.getData("text/plain") || "").trim()
-            // A provider's embed code, copied from its Share box as text.
-            if (IFRAME.test(text)) {
-              event.preventDefault()
-              tell(
-                "That is a video's or post's embed code, which cannot be kept. Paste the video's or post's address instead (from its Share button), on a line of its own.",
-              ).then(() => view.focus())
-              return true
-            }
-            const { $from, empty } = view.state.selection
-            const emptyLine = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
-            const html = event.clipboardData?.getData("text/html") || ""
-            if (!emptyLine || !ADDRESS.test(text) || (html && !html.includes(text))) return false
-            event.preventDefault()
-            check(checkUrl, text).then(
-              (answer) => {
-                if (answer.ok) {
-                  editor.chain().focus().insertContent({ type, attrs: { url: answer.url, title: "", caption: "" } }).run()
-                } else {
-                  editor.chain().focus().insertContent(text).run()
-                  tell(answer.error).then(() => editor.commands.focus())
-                }
-              },
-              () => editor.chain().focus().insertContent(text).run(),
-            )
-            return true
-          },
-        },
-      }),
-    ]
+  addExtensions() {
+    return [EmbedPaste.configure({ checkUrl: this.options.checkUrl, nodeName: this.name })]
   },
 
   addNodeView() {
