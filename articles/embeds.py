@@ -407,28 +407,42 @@ def _card_macro():
     return template.module.embed_card
 
 
-def render(body: str) -> str:
-    """`body` with each embed placeholder drawn as the reader's card; one
-    that does not parse, or names content of ours that is not public, is left
-    out. The body was cleaned on save; the cards are built from escaped parts."""
+def _each(body: str, draw) -> str | None:
+    """`body` with each embed placeholder replaced by `draw(embed, item)`,
+    `item` being our public story or gallery (None for a provider's). One that
+    does not parse, or names content of ours that is not public, is left out.
+    None when the body holds no placeholder."""
     embeds = found(body)
     if not embeds and 'data-embed="' not in (body or ""):
-        return body
+        return None
     ours = public_items(embeds)
-    card = _card_macro()
 
-    def draw(match: re.Match) -> str:
+    def replace(match: re.Match) -> str:
         embed = _parse_match(match)
         if embed is None:
             return ""
+        item = None
         if embed.ours:
             item = ours.get(embed.url)
             if item is None:
                 return ""
-            return str(card(embed, item=item, kind=embed.provider_key))
-        return str(card(embed))
+        return draw(embed, item)
 
-    return mark_safe(PLACEHOLDER.sub(draw, body))  # noqa: S308
+    return PLACEHOLDER.sub(replace, body)
+
+
+def render(body: str) -> str:
+    """`body` with each embed placeholder drawn as the reader's card. The body
+    was cleaned on save; the cards are built from escaped parts."""
+    card = _card_macro()
+
+    def draw(embed: Embed, item) -> str:
+        if item is None:
+            return str(card(embed))
+        return str(card(embed, item=item, kind=embed.provider_key))
+
+    drawn = _each(body, draw)
+    return body if drawn is None else mark_safe(drawn)  # noqa: S308
 
 
 def _our_link(embed: Embed, item) -> tuple[str, str]:
@@ -440,22 +454,12 @@ def _our_link(embed: Embed, item) -> tuple[str, str]:
 def render_for_feed(body: str) -> str:
     """`body` for feed readers: each embed a paragraph with a plain link to
     the original (site-relative for our own, which the feed resolves)."""
-    embeds = found(body)
-    if not embeds and 'data-embed="' not in (body or ""):
-        return body
-    ours = public_items(embeds)
 
-    def link(match: re.Match) -> str:
-        embed = _parse_match(match)
-        if embed is None:
-            return ""
-        if embed.ours:
-            item = ours.get(embed.url)
-            if item is None:
-                return ""
-            href, title = _our_link(embed, item)
-        else:
+    def link(embed: Embed, item) -> str:
+        if item is None:
             href, title = embed.url, embed.title or embed.url
+        else:
+            href, title = _our_link(embed, item)
         return format_html(
             '<p class="embed-link">{}: <a href="{}">{}</a>{}</p>',
             embed.provider_name,
@@ -464,7 +468,8 @@ def render_for_feed(body: str) -> str:
             format_html(" ({})", embed.caption) if embed.caption else "",
         )
 
-    return PLACEHOLDER.sub(link, body)
+    linked = _each(body, link)
+    return body if linked is None else linked
 
 
 def links(body: str) -> list[dict]:
