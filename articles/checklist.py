@@ -12,7 +12,8 @@ accepts.
 The lines, in the order the form shows them:
 
 - a headline, a dek, a section, at least one byline;
-- a hero picture (when one is chosen, unless `HERO_REQUIRED`) with alt text,
+- a hero picture (required unless settings.STORY_HERO_REQUIRED is off;
+  checked whenever one is chosen) with alt text,
   a credit and a licence that runs on the day the story goes live, and the
   same for every picture placed in the text
   (`media_library.services.picture_problems`, the library's one rule);
@@ -61,11 +62,6 @@ from .models import Article, OldSlug, Section, stored_body
 # 160. The demo's curated titles run to 65.
 SEO_TITLE_MAX = 70
 SEO_DESCRIPTION_MAX = 160
-
-# Whether a story needs a hero picture to go live. Off: a story may go out
-# without one, as stories always could (and the suite's stories do); a hero,
-# once chosen, must pass the picture rule either way.
-HERO_REQUIRED = False
 
 # Pages readers never open: outside reviewers' links (and the admin, below).
 PRIVATE_PAGES = ("share_preview",)
@@ -159,9 +155,14 @@ def _bylines(article, pending) -> Check:
 
 
 def _hero(article, on) -> Check:
+    # Whether a story needs a hero picture to go live is the newsroom's call
+    # (settings.STORY_HERO_REQUIRED, on by default: the picture readers see on
+    # the page, in cards and on social cards); a hero, once chosen, must pass
+    # the picture rule either way.
+    required = settings.STORY_HERO_REQUIRED
     if article.hero_image_id is None:
         problems = []
-        if HERO_REQUIRED:
+        if required:
             problems = ["it has no hero picture: choose one under Hero image."]
     else:
         hero = Image.objects.filter(pk=article.hero_image_id).first()
@@ -172,7 +173,7 @@ def _hero(article, on) -> Check:
     return _line(
         "hero",
         "Hero picture, with alt text, a credit and a licence that runs"
-        if HERO_REQUIRED
+        if required
         else "Hero picture (if any) has alt text, a credit and a licence that runs",
         problems,
         "hero_image",

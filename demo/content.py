@@ -268,6 +268,57 @@ IMAGES = {
         "licence": "staff",
         "source_url": "",
     },
+    "ingenuity-hover": {
+        "scene": "ingenuity_flight",
+        "seed": 2021_04_19,
+        "title": "Illustration: Ingenuity hovering over Jezero Crater",
+        "alt_text": "An illustration of a small helicopter with two stacked rotors "
+        "and four thin legs hovering a few metres above rippled reddish sand, its "
+        "shadow on the ground below.",
+        "caption": "An illustration of Ingenuity in flight. The helicopter's two "
+        "rotors turn in opposite directions at about 2,400 revolutions a minute.",
+        "credit": "Staff illustration",
+        "licence": "staff",
+        "source_url": "",
+    },
+    "sample-tubes": {
+        "scene": "sample_tubes",
+        "seed": 2022_12_21,
+        "title": "Illustration: sample tubes left on the crater floor",
+        "alt_text": "An illustration of three shiny metal tubes lying a few "
+        "metres apart on dusty, pebbly reddish ground under a tan sky.",
+        "caption": "An illustration of sealed sample tubes set down on the "
+        "surface, spaced apart so a future mission could pick them up one by one.",
+        "credit": "Staff illustration",
+        "licence": "staff",
+        "source_url": "",
+    },
+    "cargo-approach": {
+        "scene": "cargo_approach",
+        "seed": 2025_07_08,
+        "title": "Illustration: a cargo ship below the space station",
+        "alt_text": "An illustration of a white cone-shaped cargo capsule below "
+        "the long truss of the space station and its gold solar wings, with the "
+        "blue curve of Earth and white clouds underneath.",
+        "caption": "An illustration of a cargo ship's final approach, climbing "
+        "towards the station from below along the line to Earth.",
+        "credit": "Staff illustration",
+        "licence": "staff",
+        "source_url": "",
+    },
+    "moon-flyby": {
+        "scene": "moon_flyby",
+        "seed": 2026_04_06,
+        "title": "Illustration: the Moon's far side with Earth beyond",
+        "alt_text": "An illustration of the grey, cratered surface of the Moon "
+        "curving across the bottom of the frame, with a small blue and white "
+        "Earth in the black sky above it.",
+        "caption": "An illustration of the view a crew gets as its capsule swings "
+        "around the Moon, with Earth small in the distance.",
+        "credit": "Staff illustration",
+        "licence": "staff",
+        "source_url": "",
+    },
     "headshot-mike-wall": {
         "headshot": ("MW", (38, 110, 124)),
         "seed": 2010,
@@ -587,7 +638,7 @@ STORIES = [
         "section": "tech",
         "bylines": ["marcus-bell"],
         "tags": ["Mars", "Ingenuity", "Perseverance", "Helicopters", "NASA"],
-        "hero": None,
+        "hero": "ingenuity-hover",
         "published_at": at(2025, 4, 2, 11, 15),
         "related": [SKY_CRANE_SLUG],
         "body": html(
@@ -620,7 +671,7 @@ STORIES = [
         "section": "news",
         "bylines": ["mike-wall"],
         "tags": ["Mars", "Perseverance", "Mars Sample Return", "NASA"],
-        "hero": None,
+        "hero": "sample-tubes",
         "published_at": at(2025, 5, 20, 14, 0),
         "related": [SKY_CRANE_SLUG, "how-we-know-jezero-held-a-lake"],
         "body": html(
@@ -718,7 +769,7 @@ STORIES = [
         "section": "spaceflight",
         "bylines": ["daniel-okafor", "priya-ramanathan"],
         "tags": ["ISS", "Space station", "Cargo"],
-        "hero": None,
+        "hero": "cargo-approach",
         "published_at": at(2025, 7, 8, 7, 50),
         "related": ["spot-the-space-station"],
         "body": html(
@@ -913,7 +964,7 @@ STORIES = [
         "section": "news",
         "bylines": ["daniel-okafor", "mike-wall"],
         "tags": ["Artemis", "Artemis II", "Orion", "Moon", "NASA"],
-        "hero": None,
+        "hero": "moon-flyby",
         "published_at": at(2025, 9, 30, 8, 0),
         "related": ["how-rocket-turbopumps-work"],
         "body": html(

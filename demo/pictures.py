@@ -518,6 +518,125 @@ def satellite_trails(rng: random.Random) -> Image.Image:
     return picture.convert("RGB")
 
 
+def ingenuity_flight(rng: random.Random) -> Image.Image:
+    """A small four-legged helicopter hovering over rippled Martian sand, its
+    shadow on the ground below."""
+    size = width, height = STORY_SIZE
+    picture = _gradient(
+        size, [(0, (196, 160, 124)), (0.45, (226, 192, 150)), (1, (226, 192, 150))]
+    ).convert("RGBA")
+    draw = ImageDraw.Draw(picture)
+    far = _ridge(rng, width, height * 0.46, 5, 40)
+    draw.polygon([*far, (width, height), (0, height)], fill=(170, 118, 84))
+    ground = _ridge(rng, width, height * 0.55, 2, 60)
+    draw.polygon([*ground, (width, height), (0, height)], fill=(150, 96, 62))
+    for row in range(14):  # wind ripples, closer together towards the horizon
+        y = height * 0.58 + (row / 14) ** 1.6 * height * 0.42
+        draw.arc(
+            (-200 + rng.uniform(-60, 60), y - 20, width + 200, y + 40),
+            190, 350, fill=(128, 80, 52), width=2 + row // 4,
+        )  # fmt: skip
+    cx, cy = width * 0.55, height * 0.36
+    shadow = Image.new("RGBA", size, (0, 0, 0, 0))
+    ground_y = height * 0.8
+    ImageDraw.Draw(shadow).ellipse(
+        (cx - 150, ground_y - 18, cx + 130, ground_y + 18), fill=(60, 34, 20, 150)
+    )
+    picture.alpha_composite(shadow.filter(ImageFilter.GaussianBlur(6)))
+    body = (40, 40, 46)
+    for blade in (-14, 0):  # two stacked rotors, blurred by their spin
+        draw.ellipse((cx - 190, cy + blade - 8, cx + 190, cy + blade + 8),
+                     fill=(90, 90, 96, 160))  # fmt: skip
+    draw.line((cx, cy - 26, cx, cy + 40), fill=body, width=8)  # mast
+    draw.rectangle((cx - 34, cy + 40, cx + 34, cy + 92), fill=(210, 200, 180))  # body
+    draw.rectangle((cx - 60, cy - 44, cx + 60, cy - 30), fill=(40, 60, 110))  # panel
+    for dx in (-70, -30, 30, 70):  # legs
+        draw.line((cx + dx / 3, cy + 92, cx + dx, cy + 150), fill=body, width=5)
+    return _texture(picture.convert("RGB"), rng, 3, 0.12)
+
+
+def sample_tubes(rng: random.Random) -> Image.Image:
+    """Sealed sample tubes lying apart on a rocky crater floor."""
+    size = width, height = STORY_SIZE
+    picture = _gradient(
+        size, [(0, (214, 180, 140)), (0.3, (196, 150, 110)), (1, (120, 76, 50))]
+    ).convert("RGBA")
+    draw = ImageDraw.Draw(picture)
+    horizon = _ridge(rng, width, height * 0.28, 4, 50)
+    draw.polygon([*horizon, (width, height), (0, height)], fill=(150, 100, 68))
+    for _ in range(260):  # pebbles and rocks, bigger nearer the camera
+        x, y = rng.uniform(0, width), rng.uniform(height * 0.3, height)
+        r = 1 + (y - height * 0.3) / height * 22 * rng.random()
+        shade = rng.randint(70, 110)
+        draw.ellipse((x - r, y - r * 0.6, x + r, y + r * 0.5),
+                     fill=(shade + 30, shade, shade - 20))  # fmt: skip
+    for n, (x, y) in enumerate([(0.22, 0.62), (0.5, 0.74), (0.76, 0.58)]):
+        x, y = x * width, y * height
+        angle = math.radians(rng.uniform(-25, 25) + (n - 1) * 10)
+        dx, dy = math.cos(angle) * 120, math.sin(angle) * 120
+        tube = Image.new("RGBA", size, (0, 0, 0, 0))
+        tube_draw = ImageDraw.Draw(tube)
+        tube_draw.line((x - dx, y - dy + 14, x + dx, y + dy + 14),
+                       fill=(40, 24, 14, 150), width=26)  # fmt: skip
+        picture.alpha_composite(tube.filter(ImageFilter.GaussianBlur(5)))
+        draw.line((x - dx, y - dy, x + dx, y + dy), fill=(196, 200, 206), width=24)
+        draw.line((x - dx, y - dy - 6, x + dx, y + dy - 6), fill=(240, 242, 246),
+                  width=5)  # fmt: skip
+        draw.ellipse((x + dx - 14, y + dy - 14, x + dx + 14, y + dy + 14),
+                     fill=(90, 92, 98))  # fmt: skip
+    return _texture(picture.convert("RGB"), rng, 3, 0.1)
+
+
+def cargo_approach(rng: random.Random) -> Image.Image:
+    """A cargo capsule closing on the station's truss above Earth's blue limb."""
+    size = width, height = STORY_SIZE
+    picture = Image.new("RGBA", size, (2, 3, 8, 255))
+    _stars(picture, rng, 200, bottom=round(height * 0.6))
+    _glow(picture, (-400, height * 0.62, width + 400, height * 2.2), (70, 140, 230), 30)
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((-400, height * 0.66, width + 400, height * 2.2), fill=(24, 70, 150))
+    for _ in range(30):  # cloud streaks
+        x, y = rng.uniform(0, width), rng.uniform(height * 0.72, height)
+        draw.ellipse((x - 90, y - 8, x + 90, y + 8), fill=(200, 214, 236))
+    draw.rectangle((120, 150, 1080, 166), fill=(180, 180, 176))  # truss
+    for x in (160, 330, 790, 960):  # solar wings
+        draw.rectangle((x, 60, x + 110, 146), fill=(150, 110, 40))
+        draw.rectangle((x, 170, x + 110, 256), fill=(150, 110, 40))
+    draw.rectangle((520, 140, 680, 260), fill=(214, 214, 208))  # modules
+    draw.rectangle((570, 260, 630, 330), fill=(200, 200, 196))
+    draw.polygon(
+        [(560, 470), (640, 470), (620, 400), (580, 400)], fill=(230, 230, 226)
+    )  # fmt: skip (the capsule, nose up)
+    _glow(picture, (588, 470, 612, 490), (180, 200, 255), 4)
+    return picture.convert("RGB")
+
+
+def moon_flyby(rng: random.Random) -> Image.Image:
+    """The Moon's cratered limb filling the foreground, a small blue Earth
+    beyond it: the view from a capsule swinging around the far side."""
+    size = width, height = STORY_SIZE
+    picture = Image.new("RGBA", size, (2, 2, 6, 255))
+    _stars(picture, rng, 300)
+    _glow(picture, (820, 90, 940, 210), (90, 150, 240), 12, alpha=160)
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((840, 110, 920, 190), fill=(40, 100, 190))  # Earth
+    draw.chord((840, 110, 920, 190), 200, 340, fill=(220, 228, 240))
+    moon = (-300, 380, width + 300, height + 1400)
+    surface = Image.new("RGBA", size, (150, 148, 142, 255))
+    craters = ImageDraw.Draw(surface)
+    for _ in range(140):  # craters, flattened towards the limb
+        x = rng.uniform(0, width)
+        y = rng.uniform(400, height)
+        r = rng.uniform(4, 40) * (y - 380) / (height - 380)
+        box = (x - r, y - r * 0.45, x + r, y + r * 0.45)
+        craters.ellipse(box, fill=(110, 108, 104))
+        craters.arc(box, 180, 360, fill=(196, 194, 188), width=2)
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).ellipse(moon, fill=255)
+    picture.paste(surface, (0, 0), mask)
+    return _texture(picture.convert("RGB"), rng, 4, 0.08)
+
+
 SCENES: dict[str, Callable[[random.Random], Image.Image]] = {
     "hazcam_plume": hazcam_plume,
     "jezero_cliffs": jezero_cliffs,
@@ -530,6 +649,10 @@ SCENES: dict[str, Callable[[random.Random], Image.Image]] = {
     "station_pass": station_pass,
     "crescent_moon": crescent_moon,
     "satellite_trails": satellite_trails,
+    "ingenuity_flight": ingenuity_flight,
+    "sample_tubes": sample_tubes,
+    "cargo_approach": cargo_approach,
+    "moon_flyby": moon_flyby,
 }
 
 

@@ -251,6 +251,10 @@ AXES_LOCKOUT_CALLABLE = "newsroom.accounts.lockout_response"
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "newsroom.accounts.client_address"
 
+# A story needs a hero picture (with alt text, a credit and a running licence)
+# before it may go live; off, text-only stories may go out too.
+STORY_HERO_REQUIRED = env.bool("STORY_HERO_REQUIRED", default=True)
+
 # Editors and administrators give a code from an authenticator app (or a
 # recovery code) after their password: on unless DEBUG, so the demo logins of
 # `make run` need no phone.

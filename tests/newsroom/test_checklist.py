@@ -217,9 +217,26 @@ def test_an_edit_to_a_live_story_is_refused_by_the_same_line(editor, now):
 # --- Each line's wording and edge cases ------------------------------------------
 
 
-def test_hero_is_optional_but_checked_when_chosen(now):
+def test_a_story_needs_a_hero_picture_when_the_newsroom_requires_one(settings, now):
+    settings.STORY_HERO_REQUIRED = True
+    story = ready_story(hero_image=None)
+    hero = lines(story)["hero"]
+    assert hero.problems == ("it has no hero picture: choose one under Hero image.",)
+    assert hero.field == "hero_image"
+    with pytest.raises(services.NotPublishable) as refused:
+        services.check_publishable(story)
+    assert "it has no hero picture" in " ".join(refused.value.messages)
+    story.hero_image = ImageFactory(title="Sky crane")
+    assert lines(story)["hero"].passed
+    services.check_publishable(story)
+
+
+def test_text_only_stories_may_go_out_when_the_newsroom_allows_them(settings, now):
+    settings.STORY_HERO_REQUIRED = False
     story = ready_story(hero_image=None)
     assert lines(story)["hero"].passed
+    services.check_publishable(story)
+    # A hero, once chosen, is checked either way.
     story.hero_image = ImageFactory(title="No credit", credit=" ")
     assert "has no credit" in lines(story)["hero"].problems[0]
 

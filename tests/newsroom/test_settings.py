@@ -107,6 +107,12 @@ def test_redis_cache_url_selects_djangos_redis_backend():
     assert cache["LOCATION"] == "redis://redis:6379/0"
 
 
+def test_stories_need_a_hero_picture_unless_the_newsroom_says_otherwise():
+    assert load_settings(SECRET_KEY=TEST_SECRET_KEY)["STORY_HERO_REQUIRED"] is True
+    allowed = load_settings(SECRET_KEY=TEST_SECRET_KEY, STORY_HERO_REQUIRED="off")
+    assert allowed["STORY_HERO_REQUIRED"] is False
+
+
 # --- E-mail -------------------------------------------------------------------
 
 
