@@ -436,3 +436,73 @@ def test_a_writer_is_not_offered_the_featured_box(client, writer, story_in):
     client.force_login(writer)
 
     assertNotContains(client.get(change_url(story)), 'name="featured"')
+
+
+def new_story_post(section, **bylines) -> dict:
+    """The add form's POST as its page sends it, the byline row as shown."""
+    return {
+        "headline": "Brand new story",
+        "slug": "brand-new-story",
+        "section": section.pk,
+        "tags": "",
+        "body": "<p>Text.</p>",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        **bylines,
+    }
+
+
+def test_a_writers_new_story_opens_with_their_byline_and_the_checklist_counts_it(
+    client, writer, now
+):
+    me = AuthorFactory(name="Wanda Writer", user=writer)
+    section = SectionFactory()
+    client.force_login(writer)
+
+    page = client.get(reverse("admin:articles_article_add"))
+    [row] = page.context["inline_admin_formsets"][0].formset.forms
+    assert row["author"].value() == me.pk
+    assertContains(page, f'<option value="{me.pk}" selected>Wanda Writer</option>')
+
+    shown = {
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-0-author": str(me.pk),
+        "bylines-0-position": "0",
+    }
+    checked = client.post(
+        reverse("admin:articles_article_checklist_new"),
+        new_story_post(section, **shown),
+    ).json()
+    assert {i["key"]: i["passed"] for i in checked["items"]}["bylines"] is True
+
+    client.post(reverse("admin:articles_article_add"), new_story_post(section, **shown))
+    story = Article.objects.get(slug="brand-new-story")
+    assert list(story.bylines.values_list("author__name", flat=True)) == [
+        "Wanda Writer"
+    ]
+
+
+def test_a_writer_who_clears_the_offered_byline_gets_none_on_the_checklist(
+    client, writer, now
+):
+    AuthorFactory(name="Wanda Writer", user=writer)
+    section = SectionFactory()
+    client.force_login(writer)
+    cleared = {
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-0-author": "",
+        "bylines-0-position": "0",
+    }
+    checked = client.post(
+        reverse("admin:articles_article_checklist_new"),
+        new_story_post(section, **cleared),
+    ).json()
+    assert {i["key"]: i["passed"] for i in checked["items"]}["bylines"] is False
+
+
+def test_an_editor_without_an_author_profile_gets_no_byline_row(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_add"))
+    assert page.context["inline_admin_formsets"][0].formset.forms == []
