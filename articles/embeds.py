@@ -491,6 +491,12 @@ def links(body: str) -> list[dict]:
 
 FRAME_MARK = b' data-embed-frame="'
 FRAME_ATTRIBUTE = re.compile(rb' data-embed-frame="(https://[a-z0-9.-]+)/')
+# A video's card (templates/jinja2/includes/embed.html): its player starts on
+# the reader's click, which the page's Permissions-Policy must allow it.
+PLAYER_ATTRIBUTE = re.compile(
+    rb' data-embed-frame="(https://[a-z0-9.-]+)/[^"]*" data-embed-title="[^"]*"'
+    rb" data-embed-play"
+)
 
 
 class EmbedFramesCSPMiddleware(CSPMiddleware):
@@ -515,3 +521,26 @@ class EmbedFramesCSPMiddleware(CSPMiddleware):
         if origins:
             parts.replace = {**(parts.replace or {}), "frame-src": origins}
         return parts
+
+    def process_response(self, request, response):
+        """Also lets the players on the page start when the reader loads them:
+        the Permissions-Policy (set by the middleware inside this one) turns
+        autoplay off for every page and frame, except, here, for the video
+        providers whose cards the page carries."""
+        response = super().process_response(request, response)
+        policy = response.get("Permissions-Policy", "")
+        if "autoplay=()" not in policy or getattr(response, "streaming", False):
+            return response
+        content = getattr(response, "content", b"")
+        if FRAME_MARK not in content:
+            return response
+        allowed = set(frame_origins())
+        players = sorted(
+            {o.decode() for o in PLAYER_ATTRIBUTE.findall(content)} & allowed
+        )
+        if players:
+            listed = " ".join(f'"{origin}"' for origin in players)
+            response["Permissions-Policy"] = policy.replace(
+                "autoplay=()", f"autoplay=({listed})"
+            )
+        return response

@@ -67,14 +67,16 @@ def test_the_video_loads_only_after_the_readers_click(
     button.focus()
     page.keyboard.press("Enter")
     frame = card.locator("iframe")
-    expect(frame).to_have_attribute("src", PLAYER)
+    # One click plays it: the player is asked to start (Permissions-Policy allows it).
+    expect(frame).to_have_attribute("src", PLAYER + "?autoplay=1")
+    assert "autoplay" in (frame.get_attribute("allow") or "")
     expect(frame).to_have_attribute("title", re.compile(r"^YouTube video: "))
     expect(frame).to_be_focused()
     page.wait_for_load_state("networkidle")
     # The CSP let the frame load: the stub answered it.
-    assert player_requests == [PLAYER]
+    assert player_requests == [PLAYER + "?autoplay=1"]
     assert external_requests == []
-    assert page.frame(url=PLAYER) is not None
+    assert page.frame(url=PLAYER + "?autoplay=1") is not None
     assert axe(page) == []
 
 

@@ -7,10 +7,14 @@
 ;(() => {
   const load = (figure, button) => {
     const frame = document.createElement("iframe")
-    frame.src = figure.dataset.embedFrame
+    // A video starts playing: the reader's click was the request to watch it,
+    // and a second click on the player's own button would be one too many.
+    const address = new URL(figure.dataset.embedFrame)
+    if ("embedPlay" in figure.dataset) address.searchParams.set("autoplay", "1")
+    frame.src = address.href
     frame.title = figure.dataset.embedTitle || button.textContent
     frame.className = "embed-frame"
-    frame.setAttribute("allow", "fullscreen; picture-in-picture; encrypted-media")
+    frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media")
     frame.setAttribute("allowfullscreen", "")
     frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin")
     frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-presentation")
