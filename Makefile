@@ -18,9 +18,11 @@ $(VENV)/.installed: pyproject.toml tests/browser/package-lock.json
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -e '.[dev]'
-	@# axe-core for the browser tests, from the lockfile; they skip without npm.
+	@# axe-core and the Nu HTML Checker (vnu.jar) for the browser tests, from the
+	@# lockfile; they skip without npm. --ignore-scripts: vnu-jar's install script
+	@# would fetch a Java runtime; the checker runs on the machine's java.
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+		npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
 	touch $@
 
