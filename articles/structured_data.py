@@ -5,10 +5,10 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core import brand
 from media_library.models import Licence
 from media_library.templatetags.media_library import image_url
 
@@ -19,8 +19,6 @@ LICENCE_URLS = {
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
     Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
 }
-LOGO = "newsroom/logo.png"
-LOGO_SIZE = (600, 60)
 
 # JSON inside <script> must not be able to close the tag.
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -46,9 +44,10 @@ def publisher(request) -> dict:
         "url": request.build_absolute_uri("/"),
         "logo": {
             "@type": "ImageObject",
-            "url": request.build_absolute_uri(static(LOGO)),
-            "width": LOGO_SIZE[0],
-            "height": LOGO_SIZE[1],
+            # Square and at least 112 × 112, as Google asks of an organization.
+            "url": request.build_absolute_uri(brand.logo_url()),
+            "width": brand.LOGO_SIZE,
+            "height": brand.LOGO_SIZE,
         },
     }
 

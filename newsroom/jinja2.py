@@ -6,7 +6,7 @@ a story page's time. The admin keeps Django's templates.
 
 Templates call the same helpers the Django templates had as tags and filters:
 `url()`, `slug_url()` (a view whose one argument is a slug), `static()`,
-`image()`, `image_url()`, and `|date`, `|urlencode`,
+`image()`, `image_url()`, `brand_mark()`, `brand_version()`, and `|date`, `|urlencode`,
 `|pluralize`, `|linebreaks` with Django's meanings. Django's safe strings (the
 rendered body, JSON-LD, `image()`) are not escaped again; everything else is.
 """
@@ -19,7 +19,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from jinja2 import Environment
+from markupsafe import Markup
 
+from core import brand
 from core.addresses import fixed_address, slug_address
 from media_library.templatetags.media_library import image, image_url
 
@@ -52,6 +54,11 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
+def brand_mark() -> Markup:
+    """The logo's mark, inline (core.brand): no request, no layout shift."""
+    return Markup(brand.mark_svg())  # noqa: S704 (our own drawing, see core.brand)
+
+
 def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701 (the backend turns autoescape on)
     env.globals.update(
@@ -61,6 +68,8 @@ def environment(**options) -> Environment:
         image=image,
         image_url=image_url,
         this_year=this_year,
+        brand_mark=brand_mark,
+        brand_version=brand.version,
     )
     env.filters.update(
         date=date,

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from articles import sitemaps
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS, NewsSitemap
+from core import brand
 from core.admin import tag_suggestions
 from newsroom import accounts, two_factor
 from workflow.views import share_preview
@@ -52,6 +53,16 @@ urlpatterns = [
         name="share_preview",
     ),
     path("", include("articles.urls")),
+]
+
+# The logo and icons, drawn from core/static/core/brand/mark.svg (core.brand), at
+# the addresses browsers and phones look for them.
+urlpatterns += [
+    path("favicon.ico", brand.favicon, name="favicon"),
+    path("apple-touch-icon.png", brand.apple_touch_icon, name="apple_touch_icon"),
+    path("icon-<int:size>.png", brand.icon, name="brand_icon"),
+    path("site.webmanifest", brand.web_manifest, name="web_manifest"),
+    path("logo.svg", brand.logo, name="brand_logo"),
 ]
 
 # What crawlers read: robots.txt, the sitemap index and its pages (?p=2...), and

@@ -109,7 +109,7 @@ def test_news_article_jsonld(client, sky_crane):
     assert image["creditText"] == "NASA/JPL-Caltech"
     assert image["license"] == "https://creativecommons.org/publicdomain/mark/1.0/"
     assert image["url"].startswith("http://testserver/")
-    assert data["publisher"]["logo"]["url"].endswith("/static/newsroom/logo.png")
+    assert data["publisher"]["logo"]["url"].startswith("http://testserver/icon-512.png")
     assert "Feb. 24" in data["correction"][0]["text"]
 
 
