@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from authors.models import Author, Book
+from core.addresses import canonical_url
 from core.cache import cached_page, card_keys, depends_on
 
 from . import structured_data
@@ -20,7 +21,11 @@ def author_list(request):
     response = render(
         request,
         "authors/author_list.html",
-        {"authors": authors, "sections": Section.objects.all()},
+        {
+            "authors": authors,
+            "sections": Section.objects.all(),
+            "canonical_url": canonical_url(request),
+        },
     )
     return depends_on(response, "list:authors")
 
@@ -42,6 +47,7 @@ def author_detail(request, slug):
             "author": author,
             "page_obj": page_obj,
             "sections": Section.objects.all(),
+            "canonical_url": canonical_url(request, page_obj),
             "jsonld": structured_data.script(
                 structured_data.profile_page(request, author)
             ),

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from authors.models import Author
+from core.addresses import canonical_url
 from core.cache import cached_page, card_keys, depends_on
 from media_library import inline
 from media_library.models import Image
@@ -62,6 +63,7 @@ def home(request):
             "top": top,
             "by_section": by_section,
             "sections": sections,
+            "canonical_url": canonical_url(request),
         },
     )
     shown = [lead, *top, *(story for _, stories in by_section for story in stories)]
@@ -76,7 +78,11 @@ def latest(request):
     response = render(
         request,
         "articles/article_list.html",
-        {"page_obj": page_obj, "sections": Section.objects.all()},
+        {
+            "page_obj": page_obj,
+            "sections": Section.objects.all(),
+            "canonical_url": canonical_url(request, page_obj),
+        },
     )
     return depends_on(response, "list:latest", *card_keys(page_obj))
 
@@ -94,7 +100,12 @@ def tag_detail(request, slug):
     response = render(
         request,
         "articles/tag_detail.html",
-        {"tag": tag, "page_obj": page_obj, "sections": Section.objects.all()},
+        {
+            "tag": tag,
+            "page_obj": page_obj,
+            "sections": Section.objects.all(),
+            "canonical_url": canonical_url(request, page_obj),
+        },
     )
     keys = [f"tag:{tag.pk}", f"tagged:{tag.pk}", *card_keys(page_obj)]
     return depends_on(response, *keys)
@@ -113,7 +124,12 @@ def section_detail(request, slug):
     response = render(
         request,
         "articles/section_detail.html",
-        {"section": section, "page_obj": page_obj, "sections": Section.objects.all()},
+        {
+            "section": section,
+            "page_obj": page_obj,
+            "sections": Section.objects.all(),
+            "canonical_url": canonical_url(request, page_obj),
+        },
     )
     # A change to a story in this section, or moved out of it, purges every
     # page of the section (`list:section:<id>`): one it moved out of is on

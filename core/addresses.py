@@ -46,6 +46,16 @@ def slug_address(viewname: str, slug: str) -> str:
 _fixed: dict[tuple, str] = {}
 
 
+def canonical_url(request, page_obj=None) -> str:
+    """The address search engines should index a page under: its path, with
+    `?page=N` past the first page of a list (each page of a list is a page of
+    its own), and no other query (tracking parameters, an out-of-range page)."""
+    path = request.path
+    if page_obj is not None and page_obj.number > 1:
+        path = f"{path}?page={page_obj.number}"
+    return request.build_absolute_uri(path)
+
+
 def fixed_address(viewname: str) -> str:
     """What reverse(viewname) gives, for a view without arguments: reversed
     once per URL configuration and script prefix."""

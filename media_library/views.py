@@ -125,7 +125,13 @@ def render_gallery(request, gallery, *, banner="", revision_data=None):
     return render(
         request,
         "media_library/gallery_detail.html",
-        {"gallery": gallery, "items": items, "preview_banner": banner},
+        {
+            "gallery": gallery,
+            "items": items,
+            "preview_banner": banner,
+            # A preview's too: the gallery's own address, not the preview's.
+            "canonical_url": request.build_absolute_uri(gallery.get_absolute_url()),
+        },
     )
 
 

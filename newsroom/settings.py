@@ -40,6 +40,13 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env("SITE_NAME", default="Newsroom")
+# One sentence on what the site is: the front page's (and every page's
+# fallback) meta description, what search engines show under its name.
+SITE_DESCRIPTION = env(
+    "SITE_DESCRIPTION",
+    default="Space news, written by people: launches, missions, discoveries "
+    "and the business of spaceflight, reported and explained.",
+)
 # Where the site is reached, for links in e-mails (which have no page to be
 # relative to), e.g. https://news.example.com.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
