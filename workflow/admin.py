@@ -25,7 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import diff, registry, services
+from . import diff, registry, services, wording
 from .editing import VersionedAdminMixin
 from .forms import WorkflowForm, parse_local_time
 from .models import Publishable, Revision, ShareLink, Transition
@@ -408,32 +408,30 @@ class WorkflowAdminMixin(VersionedAdminMixin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return self._back(item)
-        text = f"“{item}” is now {State(step.to_state).label.lower()}."
-        if step.scheduled_for:
-            local = timezone.localtime(step.scheduled_for)
-            text += (
-                f" It goes live at {local:%Y-%m-%d %H:%M} {local.tzname()} "
-                f"({step.scheduled_for.astimezone(dt.UTC):%H:%M} UTC)."
-            )
-        self.message_user(request, text, messages.SUCCESS)
-        if warning := services.mail_failure_message(step):
-            self.message_user(request, warning, messages.WARNING)
+        level = messages.WARNING if step.mail_failed else messages.SUCCESS
+        self.message_user(request, services.done_message(item, step), level)
         return self._back(item)
 
     @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        done, warnings = 0, set()
+        published, told, failed = [], {}, False
         for item in queryset:
             try:
                 step = services.transition(item, "publish", by=request.user)
-                done += 1
-                warnings.add(services.mail_failure_message(step))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
-        if done:
-            self.message_user(request, f"Published {done}.", messages.SUCCESS)
-        for warning in sorted(filter(None, warnings)):
-            self.message_user(request, warning, messages.WARNING)
+                continue
+            published.append(item)
+            failed = failed or step.mail_failed
+            told.update((u.pk, u) for u in services.audience(item, step)[1])
+        if published:
+            self.message_user(
+                request,
+                wording.published_many(
+                    published, recipients=list(told.values()), failed=failed
+                ),
+                messages.WARNING if failed else messages.SUCCESS,
+            )
 
     # --- Revisions -----------------------------------------------------------
 
@@ -502,8 +500,9 @@ class WorkflowAdminMixin(VersionedAdminMixin):
             return HttpResponseRedirect(self._url("revisions", item))
         self.message_user(
             request,
-            f"Restored revision {number} as new revision {new.number}. "
-            "Nothing was overwritten: every earlier revision is still in the history.",
+            f"Restored: “{item}” reads as it did in revision {number}, saved as "
+            f"revision {new.number}. Nothing was lost: every earlier revision is "
+            "still in the history.",
             messages.SUCCESS,
         )
         return self._back(item)
@@ -528,9 +527,10 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         self.message_user(
             request,
             format_html(
-                "Preview link for outside reviewers, valid until {}: "
-                '<a href="{url}">{url}</a>',
-                f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M %Z}",
+                "Preview link made: anyone with it can read “{}” as it stands, "
+                'until {}. Send it to your outside reader: <a href="{url}">{url}</a>',
+                item,
+                wording.when(link.expires_at),
                 url=share_url(request, link),
             ),
             messages.SUCCESS,
@@ -544,7 +544,9 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         link = get_object_or_404(ShareLink.for_item(item), pk=link_id)
         services.revoke_share_link(link, by=request.user)
         self.message_user(
-            request, "The preview link no longer works.", messages.SUCCESS
+            request,
+            f"Preview link ended: no one can open “{item}” with it any more.",
+            messages.SUCCESS,
         )
         return self._back(item)
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -44,7 +45,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from taggit.forms import TagField
 
-from . import diff, services
+from . import diff, services, wording
 from .models import Draft, Publishable, Revision
 
 LOADED_SALT = "workflow.loaded"
@@ -250,6 +251,30 @@ class VersionedAdminMixin:
     change_form_template = "workflow/admin/versioned_change_form.html"
     # The text fields autosaved while someone types (headline, captions...).
     autosave_fields: tuple[str, ...] = ()
+
+    # --- The messages after a save -------------------------------------------------
+
+    # Django's own ("The story “X” was changed successfully.") are replaced by
+    # the newsroom's (`wording.saved`): each response_* below names the
+    # message, and `message_user` shows it in place of Django's success one.
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request.saved_words = wording.saved(obj, new=True, then=_then(request))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request.saved_words = wording.saved(obj, new=False, then=_then(request))
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        request.saved_words = wording.deleted(obj_display)
+        return super().response_delete(request, obj_display, obj_id)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        words = getattr(request, "saved_words", None)
+        if words and level == messages.SUCCESS:
+            message, request.saved_words = words, None
+        return super().message_user(request, message, level, *args, **kwargs)
 
     # --- The form ---------------------------------------------------------------
 
@@ -677,7 +702,10 @@ class VersionedAdminMixin:
             key = request.POST.get("_discard_key", "")
             services.discard_draft(user=request.user, model=self.model, key=key)
             to = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
-        self.message_user(request, "Your unsaved draft was discarded.")
+        self.message_user(
+            request,
+            "Unsaved draft thrown away: the form shows the last saved version.",
+        )
         return HttpResponseRedirect(to)
 
     def presence_view(self, request, pk):
@@ -691,6 +719,15 @@ class VersionedAdminMixin:
             return JsonResponse({"others": []})
         others = services.open_for_editing(obj, user=request.user)
         return JsonResponse({"others": [_presence(lock) for lock in others]})
+
+
+def _then(request) -> str:
+    """What the admin's save button pressed asks for next."""
+    if "_continue" in request.POST or "_saveasnew" in request.POST:
+        return "keep"
+    if "_addanother" in request.POST:
+        return "another"
+    return ""
 
 
 def _presence(lock) -> str:

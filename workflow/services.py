@@ -24,7 +24,7 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
-from . import registry, signals
+from . import registry, signals, wording
 from .models import (
     Draft,
     EditLock,
@@ -59,11 +59,6 @@ class NotPublishable(InvalidTransition):
 
 
 # --- Permissions -------------------------------------------------------------
-
-
-def _one_line(text: str) -> str:
-    """A mail subject: a title's line breaks would make Django refuse the header."""
-    return " ".join(text.split())
 
 
 def permission(item_or_model, action: str) -> str:
@@ -131,9 +126,7 @@ def may(user, action: str, item: Publishable | type[Publishable]) -> bool:
 
 def check_allowed(user, action: str, item: Publishable) -> None:
     if not may(user, action, item):
-        raise WorkflowPermissionDenied(
-            f"You may not {action.replace('_', ' ')} “{item}”."
-        )
+        raise WorkflowPermissionDenied(wording.not_allowed(user, action, item))
 
 
 def available_actions(user, item: Publishable) -> list[Rule]:
@@ -192,37 +185,34 @@ def transition(
     that page showed: an action on text that changed since is refused."""
     rule = RULES.get(action)
     if rule is None:
-        raise InvalidTransition(f"There is no “{action}” action.")
+        raise InvalidTransition("There is no such step in the newsroom's workflow.")
     check_allowed(by, action, item)
     locked = type(item)._default_manager.select_for_update().get(pk=item.pk)
     if version is not None and locked.version != version:
         raise StaleVersion(locked, expected=version, edit=False)
     if locked.status not in rule.sources:
-        raise InvalidTransition(
-            f"“{item}” is {locked.get_status_display().lower()}; "
-            f"“{rule.label}” is not possible from there."
-        )
+        raise InvalidTransition(wording.wrong_state(action, item, locked.status))
     if overtaken := _overtaken(rule, locked):
         raise InvalidTransition(overtaken)
     comment = comment.strip()
     if rule.needs_comment and not comment:
-        raise InvalidTransition(f"“{rule.label}” needs a comment saying why.")
+        raise InvalidTransition(wording.needs_comment(action))
     now = timezone.now()
     if rule.needs_time:
         if at is None:
-            raise InvalidTransition(f"“{rule.label}” needs a date and time.")
+            raise InvalidTransition(wording.needs_time(action))
         at = _to_minute(at)
         if at <= now:
-            shown = formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
-            raise InvalidTransition(
-                f"{shown} has already passed. Pick a time in the future, or "
-                "publish now."
-            )
+            raise InvalidTransition(wording.passed(at))
         # Checked for the day it goes live: a licence that runs out before then
         # is refused now, not discovered by the scheduler.
-        check_publishable(locked, on=timezone.localdate(at))
+        check_publishable(
+            locked,
+            on=timezone.localdate(at),
+            lead=wording.cannot_go_live(action, item),
+        )
     if action == "publish":
-        check_publishable(locked)
+        check_publishable(locked, lead=wording.cannot_go_live(action, item))
 
     from_state = locked.status
     locked.status = rule.target
@@ -297,10 +287,10 @@ def check_publishable(
     shown on day `on` (today). The one check behind publish, schedule, the
     scheduler, and edits and restores of live or scheduled items."""
     if problems := publish_problems(item, on=on):
-        lead = lead or f"“{item}” cannot go live yet"
+        lead = lead or wording.cannot_go_live("", item)
         raise NotPublishable(
             [
-                ValidationError(f"{lead}: {problem}", code="not_publishable")
+                ValidationError(f"{lead} {problem}", code="not_publishable")
                 for problem in problems
             ]
         )
@@ -318,7 +308,7 @@ def check_live_change(item: Publishable) -> None:
     check_publishable(
         item,
         on=day_shown(item),
-        lead=f"“{item}” is {where}, so this change was not saved",
+        lead=f"“{item}” is {where}, so this change was not saved, because",
     )
 
 
@@ -440,14 +430,8 @@ def notify_held(item: Publishable, step: Transition, problems: list[str]) -> Non
     recipients = sorted({u.email for u in users if u.email and u.is_active})
     if not recipients:
         return
-    local = timezone.localtime(step.scheduled_for) if step.scheduled_for else None
-    when = (
-        f"at {formats.date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
-        if local
-        else "at its scheduled time"
-    )
     lines = [
-        f"The scheduler held “{item}” instead of publishing it {when}:",
+        wording.held_first_sentence(item, step.scheduled_for),
         *(f"- {problem}" for problem in problems),
         "It is approved and off the schedule. Fix the pictures in the library or "
         "in the item, then publish or schedule it again.",
@@ -455,7 +439,7 @@ def notify_held(item: Publishable, step: Transition, problems: list[str]) -> Non
     if admin_url := _admin_url(item):
         lines.append(f"Open it: {admin_url}")
     send_mail(
-        subject=_one_line(f"[Held, not published] {item}"),
+        subject=wording.held_subject(item),
         message="\n\n".join(lines),
         from_email=None,
         recipient_list=recipients,
@@ -471,15 +455,16 @@ class PublishReport:
 
 # --- After a transition: notifications and signals ---------------------------
 
-# Who is e-mailed after each action, and the action's name in the past tense
-# for telling the person who acted that the e-mail could not be sent.
+# Who is e-mailed after each action: the editors, or the item's writers.
+# The words (subject, first sentence, the message on screen) are
+# `wording.WORDS`'s.
 NOTIFY = {
-    "submit": ("editors", "Submitted"),
-    "request_changes": ("owners", "Changes requested"),
-    "schedule": ("owners", "Scheduled"),
-    "reschedule": ("owners", "Rescheduled"),
-    "publish": ("owners", "Published"),
-    "unpublish": ("owners", "Unpublished"),
+    "submit": "editors",
+    "request_changes": "writers",
+    "schedule": "writers",
+    "reschedule": "writers",
+    "publish": "writers",
+    "unpublish": "writers",
 }
 
 
@@ -493,22 +478,15 @@ def _after_transition(item: Publishable, step: Transition) -> None:
     signals.transitioned.send(sender=type(item), item=item, transition=step)
 
 
-def mail_failure_message(step: Transition) -> str:
-    """What to tell the person who acted when `step`'s e-mail was not sent;
-    empty when it was sent, was not needed, or has not been tried yet (the
-    transaction that made the step is still open)."""
-    if not step.mail_failed:
-        return ""
-    audience, done = NOTIFY[step.action]
-    to = "editors" if audience == "editors" else "the writers"
-    return f"{done}; the e-mail to {to} could not be sent."
-
-
-def notify(item: Publishable, step: Transition) -> None:
-    if step.action not in NOTIFY:
-        return
-    audience, _done = NOTIFY[step.action]
-    if audience == "editors":
+def audience(item: Publishable, step: Transition) -> tuple[list, list]:
+    """Who `step` is told to, and which of them have an e-mail address to send
+    it to: the editors (those who may review), or the item's writers; active
+    people, never the one who acted. Both lists empty when the action tells
+    no one. The e-mail and the message on screen both ask this."""
+    group = NOTIFY.get(step.action)
+    if group is None:
+        return [], []
+    if group == "editors":
         # Roles are groups, whose permissions ModelBackend holds; naming it
         # keeps this working beside other backends (login throttling).
         users = User.objects.with_perm(
@@ -517,24 +495,44 @@ def notify(item: Publishable, step: Transition) -> None:
         )
     else:
         users = item.owner_users()
-    recipients = sorted({u.email for u in users if u.email and u != step.by})
+    people = sorted(
+        {u for u in users if u.is_active and u != step.by}, key=wording.name
+    )
+    return people, [u for u in people if u.email]
+
+
+def done_message(item: Publishable, step: Transition) -> str:
+    """What the person who acted reads: what happened and who was told, or
+    that the e-mail could not be sent (`step.mail_failed`)."""
+    people, recipients = audience(item, step)
+    return wording.done(
+        step,
+        item,
+        audience=people,
+        recipients=recipients,
+        group=NOTIFY.get(step.action, "writers"),
+    )
+
+
+def mail_failure_message(step: Transition) -> str:
+    """What to tell the person who acted when `step`'s e-mail was not sent;
+    empty when it was sent, was not needed, or has not been tried yet (the
+    transaction that made the step is still open)."""
+    if not step.mail_failed:
+        return ""
+    return done_message(step.item, step)
+
+
+def notify(item: Publishable, step: Transition) -> None:
+    _people, told = audience(item, step)
+    recipients = sorted({u.email for u in told})
     if not recipients:
         return
-    rule = RULES[step.action]
-    who = step.by.get_full_name() or step.by.username if step.by else "The scheduler"
-    lines = [f"{who}: {rule.label.lower()} “{item}”."]
-    if step.scheduled_for:
-        local = timezone.localtime(step.scheduled_for)
-        lines.append(
-            f"Goes live: {formats.date_format(local, 'DATETIME_FORMAT')} "
-            f"({local.tzname()})."
-        )
-    if step.comment:
-        lines.append(f"Comment: {step.comment}")
+    lines = [wording.first_sentence(step, item)]
     if admin_url := _admin_url(item):
         lines.append(f"Open it: {admin_url}")
     send_mail(
-        subject=_one_line(f"[{rule.label}] {item}"),
+        subject=wording.subject(step, item),
         message="\n\n".join(lines),
         from_email=None,
         recipient_list=recipients,
@@ -788,8 +786,9 @@ def edit(
     for name, action in guarded.items():
         if after[name] != before[name] and not may(by, action, item):
             raise WorkflowPermissionDenied(
-                f"You may not {action.replace('_', ' ')} “{item}”: "
-                f"“{item._meta.get_field(name).verbose_name}” was not changed."
+                wording.guarded(
+                    action, item, str(item._meta.get_field(name).verbose_name)
+                )
             )
     revision = None
     if isinstance(item, Publishable):

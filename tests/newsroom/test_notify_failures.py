@@ -15,7 +15,10 @@ from workflow import services
 from workflow.roles import EDITORS, WRITERS, sync_roles
 from workflow.states import State
 
-WARNING = "Submitted; the e-mail to editors could not be sent."
+WARNING = (
+    "Sent to the editors for review, but the e-mail to Edie Stone could not be sent: "
+    "tell them yourself."
+)
 
 
 def submit_over_http(client, story, writer):
@@ -33,7 +36,13 @@ def people(db):
     have been flushed by an earlier test like this one."""
     sync_roles()
     writer = user_in(WRITERS, username="wanda", email="wanda@example.com")
-    editor = user_in(EDITORS, username="edie", email="edie@example.com")
+    editor = user_in(
+        EDITORS,
+        username="edie",
+        email="edie@example.com",
+        first_name="Edie",
+        last_name="Stone",
+    )
     story = ArticleFactory(status=State.DRAFT, created_by=writer)
     story.bylines.create(author=AuthorFactory(user=writer))
     return writer, editor, story
@@ -55,7 +64,7 @@ def test_person_who_acted_sees_that_the_mail_failed(client, people, caplog):
         services.send_mail = services_send_mail
 
     assert WARNING in shown
-    assert any("now in review" in m for m in shown)
+    assert not any("has been told" in m for m in shown)
     assert "Could not send workflow e-mail" in caplog.text
     story.refresh_from_db()
     assert story.status == State.IN_REVIEW
@@ -68,6 +77,7 @@ def test_no_warning_when_the_mail_goes(client, people):
     shown = submit_over_http(client, story, writer)
 
     assert WARNING not in shown
+    assert shown == ["Sent to the editors for review; Edie Stone has been told."]
     assert mail.outbox[-1].to == ["edie@example.com"]
 
 
@@ -85,5 +95,5 @@ def test_headline_with_a_line_break_still_sends_the_mail(
     with django_capture_on_commit_callbacks(execute=True):
         step = services.transition(story, "submit", by=writer)
 
-    assert mail.outbox[-1].subject == "[Submit for review] Artemis slips again"
+    assert mail.outbox[-1].subject == "Ready for review: Artemis slips again"
     assert services.mail_failure_message(step) == ""

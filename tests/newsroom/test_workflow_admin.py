@@ -117,7 +117,9 @@ def test_editor_wrong_state_gets_a_message_and_no_change(client, story_in, edito
     response = login(client, editor).post(
         url("transition", story, "publish"), follow=True
     )
-    assertContains(response, "is draft; “Publish now” is not possible from there")
+    assertContains(
+        response, "cannot be published now: it is a draft. It must be sent for review"
+    )
     assert snapshot(story) == before
 
 
@@ -138,7 +140,9 @@ def test_editor_schedules_in_newsroom_time_and_sees_utc(client, story_in, editor
     story.refresh_from_db()
     assert story.status == State.SCHEDULED
     assert story.published_at == dt.datetime(2099, 7, 4, 18, 0, tzinfo=dt.UTC)
-    assertContains(response, "It goes live at 2099-07-04 14:00 EDT (18:00 UTC)")
+    assertContains(
+        response, "Scheduled: goes live Saturday 4 July 2099 at 14:00 EDT (18:00 UTC)"
+    )
     assertContains(response, "= 2099-07-04 18:00 UTC")
 
 

@@ -71,7 +71,9 @@ def test_comment_required(story_in, editor, action):
     state = State.IN_REVIEW if action == "request_changes" else State.PUBLISHED
     story = story_in(state)
     before = snapshot(story)
-    with pytest.raises(services.InvalidTransition, match="needs a comment"):
+    with pytest.raises(
+        services.InvalidTransition, match="the writers read your comment"
+    ):
         services.transition(story, action, by=editor, comment="   ")
     assert snapshot(story) == before
 
