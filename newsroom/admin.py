@@ -26,7 +26,9 @@ class UnlockingAccessAttemptAdmin(AccessAttemptAdmin):
         attempts = list(queryset)
         accounts.unlock(attempts)
         names = ", ".join(sorted({a.username or "(no username)" for a in attempts}))
-        self.message_user(request, f"Unlocked: {names}.", messages.SUCCESS)
+        self.message_user(
+            request, f"Unlocked: {names} can try to log in again.", messages.SUCCESS
+        )
 
 
 # Every admin registered so far (Django's users, django-otp's devices, axes...;

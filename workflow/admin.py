@@ -712,13 +712,28 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         )
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The steps by name ("Request changes"), not by their stored codename."""
+
+    title = "step"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(action, wording.action_label(action)) for action in [*RULES, "hold"]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
 @admin.register(Transition)
 class TransitionAdmin(admin.ModelAdmin):
     """All recent workflow activity, read-only."""
 
-    list_display = ["at", "item_link", "action", "from_state", "to_state", "by",
+    list_display = ["at", "item_link", "what", "from_state", "to_state", "by",
                     "comment"]  # fmt: skip
-    list_filter = ["action", "to_state", "content_type", "by", "at"]
+    list_filter = [ActionFilter, "to_state", "content_type", "by", "at"]
     search_fields = ["comment", "by__username"]
     date_hierarchy = "at"
     list_select_related = ["by", "content_type"]
@@ -731,6 +746,10 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Step", ordering="action")
+    def what(self, obj):
+        return wording.action_label(obj.action)
 
     @admin.display(description="Item")
     def item_link(self, obj):

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import wording
 from .states import LIVE_STATES, WRITER_EDITABLE_STATES, State
 
 # --- What the public may see ---------------------------------------------------
@@ -257,8 +258,11 @@ class Transition(GenericItem):
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
 
     def __str__(self) -> str:
-        who = self.by or "scheduler"
-        return f"{who}: {self.action} ({self.from_state} → {self.to_state})"
+        who = wording.name(self.by) if self.by else "The scheduler"
+        return (
+            f"{who}: {wording.action_label(self.action)} "
+            f"({self.get_from_state_display()} → {self.get_to_state_display()})"
+        )
 
 
 class Revision(GenericItem):

@@ -111,6 +111,16 @@ WORDS: dict[str, Words] = {
     ),
 }
 
+
+def action_label(action: str) -> str:
+    """A step of the audit trail in words: "Request changes", "Held by the
+    scheduler"."""
+    if action == "hold":
+        return "Held by the scheduler"
+    rule = RULES.get(action)
+    return rule.label if rule else action.replace("_", " ").capitalize()
+
+
 # What the scheduler does on its own (no one pressed a button).
 SCHEDULER_PUBLISHED = "“{item}” went live on schedule, {when}"
 HELD = "Held, not published"

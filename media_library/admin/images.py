@@ -341,12 +341,7 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
                     )
                 )
             outcomes = [r.outcome for r in results]
-            messages.info(
-                request,
-                f"{outcomes.count(services.Outcome.ADDED)} added, "
-                f"{outcomes.count(services.Outcome.DUPLICATE)} already in the "
-                f"library, {outcomes.count(services.Outcome.REFUSED)} refused.",
-            )
+            messages.info(request, upload_summary(outcomes))
             gallery = form.cleaned_data.get("gallery")
             images = [r.image for r in results if r.image is not None]
             if gallery is not None and images:
@@ -356,12 +351,14 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
                     for message in refused.messages:
                         messages.error(
                             request,
-                            f"Not added to the gallery “{gallery}”: {message} They "
-                            "are in the library; add what they lack, then add them.",
+                            f"Not added to the gallery “{gallery}”: {message} The "
+                            "pictures are in the library: add what they lack, then "
+                            "add them to the gallery.",
                         )
                 else:
                     messages.success(
-                        request, f"{len(added)} added to the gallery “{gallery}”."
+                        request,
+                        f"{_pictures(len(added))} added to the gallery “{gallery}”.",
                     )
         context = {
             **self.admin_site.each_context(request),
@@ -408,3 +405,23 @@ class CreditPresetAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
+
+
+def _pictures(count: int) -> str:
+    return f"{count} picture{'' if count == 1 else 's'}"
+
+
+def upload_summary(outcomes: list) -> str:
+    """After a bulk upload, in words: "Uploaded 2 pictures to the library; 1
+    was already there; 2 were refused: the table below says why." """
+    added = outcomes.count(services.Outcome.ADDED)
+    duplicate = outcomes.count(services.Outcome.DUPLICATE)
+    refused = outcomes.count(services.Outcome.REFUSED)
+    parts = [f"Uploaded {_pictures(added)} to the library"]
+    if duplicate:
+        were = "was" if duplicate == 1 else "were"
+        parts.append(f"{duplicate} {were} already there, so not uploaded again")
+    if refused:
+        were = "was" if refused == 1 else "were"
+        parts.append(f"{refused} {were} refused: the table below says why")
+    return "; ".join(parts) + "."

@@ -186,7 +186,7 @@ def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
     page.get_by_label("Image files").set_input_files(files)
     page.get_by_role("button", name="Upload").click()
     expect(page.locator(".messagelist")).to_contain_text(
-        "11 added, 0 already in the library, 1 refused."
+        "Uploaded 11 pictures to the library; 1 was refused: the table below says why."
     )
     rows = page.locator(".bulk-results tbody tr")
     expect(rows).to_have_count(12)
@@ -209,13 +209,15 @@ def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
     page.get_by_role("combobox", name="Credit").fill(credit)
     page.get_by_label("Title:", exact=True).fill(title)
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("Keep editing below.")
 
     # Fix 2: upload the damaged file again, from an intact copy.
     page.goto(bulk_upload)
     page.get_by_label("Image files").set_input_files(exported / "launch-07.jpg")
     page.get_by_role("button", name="Upload").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 added, 0 already")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Uploaded 1 picture to the library."
+    )
     expect(page.locator(".bulk-results .result-added")).to_contain_text("H3 lifts off")
     expect(page.locator(".bulk-results .result-incomplete")).to_have_count(0)
     assert all(image.alt_text and image.credit for image in Image.objects.all()), (
@@ -237,7 +239,7 @@ def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
     marker = page.locator(".focal-point-marker")
     expect(marker).to_have_attribute("style", re.compile(r"left: 3\d(\.\d+)?%"))
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("Keep editing below.")
     focused.refresh_from_db()
     assert focused.focal_x == pytest.approx(target[0], abs=0.01)
     assert focused.focal_y == pytest.approx(target[1], abs=0.01)
@@ -265,7 +267,9 @@ def test_editor_uploads_fixes_points_builds_and_publishes_a_gallery(
         page.locator(".select2-results__option", has_text=by_number[n].title).click()
         form.get_by_role("spinbutton").fill(str(POSITIONS[n]))
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Draft saved: “A year of launches”."
+    )
     gallery = Gallery.objects.get()
     assert list(gallery.items.values_list("image", flat=True)) == [
         by_number[n].pk for n in sorted(LAUNCHES, key=POSITIONS.get)

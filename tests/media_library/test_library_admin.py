@@ -90,7 +90,11 @@ def test_bulk_upload_reports_each_file(admin_client, media_files):
     )
     assertContains(response, "SVG drawings are not accepted")
     assertContains(response, "damaged or incomplete")
-    assertContains(response, "2 added, 1 already in the library, 2 refused.")
+    assertContains(
+        response,
+        "Uploaded 2 pictures to the library; 1 was already there, so not uploaded "
+        "again; 2 were refused: the table below says why.",
+    )
 
     assert Image.objects.count() == 3
     assert sorted(media_files()) == sorted(

@@ -54,7 +54,7 @@ def test_uploads_go_to_the_end_of_a_draft_gallery(editor):
 
     response = upload(editor, gallery, new_files(2))
 
-    assertContains(response, "2 added to the gallery")
+    assertContains(response, "2 pictures added to the gallery")
     added = list(Image.objects.exclude(pk=first.pk).order_by("pk"))
     assert items(gallery) == [first.pk] + [i.pk for i in added]
     assert Gallery.objects.get(pk=gallery.pk).version == version + 1
@@ -88,7 +88,7 @@ def test_a_live_gallery_takes_complete_pictures(editor, client):
 
     response = upload(editor, gallery, [again])
 
-    assertContains(response, "1 added to the gallery")
+    assertContains(response, "1 picture added to the gallery")
     assert items(gallery)[-1] == complete.pk
     page = client.get(gallery.get_absolute_url())
     assertContains(page, f"/images/{complete.pk}/")
