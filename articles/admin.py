@@ -26,6 +26,7 @@ from media_library.services import missing_for_publishing
 from media_library.templatetags.media_library import image_url
 from media_library.usage import refuse_if_expired
 from workflow.admin import WorkflowAdminMixin
+from workflow.editing import PlainSaveMessagesMixin
 from workflow.forms import WorkflowForm
 
 from . import embeds
@@ -201,7 +202,7 @@ class ArticleForm(WorkflowForm):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PlainSaveMessagesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

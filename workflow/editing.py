@@ -247,16 +247,11 @@ def submitted(request) -> dict:
 # --- The admin ----------------------------------------------------------------
 
 
-class VersionedAdminMixin:
-    change_form_template = "workflow/admin/versioned_change_form.html"
-    # The text fields autosaved while someone types (headline, captions...).
-    autosave_fields: tuple[str, ...] = ()
-
-    # --- The messages after a save -------------------------------------------------
-
-    # Django's own ("The story “X” was changed successfully.") are replaced by
-    # the newsroom's (`wording.saved`): each response_* below names the
-    # message, and `message_user` shows it in place of Django's success one.
+class PlainSaveMessagesMixin:
+    """An admin whose save and delete messages are the newsroom's
+    (`wording.saved`: "Draft saved: “…”.", "Saved “…”.") instead of Django's
+    ("The story “…” was changed successfully."): each response_* below names
+    the message, and `message_user` shows it in place of Django's success one."""
 
     def response_add(self, request, obj, post_url_continue=None):
         request.saved_words = wording.saved(obj, new=True, then=_then(request))
@@ -275,6 +270,12 @@ class VersionedAdminMixin:
         if words and level == messages.SUCCESS:
             message, request.saved_words = words, None
         return super().message_user(request, message, level, *args, **kwargs)
+
+
+class VersionedAdminMixin(PlainSaveMessagesMixin):
+    change_form_template = "workflow/admin/versioned_change_form.html"
+    # The text fields autosaved while someone types (headline, captions...).
+    autosave_fields: tuple[str, ...] = ()
 
     # --- The form ---------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from media_library.usage import (
     record_picture_change,
     uses_of,
 )
-from workflow.editing import VersionedAdminMixin
+from workflow.editing import PlainSaveMessagesMixin, VersionedAdminMixin
 from workflow.models import Publishable
 from workflow.services import can_view
 
@@ -401,7 +401,7 @@ class ImageAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CreditPreset)
-class CreditPresetAdmin(admin.ModelAdmin):
+class CreditPresetAdmin(PlainSaveMessagesMixin, admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
