@@ -184,7 +184,7 @@
         localStorage.removeItem(key)
         const link = isNew ? `?draft=${encodeURIComponent(newKey)}` : "?restore=draft"
         status.replaceChildren(
-          `Text you typed at ${new Date(kept.at).toLocaleTimeString()} that had not reached the server is now kept as your draft. `,
+          `Text you typed at ${new Date(kept.at).toLocaleTimeString()} had not reached the server; it is kept as your draft. `,
           Object.assign(document.createElement("a"), { href: link, textContent: "Restore it" }),
         )
       } catch (_) {
