@@ -306,12 +306,11 @@ def not_allowed(user, action: str, item) -> str:
     from . import services  # the rules; services imports this module
 
     rule = RULES.get(action)
-    noun = item._meta.verbose_name
     if action == "view":
         return f"You cannot open “{item}”: it is not one of yours."
     if action == "edit":
         if item.pk is None:
-            return f"You cannot add a {noun}. Ask an editor."
+            return f"You cannot add {item._meta.verbose_name_plural}. Ask an editor."
         status = getattr(item, "status", None)
         if status is None:
             return f"You cannot change “{item}”. Ask an editor."
@@ -368,7 +367,11 @@ def wrong_state(action: str, item, status) -> str:
     rule = RULES[action]
     words = WORDS[action]
     if status == rule.target:
-        return f"“{item}” is already {state(status)}: nothing was changed."
+        text = f"“{item}” is already {state(status)}: nothing was changed."
+        for other in RULES.values():  # "Reschedule" for one already scheduled
+            if status in other.sources and other.target == status:
+                text += f" To change it, use “{other.label}”."
+        return text
     text = f"“{item}” cannot be {words.passive} now: it is {state(status)}."
     if path := _path(State(status), rule.sources):
         text += f" It must be {join([WORDS[a].passive for a in path])} first."

@@ -384,6 +384,15 @@ def test_already_there(client, story, ann):
     assert said == [
         (levels.ERROR, f"“{HEADLINE}” is already published: nothing was changed.")
     ]
+    item = story(State.SCHEDULED)
+    said = post(client, ann, item, "schedule", at=FRIDAY)
+    assert said[-1:] == [
+        (
+            levels.ERROR,
+            f"“{HEADLINE}” is already scheduled: nothing was changed. To change it, "
+            "use “Reschedule”.",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
