@@ -286,6 +286,9 @@ class RenditionSpec(models.TextChoices):
     HERO = "hero", "Story hero (16:9)"
     FULL = "full", "Full width (uncropped)"
     SOCIAL = "social", "Social sharing (1200 × 630)"
+    # The shapes search engines ask a story's picture in, beside HERO's 16:9.
+    STANDARD = "standard", "Search engines (4:3)"
+    SQUARE = "square", "Search engines (1:1)"
 
 
 class RenditionFormat(models.TextChoices):

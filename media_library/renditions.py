@@ -63,6 +63,10 @@ SPECS = {
             "(min-width: 48rem) 46rem, 100vw",
         ),
         Spec(RenditionSpec.SOCIAL, (1200, 630), (1200,), "1200px", ("jpeg",)),
+        # For structured data only (Google's article guidance asks for 16:9,
+        # which HERO has at 1200, 4:3 and 1:1), made when a crawler asks.
+        Spec(RenditionSpec.STANDARD, (4, 3), (1200,), "1200px", ("jpeg",)),
+        Spec(RenditionSpec.SQUARE, (1, 1), (1200,), "1200px", ("jpeg",)),
     ]
 }
 EXTENSIONS = {
@@ -160,6 +164,14 @@ def candidates(image: Image, spec: Spec) -> list[tuple[int, Plan]]:
             seen.add(p.width)
             found.append((target, p))
     return found
+
+
+def jpeg(image: Image, spec: str, target: int) -> tuple[str, int, int]:
+    """The address, width and height of the JPEG rendition of `image` in
+    `spec` at the spec's width `target` (narrower for a picture too small to
+    fill it): for structured data, which states a picture's size. No query."""
+    p = image_plan(image, SPECS[spec], target)
+    return rendition_url(image, spec, target, RenditionFormat.JPEG), p.width, p.height
 
 
 # --- URLs --------------------------------------------------------------------

@@ -346,8 +346,9 @@ def test_jsonld_lists_the_body_pictures_after_the_hero(client):
     )
     data = jsonld(client.get(story.get_absolute_url()))
     check_schema(data)
+    # The hero in its three shapes (16:9, 4:3, 1:1), then the body's pictures.
     assert [(i["caption"], i["creditText"]) for i in data["image"]] == [
-        (hero.caption, hero.credit),
+        *[(hero.caption, hero.credit)] * 3,
         ("Mastcam-Z view", "NASA/JPL-Caltech/MSSS"),
     ]
 
