@@ -146,3 +146,27 @@ def test_no_accessibility_violations_at_both_sizes(page, demo, axe, size_name, s
         page.wait_for_load_state("networkidle")
         assert axe(page) == [], f"{name} at {size_name}"
         shot(page, f"{name}-{size_name}")
+
+
+def test_public_pages_are_valid_html(page, demo):
+    """The Nu HTML Checker finds no error in what the server sends: the header's
+    two <details>, the icons' links, the descriptions and canonical links."""
+    from tests.browser.html_check import errors
+
+    paths = [
+        "/",
+        SKY_CRANE,
+        "/search/?q=mars",
+        "/search/",
+        "/authors/",
+        "/authors/mike-wall/",
+        "/section/spaceflight/",
+        "/latest/",
+        "/tag/mars/",
+    ]
+    pages = {}
+    for path in paths:
+        response = page.request.get(path)
+        assert response.ok, path
+        pages[path] = response.text()
+    assert errors(pages) == {path: [] for path in paths}
