@@ -138,9 +138,19 @@ def test_desktop_keeps_the_section_links_in_the_bar(page, demo):
     shot(page, "front-desktop")
 
 
-@pytest.mark.parametrize("size_name,size", [("phone", PHONE), ("desktop", DESKTOP)])
-def test_no_accessibility_violations_at_both_sizes(page, demo, axe, size_name, size):
+@pytest.mark.parametrize(
+    "size_name,size,scheme",
+    [
+        ("phone", PHONE, "light"),
+        ("desktop", DESKTOP, "light"),
+        ("phone-dark", PHONE, "dark"),
+    ],
+)
+def test_no_accessibility_violations_at_both_sizes(
+    page, demo, axe, size_name, size, scheme
+):
     page.set_viewport_size(size)
+    page.emulate_media(color_scheme=scheme)
     for name, path in PAGES.items():
         page.goto(path)
         page.wait_for_load_state("networkidle")
