@@ -216,7 +216,13 @@ def told(audience: Sequence, recipients: Sequence, *, group: str) -> str:
     was no one to tell (an editor publishing their own story)."""
     if recipients:
         has = _plural(recipients, "has", "have")
-        return f"{people(recipients, group=group)} {has} been told"
+        text = f"{people(recipients, group=group)} {has} been told"
+        if missing := [u for u in audience if u not in recipients]:
+            has = _plural(missing, "has", "have")
+            text += (
+                f" (not {people(missing, group=group)}, who {has} no e-mail address)"
+            )
+        return text
     if audience:
         has = _plural(audience, "has", "have")
         return (

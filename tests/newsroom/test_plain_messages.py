@@ -245,6 +245,24 @@ def test_someone_without_an_address_is_named_as_not_emailed(
     assert mail.outbox == []
 
 
+def test_a_co_writer_without_an_address_is_named_too(client, story, daniel, ann):
+    item = story(State.IN_REVIEW)
+    nobody = user_in(WRITERS, username="kim", first_name="Kim", last_name="Park")
+    nobody.email = ""
+    nobody.save()
+    item.bylines.create(author=AuthorFactory(user=nobody), position=1)
+
+    said = post(client, ann, item, "request_changes", comment="Shorter, please.")
+
+    assert said == [
+        (
+            levels.SUCCESS,
+            "Changes requested; Daniel Lee has been told (not Kim Park, who has no "
+            "e-mail address).",
+        )
+    ]
+
+
 def test_an_editor_publishing_their_own_story_is_not_told_about_it(
     client, ann, django_capture_on_commit_callbacks
 ):
