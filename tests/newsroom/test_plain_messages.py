@@ -524,3 +524,13 @@ def test_other_admins_say_saved_too(client, ann):
     assert response.status_code == 302
     said = [m.message for m in get_messages(response.wsgi_request)]
     assert said == ["Saved the new section “Mars”."]
+
+
+def test_the_trail_names_who_acted(client, story, ann):
+    item = story(State.IN_REVIEW)
+    services.transition(item, "request_changes", by=ann, comment="Shorter.")
+    client.force_login(ann)
+    history = client.get(reverse("admin:articles_article_revisions", args=[item.pk]))
+    assert "Ann Okafor — In review → Changes requested" in history.content.decode()
+    page = client.get(reverse("admin:articles_article_change", args=[item.pk]))
+    assert "<td>Ann Okafor</td>" in page.content.decode()
