@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import ImportMap, Media
 from taggit.managers import TaggableManager
 
 from authors.models import Author
@@ -41,7 +42,14 @@ IFRAME = re.compile(r"<\s*iframe\b", re.IGNORECASE)
 class StoryBodyWidget(AdminProseEditorWidget):
     """The prose editor plus our own extensions for library pictures and
     embeds: their modules are added to those the editor loads (resolved
-    through the static files storage, so hashed names work)."""
+    through the static files storage, so hashed names work), and the helpers
+    they and the form's aids share are in the editor's import map, as
+    "newsroom/editor-helpers" (the same storage resolves the name)."""
+
+    @property
+    def media(self):
+        helpers = {"newsroom/editor-helpers": "core/admin/editor-helpers.js"}
+        return super().media + Media(importmap=ImportMap(helpers))
 
     def get_config(self):
         config = super().get_config()
@@ -90,7 +98,11 @@ BODY_EDITOR = StoryBodyWidget(
             # Videos, posts and our own stories and galleries, placed as typed
             # references (articles.embeds), checked through
             # ArticleAdmin.embed_check_view.
-            "Embed": {"checkUrl": reverse_lazy("admin:articles_article_embed_check")},
+            # "Embed a story or gallery" searches ArticleAdmin.embed_choices_view.
+            "Embed": {
+                "checkUrl": reverse_lazy("admin:articles_article_embed_check"),
+                "choicesUrl": reverse_lazy("admin:articles_article_embed_choices"),
+            },
         }
     },
 )
@@ -343,6 +355,11 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
                 name="articles_article_clean_paste",
             ),
             path(
+                "embed-choices/",
+                self.admin_site.admin_view(self.embed_choices_view),
+                name="articles_article_embed_choices",
+            ),
+            path(
                 "embed-check/",
                 self.admin_site.admin_view(self.embed_check_view),
                 name="articles_article_embed_check",
@@ -435,6 +452,26 @@ class ArticleAdmin(WorkflowAdminMixin, ImagePickerMixin, admin.ModelAdmin):
             else:
                 data["title"] = embed.title or str(item)
         return JsonResponse(data)
+
+    def embed_choices_view(self, request):
+        """JSON for the body editor's "Embed a story or gallery" picker: our
+        stories and galleries matching ?q= (?kind=story or gallery for one
+        kind) that this user may see (`embeds.choices`). For whoever may
+        write stories; a query too long or a kind we do not have is a 400."""
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        raw, kind = request.GET.get("q", ""), request.GET.get("kind", "")
+        if len(raw) > embeds.PICK_QUERY_MAX or kind not in ("", *embeds.PICK_KINDS):
+            return JsonResponse(
+                {"error": "Search stories or galleries, in 200 characters at most."},
+                status=400,
+            )
+        found = embeds.choices(request.user, clean_query(raw), kind)
+        return JsonResponse({"results": found})
 
     @staticmethod
     def _library_json(image: Image) -> dict:

@@ -402,6 +402,60 @@ def public_items(embeds: list[Embed]) -> dict[str, object]:
     return result
 
 
+PICK_KINDS = ("story", "gallery")
+PICK_RESULTS = 20
+PICK_QUERY_MAX = 200
+
+
+def choices(user, query: str = "", kind: str = "") -> list[dict]:
+    """The editor's picker ("Embed a story or gallery"): our stories and
+    galleries whose headline or title contains `query`, of `kind` or both,
+    most recently changed first. Only what `user` may see: what the workflow
+    shows them in the admin (`workflow.services.visible_to`: everything for
+    an editor, their own work for a writer) and what anyone may read (public
+    now, `public_q`). Each says whether readers see it yet: a draft embeds as
+    nothing until it is public, and nothing of it reaches the page."""
+    from django.db.models import Q
+
+    from media_library.models import Gallery
+    from workflow.models import public_q
+    from workflow.services import visible_to
+
+    from .models import Article
+
+    kinds = [kind] if kind else list(PICK_KINDS)
+    found = []
+    for each in kinds:
+        model, field = (Article, "headline") if each == "story" else (Gallery, "title")
+        rows = model.objects.filter(
+            Q(pk__in=visible_to(user, model).values("pk")) | public_q()
+        )
+        if query:
+            rows = rows.filter(**{f"{field}__icontains": query})
+        rows = rows.order_by("-updated_at", "-pk")[:PICK_RESULTS]
+        found += [(each, row, getattr(row, field)) for row in rows]
+    found.sort(key=lambda entry: entry[1].updated_at, reverse=True)
+    return [
+        {
+            "url": f"{each}:{row.pk}",
+            "kind": each,
+            "provider": "Our story" if each == "story" else "Our gallery",
+            "title": title,
+            "state": row.get_status_display(),
+            "public": row.is_public,
+            **(
+                {}
+                if row.is_public
+                else {
+                    "note": "Not public yet: readers see nothing in its place "
+                    "until it is published."
+                }
+            ),
+        }
+        for each, row, title in found[:PICK_RESULTS]
+    ]
+
+
 def _card_macro():
     template = engines["jinja2"].env.get_template("includes/embed.html")
     return template.module.embed_card

@@ -163,3 +163,58 @@ def test_pasted_embed_code_is_refused_and_the_text_kept(page, external_requests)
     expect(editor).to_contain_text("Watch the last minutes of the landing.")
     assert "iframe" not in editor.inner_html()
     assert external_requests == []
+
+
+def test_the_writer_embeds_our_story_from_the_picker_by_keyboard(
+    page, axe, external_requests
+):
+    """ "Embed a story or gallery": a labelled dialog whose search box lists
+    what the writer may see as they type; Down and Enter embed a story, Escape
+    closes the list and then the dialog, and focus goes back to the editor."""
+    from tests.factories import ArticleFactory
+
+    public = ArticleFactory(headline="Sky crane lowers the rover", published=True)
+    ArticleFactory(headline="Sky crane secret draft")  # another's draft
+    editor = writer_at_the_form(page)
+
+    # Escape closes the list, a second Escape the dialog; focus is back.
+    page.get_by_role("button", name="Embed a story or gallery").click()
+    dialog = page.get_by_role("dialog", name="Embed a story or gallery")
+    search = dialog.get_by_role("combobox", name="Search our stories and galleries")
+    expect(search).to_be_focused()
+    search.press_sequentially("sky crane")
+    options = dialog.get_by_role("option")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("Sky crane lowers the rover")
+    expect(dialog).not_to_contain_text("secret draft")
+    expect(search).to_have_attribute("aria-expanded", "true")
+    assert axe(page) == []
+    page.keyboard.press("Escape")
+    expect(search).to_have_attribute("aria-expanded", "false")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(editor).to_be_focused()
+    assert editor.locator(".embed-node").count() == 0
+
+    page.get_by_role("button", name="Embed a story or gallery").click()
+    search = dialog.get_by_role("combobox", name="Search our stories and galleries")
+    search.press_sequentially("lowers")
+    expect(options).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(search).to_have_attribute(
+        "aria-activedescendant", options.first.get_attribute("id")
+    )
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    placed = editor.locator(".embed-node")
+    expect(placed).to_contain_text("Our story")
+    expect(placed).to_contain_text("Sky crane lowers the rover")
+    expect(editor).to_be_focused()
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/change/$"))
+    story = Article.objects.get(headline="The landing, on video")
+    assert f'<figure data-embed="story:{public.pk}">' in story.body
+    assert external_requests == []

@@ -8,56 +8,16 @@
 // embedded (ArticleAdmin.embed_check_view): the editor shows its answer, and a
 // refused address is explained while the writer's text stays as it was.
 // Pasting a provider's embed code (an <iframe>) is refused with what to do.
+// "Embed a story or gallery" opens a picker searching our own stories and
+// galleries the writer may see (ArticleAdmin.embed_choices_view).
 import { Extension, mergeAttributes, Node, pm } from "django-prose-editor/editor"
+import { el, getJSON, openDialog } from "newsroom/editor-helpers"
 
 const { Plugin, PluginKey } = pm.state
 const IFRAME = /<\s*iframe\b/i
 
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(props)) {
-    if (name.startsWith("data-") || name.startsWith("aria-") || name === "role") {
-      node.setAttribute(name, value)
-    } else {
-      node[name] = value
-    }
-  }
-  node.append(...children)
-  return node
-}
-
-async function check(checkUrl, url, title = "") {
-  const query = new URLSearchParams({ url, title })
-  const response = await fetch(`${checkUrl}?${query}`, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  })
-  if (!response.ok) throw new Error(`${response.status}`)
-  return response.json()
-}
-
-// A modal dialog with a form; resolves with what `done` was given, or null.
-function openDialog(title, build) {
-  return new Promise((resolve) => {
-    const heading = el("h2", { id: `embed-dialog-${Date.now()}`, textContent: title })
-    const form = el("form", { method: "dialog" })
-    const dialog = el("dialog", { className: "library-image-dialog embed-dialog", "aria-labelledby": heading.id }, [
-      heading,
-      form,
-    ])
-    let result = null
-    const done = (value) => {
-      result = value
-      dialog.close()
-    }
-    build(form, done)
-    dialog.addEventListener("close", () => {
-      dialog.remove()
-      resolve(result)
-    })
-    document.body.append(dialog)
-    dialog.showModal()
-  })
+function check(checkUrl, url, title = "") {
+  return getJSON(`${checkUrl}?${new URLSearchParams({ url, title })}`)
 }
 
 function tell(message) {
@@ -68,7 +28,7 @@ function tell(message) {
       done(null)
     })
     form.append(el("p", { role: "alert", textContent: message }), el("div", {}, [ok]))
-  })
+  }, { className: "embed-dialog" })
 }
 
 function askForEmbed(checkUrl, initial = "") {
@@ -113,7 +73,125 @@ function askForEmbed(checkUrl, initial = "") {
       status,
       el("div", { className: "library-image-buttons" }, [save, cancel]),
     )
-  })
+  }, { className: "embed-dialog" })
+}
+
+// "Embed a story or gallery": a search box (an ARIA combobox) whose list of
+// our stories and galleries follows the typing. Down and Up move through the
+// list, Enter embeds the one chosen, Escape closes the list and then the
+// dialog. Resolves with the embed's attributes, or null.
+function pickOurs(choicesUrl) {
+  return openDialog("Embed a story or gallery", (form, done) => {
+    const list = el("ul", { id: "embed-choices-list", className: "embed-choices", role: "listbox", "aria-label": "Stories and galleries found" })
+    const help = el("p", {
+      id: "embed-choices-help",
+      className: "help",
+      textContent: "Type words of a headline or a gallery's title. Down and Up move through what is found; Enter embeds it.",
+    })
+    const search = el("input", {
+      type: "text",
+      id: "embed-choices-search",
+      name: "q",
+      autocomplete: "off",
+      spellcheck: false,
+      size: 60,
+      role: "combobox",
+      "aria-autocomplete": "list",
+      "aria-controls": list.id,
+      "aria-expanded": "false",
+      "aria-describedby": help.id,
+    })
+    const caption = el("input", { type: "text", id: "embed-choices-caption", name: "caption", maxLength: 1000, size: 60 })
+    const status = el("p", { role: "status", className: "embed-status" })
+    const cancel = el("button", { type: "button", textContent: "Cancel" })
+    cancel.addEventListener("click", () => done(null))
+
+    let found = []
+    let active = -1
+    const choose = (choice) => done({ url: choice.url, title: "", caption: caption.value.trim() })
+    const expand = (open) => {
+      list.hidden = !open
+      search.setAttribute("aria-expanded", open ? "true" : "false")
+      if (!open) move(-1)
+    }
+    const move = (index) => {
+      active = index
+      for (const [i, option] of [...list.children].entries()) option.setAttribute("aria-selected", i === index ? "true" : "false")
+      const option = list.children[index]
+      if (option) {
+        search.setAttribute("aria-activedescendant", option.id)
+        option.scrollIntoView({ block: "nearest" })
+      } else {
+        search.removeAttribute("aria-activedescendant")
+      }
+    }
+
+    let latest = 0
+    const show = async () => {
+      const ticket = ++latest
+      status.textContent = "Searching…"
+      let data
+      try {
+        data = await getJSON(`${choicesUrl}?${new URLSearchParams({ q: search.value })}`)
+      } catch (error) {
+        if (ticket === latest) status.textContent = `Our stories and galleries could not be searched (${error.message}). Try again.`
+        return
+      }
+      if (ticket !== latest) return
+      found = data.results
+      list.replaceChildren(
+        ...found.map((choice, index) => {
+          const option = el("li", { id: `embed-choice-${index}`, role: "option", "aria-selected": "false", className: "embed-choice" }, [
+            el("strong", { textContent: choice.title }),
+            " ",
+            el("span", { textContent: `${choice.provider} · ${choice.state}` }),
+            ...(choice.note ? [" ", el("span", { className: "library-image-warning", textContent: choice.note })] : []),
+          ])
+          option.addEventListener("mousedown", (event) => event.preventDefault()) // keep focus in the box
+          option.addEventListener("click", () => choose(choice))
+          return option
+        }),
+      )
+      expand(found.length > 0)
+      status.textContent = found.length
+        ? `${found.length} found. Down and Up to choose, Enter to embed.`
+        : "Nothing matches. Only stories and galleries you may see are searched."
+    }
+    let timer
+    search.addEventListener("input", () => {
+      clearTimeout(timer)
+      timer = setTimeout(show, 200)
+    })
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault()
+        if (!found.length) return
+        if (list.hidden) expand(true)
+        const step = event.key === "ArrowDown" ? 1 : -1
+        move(active < 0 && step < 0 ? found.length - 1 : (active + step + found.length) % found.length)
+      } else if (event.key === "Enter") {
+        event.preventDefault()
+        clearTimeout(timer)
+        if (active >= 0 && !list.hidden) choose(found[active])
+        else show()
+      } else if (event.key === "Escape" && !list.hidden && found.length) {
+        // The list first; the next Escape closes the dialog.
+        event.preventDefault()
+        expand(false)
+      }
+    })
+    form.addEventListener("submit", (event) => event.preventDefault())
+    form.append(
+      el("p", {}, [el("label", { htmlFor: search.id, textContent: "Search our stories and galleries" }), el("br"), search]),
+      help,
+      status,
+      list,
+      el("p", {}, [el("label", { htmlFor: caption.id, textContent: "Caption (optional)" }), el("br"), caption]),
+      el("div", { className: "library-image-buttons" }, [cancel]),
+    )
+    expand(false)
+    show()
+  }, { className: "embed-dialog" })
 }
 
 // A lone address pasted on an empty line becomes an embed (if the server
@@ -183,7 +261,7 @@ export const Embed = Node.create({
   selectable: true,
 
   addOptions() {
-    return { checkUrl: "" }
+    return { checkUrl: "", choicesUrl: "" }
   },
 
   addAttributes() {
@@ -225,6 +303,15 @@ export const Embed = Node.create({
           })
           return true
         },
+      insertOurEmbed:
+        () =>
+        ({ editor }) => {
+          pickOurs(this.options.choicesUrl).then((attrs) => {
+            if (!attrs) return editor.commands.focus()
+            editor.chain().focus().insertContent({ type: this.name, attrs }).run()
+          })
+          return true
+        },
     }
   },
 
@@ -235,6 +322,14 @@ export const Embed = Node.create({
       command: (editor) => editor.commands.insertEmbed(),
       button: buttons.material("smart_display", "Embed a video or post"),
     })
+    if (this.options.choicesUrl) {
+      menu.defineItem({
+        name: "embedOurs",
+        groups: "nodes",
+        command: (editor) => editor.commands.insertOurEmbed(),
+        button: buttons.material("newspaper", "Embed a story or gallery"),
+      })
+    }
   },
 
   addExtensions() {

@@ -35,18 +35,9 @@
     return textOf(html).split(/\s+/).filter(Boolean).length
   }
 
-  function el(tag, props = {}, children = []) {
-    const node = document.createElement(tag)
-    for (const [name, value] of Object.entries(props)) {
-      if (name.startsWith("data-") || name.startsWith("aria-") || name === "role") {
-        node.setAttribute(name, value)
-      } else {
-        node[name] = value
-      }
-    }
-    node.append(...children)
-    return node
-  }
+  // The editor's shared helpers (core/admin/editor-helpers.js, through its
+  // import map), set before setUp runs.
+  let el
 
   const plural = (count, word) => `${count.toLocaleString("en")} ${word}${count === 1 ? "" : "s"}`
 
@@ -228,6 +219,12 @@
     update()
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp)
-  else setUp()
+  const loaded = new Promise((resolve) => {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve)
+    else resolve()
+  })
+  Promise.all([import("newsroom/editor-helpers"), loaded]).then(([helpers]) => {
+    el = helpers.el
+    setUp()
+  })
 }

@@ -13,6 +13,7 @@
 // the caret leaves a newly inserted picture for the paragraph after it
 // (issue 11: the first keystroke after an insertion used to replace it).
 import { Extension, mergeAttributes, Node, pm } from "django-prose-editor/editor"
+import { el, getJSON, openDialog } from "newsroom/editor-helpers"
 
 const { NodeSelection, Plugin, PluginKey, Selection, TextSelection } = pm.state
 const { closeHistory } = pm.history
@@ -24,32 +25,13 @@ function lookUp(baseUrl, id) {
   if (!lookups.has(key)) {
     lookups.set(
       key,
-      fetch(`${baseUrl}${encodeURIComponent(id)}/`, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      }).then((response) => {
-        if (!response.ok) {
-          lookups.delete(key)
-          throw new Error(`${response.status}`)
-        }
-        return response.json()
+      getJSON(`${baseUrl}${encodeURIComponent(id)}/`).catch((error) => {
+        lookups.delete(key)
+        throw error
       }),
     )
   }
   return lookups.get(key)
-}
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(props)) {
-    if (name.startsWith("data-") || name.startsWith("aria-") || name === "role") {
-      node.setAttribute(name, value)
-    } else {
-      node[name] = value
-    }
-  }
-  node.append(...children)
-  return node
 }
 
 function warnings(info) {
@@ -61,30 +43,6 @@ function warnings(info) {
     notes.push("Its licence has expired.")
   }
   return notes
-}
-
-// A modal dialog with a form; resolves with what `onSubmit` returns, or null.
-function openDialog(title, build) {
-  return new Promise((resolve) => {
-    const heading = el("h2", { id: `library-image-dialog-${Date.now()}`, textContent: title })
-    const form = el("form", { method: "dialog" })
-    const dialog = el("dialog", { className: "library-image-dialog", "aria-labelledby": heading.id }, [
-      heading,
-      form,
-    ])
-    let result = null
-    const done = (value) => {
-      result = value
-      dialog.close()
-    }
-    build(form, done)
-    dialog.addEventListener("close", () => {
-      dialog.remove()
-      resolve(result)
-    })
-    document.body.append(dialog)
-    dialog.showModal()
-  })
 }
 
 function pickImage(lookupUrl, uploadUrl) {
@@ -102,12 +60,7 @@ function pickImage(lookupUrl, uploadUrl) {
       status.textContent = "Searching…"
       let data
       try {
-        const response = await fetch(`${lookupUrl}?q=${encodeURIComponent(search.value)}`, {
-          credentials: "same-origin",
-          headers: { Accept: "application/json" },
-        })
-        if (!response.ok) throw new Error(`${response.status}`)
-        data = await response.json()
+        data = await getJSON(`${lookupUrl}?q=${encodeURIComponent(search.value)}`)
       } catch (error) {
         if (ticket === latest) status.textContent = `The library could not be searched (${error.message}). Try again.`
         return
