@@ -526,19 +526,29 @@ def render_for_feed(body: str) -> str:
     return body if linked is None else linked
 
 
-def links(body: str) -> list[dict]:
-    """JSON-LD `mentions` for the third-party embeds of `body`: a plain link
-    each, named by its title or provider (no query: our own content is
-    linked from the page itself)."""
-    return [
-        {
-            "@type": "CreativeWork",
-            "name": embed.title or f"{embed.provider_name} {embed.kind}",
-            "url": embed.url,
-        }
-        for embed in found(body)
-        if not embed.ours
-    ]
+def links(body: str, items: dict[str, object]) -> list[dict]:
+    """JSON-LD `mentions`: a plain link for each embed of `body`, in order, each
+    address once. A provider's links to the original, named by the writer's
+    title or the provider. Ours links to the story's or gallery's page, only
+    when it is in `items` (`public_items`: public now), so a draft is absent.
+    Our addresses are site-relative; the caller makes them absolute.
+
+    Not a VideoObject for a video: Google reads one only with its
+    thumbnailUrl and uploadDate, which only a request to the provider could
+    tell (nothing is fetched from one, and an upload date is not a fact to
+    guess), and reports an incomplete one as an invalid item."""
+    result, seen = [], set()
+    for embed in found(body):
+        if embed.ours:
+            if (item := items.get(embed.url)) is None:
+                continue
+            url, name = _our_link(embed, item)
+        else:
+            url, name = embed.url, embed.title or f"{embed.provider_name} {embed.kind}"
+        if url not in seen:
+            seen.add(url)
+            result.append({"@type": "CreativeWork", "name": name, "url": url})
+    return result
 
 
 # --- The Content-Security-Policy --------------------------------------------

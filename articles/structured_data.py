@@ -93,8 +93,12 @@ def person(request, author) -> dict:
     return data
 
 
-def news_article(request, article, *, bylines, tags, corrections, figures=()) -> dict:
-    """`figures`: (image, caption) for the pictures in the body, after the hero."""
+def news_article(
+    request, article, *, bylines, tags, corrections, figures=(), embedded=None
+) -> dict:
+    """`figures`: (image, caption) for the pictures in the body, after the hero;
+    `embedded`: our stories and galleries the body embeds that are public
+    (`embeds.public_items`), which the view read."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -123,8 +127,11 @@ def news_article(request, article, *, bylines, tags, corrections, figures=()) ->
     ]
     if images:
         data["image"] = images
-    # Each embedded video or post as a plain link to the original.
-    if mentions := embeds.links(article.body):
+    # Each embed as a plain link: the original video or post, or our own
+    # story's or gallery's page when it is public.
+    if mentions := embeds.links(article.body, embedded or {}):
+        for mention in mentions:
+            mention["url"] = request.build_absolute_uri(mention["url"])
         data["mentions"] = mentions
     if corrections:
         data["correction"] = [

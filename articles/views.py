@@ -267,6 +267,7 @@ def _story_response(
                     tags=[tag.name for tag in tags],
                     corrections=corrections,
                     figures=inline.figures(article.body, images),
+                    embedded=embeds.public_items(embeds.found(article.body)),
                 )
             ),
             "related": related,

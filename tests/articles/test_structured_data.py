@@ -26,7 +26,7 @@ THING = {"@context", "@type", "@id", "name", "url", "description", "image", "sam
 CREATIVE_WORK = THING | {
     "headline", "author", "publisher", "datePublished", "dateModified", "keywords",
     "isAccessibleForFree", "mainEntityOfPage", "correction", "license", "text",
-    "copyrightNotice", "creditText", "acquireLicensePage", "mainEntity",
+    "copyrightNotice", "creditText", "acquireLicensePage", "mainEntity", "mentions",
 }  # fmt: skip
 SCHEMA = {
     "NewsArticle": CREATIVE_WORK | {"articleSection"},
@@ -36,6 +36,7 @@ SCHEMA = {
     "ImageObject": CREATIVE_WORK | {"contentUrl", "width", "height", "caption"},
     "Person": THING | {"jobTitle"},
     "NewsMediaOrganization": THING | {"logo"},
+    "CreativeWork": CREATIVE_WORK,
 }
 
 
@@ -170,3 +171,90 @@ def test_author_profile_page_jsonld(client):
     )
     assert person["sameAs"] == ["https://example.com"]
     assert person["image"].startswith("http://testserver/")
+
+
+def test_each_embed_is_a_plain_link_ours_only_when_public(client, now):
+    """Issue 14: JSON-LD carries a plain link for each embed, in the body's
+    order and each once: a provider's original address (not a VideoObject,
+    whose uploadDate we cannot know), our public story's and gallery's page;
+    a draft of ours is left out, its headline nowhere in the page."""
+    from articles import embeds
+    from tests.factories import GalleryFactory
+
+    def embed(url, **kwargs):
+        return embeds.placeholder(embeds.parse(url, **kwargs))
+
+    ours = ArticleFactory(headline="The sky crane, explained", published=True)
+    gallery = GalleryFactory(
+        title="Jezero in pictures",
+        status="published",
+        published_at=now - dt.timedelta(days=1),
+    )
+    draft = ArticleFactory(headline="A draft not to be named")
+    story = ArticleFactory(
+        published=True,
+        body=(
+            "<p>Watch it.</p>"
+            + embed("https://youtu.be/4czjS9h4Fpg", title="The landing")
+            + embed(f"story:{ours.pk}")
+            + embed(f"story:{draft.pk}")
+            + embed("https://bsky.app/profile/nasa.gov/post/3kabc")
+            + embed(f"gallery:{gallery.pk}", title="Our pictures")
+            + embed("https://www.youtube.com/watch?v=4czjS9h4Fpg")
+        ),
+    )
+    response = client.get(story.get_absolute_url())
+    data = jsonld(response)
+    check_schema(data)
+    assert data["mentions"] == [
+        {
+            "@type": "CreativeWork",
+            "name": "The landing",
+            "url": "https://www.youtube.com/watch?v=4czjS9h4Fpg",
+        },
+        {
+            "@type": "CreativeWork",
+            "name": "The sky crane, explained",
+            "url": f"http://testserver{ours.get_absolute_url()}",
+        },
+        {
+            "@type": "CreativeWork",
+            "name": "Bluesky post",
+            "url": "https://bsky.app/profile/nasa.gov/post/3kabc",
+        },
+        {
+            "@type": "CreativeWork",
+            "name": "Our pictures",
+            "url": f"http://testserver{gallery.get_absolute_url()}",
+        },
+    ]
+    assert "VideoObject" not in response.content.decode()
+    assert "A draft not to be named" not in response.content.decode()
+    assert draft.get_absolute_url() not in json.dumps(data)
+
+
+def test_an_embedded_story_drops_out_of_the_jsonld_when_unpublished(
+    client, django_capture_on_commit_callbacks
+):
+    """The page, cached with the link, is purged when the story it embeds is
+    unpublished, and comes back without it."""
+    from articles import embeds
+    from tests.newsroom.workflow_helpers import user_in
+    from workflow import services
+    from workflow.roles import EDITORS
+
+    ours = ArticleFactory(headline="Soon withdrawn", published=True)
+    story = ArticleFactory(
+        published=True, body=embeds.placeholder(embeds.parse(f"story:{ours.pk}"))
+    )
+    mentions = jsonld(client.get(story.get_absolute_url()))["mentions"]
+    assert mentions[0]["url"].endswith(ours.get_absolute_url())
+    editor = user_in(EDITORS, username="jsonld-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(ours, "unpublish", by=editor, comment="Pulled")
+    assert "mentions" not in jsonld(client.get(story.get_absolute_url()))
+
+
+def test_a_story_without_embeds_mentions_nothing(client):
+    story = ArticleFactory(published=True, body="<p>Only words.</p>")
+    assert "mentions" not in jsonld(client.get(story.get_absolute_url()))
