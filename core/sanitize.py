@@ -306,7 +306,10 @@ def _push_into_blocks(tag: str, attrs: dict, nodes: list) -> list:
 
 def _lists_from_word(nodes: list) -> list:
     """Word's list paragraphs (style="mso-list:l0 level1 lfo1") as <ul>/<ol>,
-    nested by level; numbered when the bullet Word drew was a number."""
+    nested by level; numbered when the bullet Word drew was a number. A
+    deeper level nests in the item before it whatever its list id (Word gives
+    each level of a nested list its own, l0 level1 > l2 level2 > l1 level3);
+    at the same level a new id starts a new list."""
     result: list = []
     stack: list[tuple[int, str, _Element]] = []  # (level, list id, <ul>/<ol>)
     for node in nodes:
@@ -317,7 +320,9 @@ def _lists_from_word(nodes: list) -> list:
             result.append(node)
             continue
         list_id, level = node.word_list
-        while stack and (stack[-1][0] > level or stack[-1][1] != list_id):
+        while stack and (
+            stack[-1][0] > level or (stack[-1][0] == level and stack[-1][1] != list_id)
+        ):
             stack.pop()
         if not stack or stack[-1][0] < level:
             marker = node.marker.replace("\xa0", " ").strip()
@@ -330,6 +335,26 @@ def _lists_from_word(nodes: list) -> list:
             stack.append((level, list_id, new_list))
         node.word_list = None
         stack[-1][2].children.append(_with(_Element("li"), [node]))
+    return result
+
+
+def _nest_stray_lists(children: list) -> list:
+    """A list's children with each list directly inside it (Google Docs writes
+    a nested list as the sibling of the item it belongs to, <ul><li>A</li>
+    <ul>…</ul></ul>, which HTML does not allow) moved into the item before
+    it, or into an item of its own when none comes before."""
+    result: list = []
+    for child in children:
+        if isinstance(child, _Element) and child.tag in {"ul", "ol"}:
+            before = next(
+                (n for n in reversed(result) if isinstance(n, _Element)), None
+            )
+            if before is not None and before.tag == "li":
+                before.children.append(child)
+            else:
+                result.append(_with(_Element("li"), [child]))
+        else:
+            result.append(child)
     return result
 
 
@@ -377,6 +402,8 @@ def _tidy(node: _Element) -> list:
             return [paragraph]
     if ":" in tag:  # Word's smart tags and the like: their text stays
         return children
+    if "mso-tab-count" in style:  # a tab in Word: non-breaking spaces, drawn
+        return [" "]  # to the next tab stop, not words; one space separates
 
     attrs = {
         name: value
@@ -421,6 +448,8 @@ def _tidy(node: _Element) -> list:
         if tag in _FORMATTING:
             return _push_into_blocks(tag, attrs, children)
         return children
+    if tag in {"ul", "ol"}:
+        children = _nest_stray_lists(children)
     element = _with(_Element(tag, attrs), children)
     return [element]
 

@@ -3,7 +3,9 @@ on the clipboard keeps its paragraphs, headings, bold, italic, links and lists,
 and loses its wrappers, spans, styles, fonts, comments and tracking.
 
 The fixtures under fixtures/paste/ are written to each program's clipboard
-format, not captured from it (each file's header says so)."""
+format, not captured from it (each file's header says so); real captures, from
+other editors' paste tests, are in fixtures/paste/captured/ and
+test_clean_paste_captured.py."""
 
 import re
 from pathlib import Path
@@ -136,6 +138,27 @@ def test_nothing_but_structure_survives(fixture):
             "<p>a</p>",
         ),
         ("<p>a</p><style>p{color:red}</style><title>Doc</title>", "<p>a</p>"),
+        # Word's tab: non-breaking spaces to the next tab stop; one space.
+        (
+            "<p class=MsoNormal>a<span style='mso-tab-count:2'>\xa0\xa0 </span>b</p>",
+            "<p>a b</p>",
+        ),
+        # Docs writes a nested list beside its item; it goes inside the item
+        # (or an item of its own when it comes first).
+        (
+            "<ul><li>a</li><ul><li>b</li></ul><li>c</li></ul>",
+            "<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>",
+        ),
+        ("<ol><ol><li>b</li></ol></ol>", "<ol><li><ol><li>b</li></ol></li></ol>"),
+        # Word numbers each level of a nested list with its own list id.
+        (
+            "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'>a</p>"
+            "<p class=MsoListParagraph style='mso-list:l2 level2 lfo3'>b</p>"
+            "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'>c</p>"
+            "<p class=MsoListParagraph style='mso-list:l5 level1 lfo6'>d</p>",
+            "<ul><li><p>a</p><ul><li><p>b</p></li></ul></li><li><p>c</p></li></ul>"
+            "<ul><li><p>d</p></li></ul>",
+        ),
     ],
 )
 def test_each_convention(pasted, clean):
