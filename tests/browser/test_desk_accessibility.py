@@ -1,9 +1,10 @@
 """The writers' desk is accessible (issue 14): axe-core finds no violation and the
 Nu HTML Checker no error on the pages a writer and an editor work in: My stories,
-the story add and change forms (with the editor, a placed picture and the
-picture picker open), the picture upload and bulk upload, the review queue, the
-calendar and the login page. Every page is checked as the browser rendered it
-(`page.content()`, after the scripts ran), the Nu checker in one run for all.
+the story add and change forms (with the editor, a placed picture, the
+picture picker and the hero picker open), the picture upload and bulk upload,
+the review queue, the calendar and the login page. Every page is checked as the
+browser rendered it (`page.content()`, after the scripts ran), the Nu checker
+in one run for all.
 
 At 1024×768 (a tablet) and 1366×768 (a laptop) the story form fits: nothing
 scrolls sideways, the headline, slug and dek fields take the full width, the
@@ -14,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article
@@ -22,6 +24,7 @@ from media_library.models import Image
 from tests.browser import html_check
 from tests.browser.admin_login import log_in
 from tests.factories import ArticleFactory
+from workflow import services
 from workflow.states import State
 
 EDITOR = ".field-body .ProseMirror[contenteditable]"
@@ -64,11 +67,12 @@ def rendered(page, name: str, pages: dict, problems: dict, axe) -> None:
 def test_the_desk_passes_axe_and_the_nu_checker(demo, page, axe, now):
     html_check.skip_unless_available()
     story = writers_draft()
-    ArticleFactory(  # something in the review queue
+    waiting = ArticleFactory(  # something in the review queue, as writers send it
         headline="Europa Clipper's radar will look under the ice",
-        status=State.IN_REVIEW,
         authors=story.authors.all(),
     )
+    writer = get_user_model().objects.get(username="writer")
+    services.transition(waiting, "submit", by=writer)
     scheduled = ArticleFactory(  # something on the writer's calendar
         headline="Artemis II's crew names its capsule",
         status=State.SCHEDULED,
@@ -87,6 +91,14 @@ def test_the_desk_passes_axe_and_the_nu_checker(demo, page, axe, now):
     page.goto("/admin/articles/article/add/")
     page.locator(EDITOR).wait_for()
     rendered(page, "story-add", pages, problems, axe)
+    page.locator(".field-hero_image .select2-selection").click()
+    page.keyboard.type("Hazcam")
+    page.locator(".select2-results__option--highlighted", has_text="Hazcam").wait_for()
+    rendered(page, "story-add-hero-picker", pages, problems, axe)
+    picker = page.locator(".select2-dropdown").bounding_box()
+    assert picker["width"] >= 200, "the hero picker's list is a sliver"
+    page.screenshot(path=SHOTS / "a11y-hero-picker-open.png")
+    page.keyboard.press("Escape")
 
     page.goto(f"/admin/articles/article/{story.pk}/change/")
     page.locator(EDITOR).locator("figure").wait_for()

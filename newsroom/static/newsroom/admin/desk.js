@@ -44,6 +44,10 @@
         divInstead(load("select2/core").prototype, "$container", ":scope > .selection");
         divInstead(load("select2/selection/base").prototype, "$selection");
         divInstead(load("select2/dropdown").prototype, "$dropdown", ":scope > .select2-results");
+        divInstead(load("select2/dropdown/attachBody").prototype, "$dropdownContainer");
+        // The open list goes in the page's main landmark, not loose in the body.
+        const main = document.querySelector("main");
+        if (main) load("select2/defaults").set("dropdownParent", window.django.jQuery(main));
         // The button that clears a multiple choice goes in its list: an item.
         const clearing = load("select2/selection/allowClear").prototype;
         const update = clearing.update;
@@ -90,6 +94,21 @@
             box.setAttribute("aria-labelledby", shown ? `${label.id} ${shown.id}` : label.id);
             if (shown) shown.setAttribute("aria-labelledby", label.id);
             box.dataset.deskNamed = "yes";
+        }
+    }
+
+    // An open picker: its box says which list it controls (ARIA 1.2 asks for
+    // aria-controls where select2 gives only aria-owns), its search field
+    // takes the field's label, and its list loses an attribute lists lack.
+    function nameOpenPicker(select) {
+        const box = select.nextElementSibling && select.nextElementSibling.querySelector(".select2-selection");
+        if (box && box.getAttribute("aria-owns")) box.setAttribute("aria-controls", box.getAttribute("aria-owns"));
+        const label = labelled(select.id);
+        const search = document.querySelector(".select2-dropdown .select2-search__field");
+        if (label && search) search.setAttribute("aria-labelledby", label.id);
+        // A listbox is not expanded or collapsed; select2 says so all the same.
+        for (const list of document.querySelectorAll(".select2-results__options[aria-expanded]")) {
+            list.removeAttribute("aria-expanded");
         }
     }
 
@@ -143,4 +162,9 @@
     window.addEventListener("load", tidy);
     // Django's inlines script marks the counters on jQuery's ready, after ours.
     document.addEventListener("formset:added", soon);
+    if (select2) {
+        window.django.jQuery(document).on("select2:open", (event) => {
+            setTimeout(() => nameOpenPicker(event.target)); // after select2's own
+        });
+    }
 })();
