@@ -402,8 +402,8 @@ class WorkflowAdminMixin(VersionedAdminMixin):
                 comment=request.POST.get("comment", ""), at=at,
                 version=services.parse_version(request.POST.get("_version")),
             )  # fmt: skip
-        except services.WorkflowPermissionDenied:
-            raise
+        except services.WorkflowPermissionDenied as refused:
+            return self._refused(request, item, refused)
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
@@ -411,6 +411,26 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         level = messages.WARNING if step.mail_failed else messages.SUCCESS
         self.message_user(request, services.done_message(item, step), level)
         return self._back(item)
+
+    def _refused(self, request, item, refused):
+        """A 403 that says why and what to do instead (`wording.not_allowed`)
+        to whoever may see the item; anyone else learns nothing of it, not
+        even its headline."""
+        if not services.can_view(request.user, item):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "workflow/admin/refused.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": item,
+                "title": "Not done",
+                "message": refused.args[0] if refused.args else "",
+                "back": self._url("change", item),
+            },
+            status=403,
+        )
 
     @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):

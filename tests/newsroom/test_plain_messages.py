@@ -534,3 +534,25 @@ def test_the_trail_names_who_acted(client, story, ann):
     assert "Ann Okafor — In review → Changes requested" in history.content.decode()
     page = client.get(reverse("admin:articles_article_change", args=[item.pk]))
     assert "<td>Ann Okafor</td>" in page.content.decode()
+
+
+def test_a_refused_button_says_why_with_a_403(client, story, daniel, other_writer):
+    item = story(State.DRAFT)
+    before = snapshot(item)
+    client.force_login(daniel)
+    address = reverse("admin:articles_article_transition", args=[item.pk, "publish"])
+
+    response = client.post(address, {"_version": item.version})
+
+    assert response.status_code == 403
+    assert (
+        "Only editors can publish. Send it for review instead. Nothing was changed."
+        in response.content.decode()
+    )
+    assert snapshot(item) == before
+    # Someone who may not see the story learns nothing of it, headline included.
+    client.force_login(other_writer)
+    response = client.post(address, {"_version": item.version})
+    assert response.status_code == 403
+    assert HEADLINE not in response.content.decode()
+    assert snapshot(item) == before
