@@ -18,6 +18,12 @@ class ArticlesConfig(AppConfig):
                 # The one rule: the story form's checklist, and what every
                 # path that makes a story public refuses.
                 checklist=checklist.story_checklist,
+                section=lambda story: story.section.name,
+                writers=lambda story: [b.author.name for b in story.bylines.all()],
+                desk_queryset=lambda stories: stories.select_related(
+                    "section"
+                ).prefetch_related("bylines__author"),
+                add_label="Write a new story",
             ),
         )
         # Featuring a story on the front page is an editor's call: an edit by

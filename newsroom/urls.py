@@ -10,6 +10,7 @@ from articles.sitemaps import SITEMAPS, NewsSitemap
 from core import brand
 from core.admin import tag_suggestions
 from newsroom import accounts, two_factor
+from workflow import desk
 from workflow.views import share_preview
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
@@ -43,6 +44,13 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/two-factor/", two_factor.two_factor, name="admin_two_factor"),
+    # The admin's front page is the desk: "My stories" for writers, the review
+    # queue and today's schedule for editors, Django's index for anyone else
+    # (workflow/desk.py). Same address and name as the index it stands for.
+    path(
+        "admin/",
+        admin.site.admin_view(lambda request: desk.index(request, admin.site)),
+    ),
     path("admin/", admin.site.urls),
     path("authors/", include("articles.author_urls")),
     path("images/", include("media_library.urls")),

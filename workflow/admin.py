@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import (
     Http404,
     HttpResponseNotAllowed,
@@ -25,7 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import diff, registry, services, wording
+from . import desk, diff, registry, services, wording
 from .editing import VersionedAdminMixin
 from .forms import WorkflowForm, parse_local_time
 from .models import Publishable, Revision, ShareLink, Transition
@@ -663,17 +663,6 @@ class WorkflowAdminMixin(VersionedAdminMixin):
     def review_queue_view(self, request):
         if not services.may(request.user, "review", self.model):
             raise PermissionDenied
-        submitted = Transition.objects.filter(
-            content_type__app_label=self.model._meta.app_label,
-            content_type__model=self.model._meta.model_name,
-            object_id=OuterRef("pk"),
-            to_state=State.IN_REVIEW,
-        ).order_by("-at")
-        items = (
-            self.model._default_manager.in_review()
-            .annotate(submitted_at=Subquery(submitted.values("at")[:1]))
-            .order_by("submitted_at", "pk")
-        )
         return TemplateResponse(
             request,
             "workflow/admin/review_queue.html",
@@ -681,7 +670,8 @@ class WorkflowAdminMixin(VersionedAdminMixin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": "Review queue",
-                "items": items,
+                # The desk's queue (workflow.desk), for this content type only.
+                "rows": desk.review_queue(request.user, [self.model]),
             },
         )
 

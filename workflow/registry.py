@@ -58,6 +58,16 @@ class Adapter:
     # publish_problems(item, *, on=None) -> [what stops it, in words]; its
     # checklist is then that rule as one line.
     publish_problems: Callable[..., list[str]] | None = None
+    # What the admin's front page (`workflow.desk`) shows of an item, all
+    # optional. section(item) -> str: where it runs ("Politics"); writers(item)
+    # -> [names]: its bylines (none: whoever submitted it is named);
+    # desk_queryset(qs) -> qs: the select_related/prefetch_related those two
+    # read, so the page's queries do not grow with its items; add_label: the
+    # words of the button that starts a new one ("Write a new story").
+    section: Callable[..., str] | None = None
+    writers: Callable[..., list[str]] | None = None
+    desk_queryset: Callable | None = None
+    add_label: str = ""
 
     def checks(self, item, *, on=None, pending=None) -> list[Check]:
         if self.checklist is not None:
