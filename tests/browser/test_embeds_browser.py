@@ -203,6 +203,7 @@ def test_the_writer_embeds_our_story_from_the_picker_by_keyboard(
     expect(options).to_have_count(1)
     page.keyboard.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(options.first).to_have_css("outline-style", "solid")  # seen, not only read
     expect(search).to_have_attribute(
         "aria-activedescendant", options.first.get_attribute("id")
     )
