@@ -124,7 +124,12 @@ def test_menu_works_without_javascript(browser, live_server, demo):
         link.click()
         expect(page.locator("h1")).to_have_text("Spaceflight")
     finally:
-        context.close()
+        # As the page fixture does: let the renditions the page asked for be
+        # made before the database is emptied under the server.
+        try:
+            page.wait_for_load_state("networkidle", timeout=15_000)
+        finally:
+            context.close()
 
 
 def test_desktop_keeps_the_section_links_in_the_bar(page, demo):
