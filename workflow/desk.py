@@ -279,7 +279,24 @@ def new_links(user) -> list[tuple[str, str]]:
             links.append(
                 (label, reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
             )
+    # A content type that words its button ("Write a new story") is the
+    # newsroom's main work: its button comes first.
+    labelled = {registry.adapter_for(m).add_label for m in registry.models()}
+    links.sort(key=lambda link: link[0] not in labelled)
     return links
+
+
+def calendar_links(user) -> list[tuple[str, str]]:
+    """(label, address) of the week's calendar of each content type the user
+    may see."""
+    return [
+        (
+            f"Calendar of {model._meta.verbose_name_plural}",
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_calendar"),
+        )
+        for model in registry.models()
+        if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    ]
 
 
 def is_writer(user) -> bool:
@@ -315,6 +332,7 @@ def index(request, site):
             "show_mine": show_mine,
             "mine": mine,
             "new_links": new_links(user),
+            "calendar_links": calendar_links(user),
             "time_zone": timezone.get_current_timezone_name(),
         },
     )
