@@ -266,6 +266,16 @@ def test_feeds_carry_a_plain_link_for_each_embed(client):
         assert "embed-load" not in content
 
 
+def test_feeds_link_our_embedded_story_by_its_absolute_address(client):
+    ours = published_story(headline="The sky crane, explained")
+    published_story(body=f"<p>Text.</p>{embed_html(f'story:{ours.pk}')}")
+    for name in ("articles:feed_rss", "articles:feed_atom"):
+        content = client.get(reverse(name)).content.decode()
+        link = re.escape(f"http://testserver{ours.get_absolute_url()}")
+        title = "The sky crane, explained"
+        assert re.search(rf'Our story: &lt;a href="{link}"[^&]*&gt;{title}', content)
+
+
 def test_json_ld_mentions_each_embed_by_a_plain_link(client):
     story = published_story(
         body=embed_html("https://youtu.be/P4boyXQuUIw", title="Landing")
