@@ -1099,4 +1099,62 @@ STORIES = [
         ),
         "corrections": [],
     },
+    # On the writers' desk (workflow/desk.py): Daniel Okafor's story an editor
+    # sent back, and one waiting for review. Their steps (`DESK_STEPS`) are
+    # dated from the moment the demo is loaded, so the desk shows hours, not
+    # years, of waiting.
+    {
+        "slug": "starship-pad-rebuild",
+        "headline": "Starbase rebuilds its launch pad after the last flight",
+        "dek": "Crews are replacing the flame trench plates that the last launch "
+        "tore up.",
+        "section": "spaceflight",
+        "bylines": ["daniel-okafor"],
+        "tags": ["Starship", "SpaceX"],
+        "hero": None,
+        "status": "changes_requested",
+        "published_at": None,
+        "related": [],
+        "body": html(
+            "Work crews at the Texas launch site spent the week cutting out the "
+            "steel plates under the pad.",
+            "The company has not said when the next flight will be.",
+        ),
+        "corrections": [],
+    },
+    {
+        "slug": "meteor-shower-weekend",
+        "headline": "How to watch this weekend's meteor shower",
+        "dek": "Find a dark spot, give your eyes twenty minutes, and look away "
+        "from the Moon.",
+        "section": "skywatching",
+        "bylines": ["daniel-okafor"],
+        "tags": ["Meteors", "Skywatching"],
+        "hero": None,
+        "status": "in_review",
+        "published_at": None,
+        "related": [],
+        "body": html(
+            "The shower peaks before dawn on Sunday, when its radiant is highest.",
+            "Under a dark sky, expect a few dozen meteors an hour at best.",
+        ),
+        "corrections": [],
+    },
+]
+
+# Workflow steps of the desk's stories: (slug, action, from, to, who, hours
+# before loading, comment), oldest first. Written once: a reload keeps them.
+DESK_STEPS = [
+    ("starship-pad-rebuild", "submit", "draft", "in_review", "writer", 26, ""),
+    (
+        "starship-pad-rebuild",
+        "request_changes",
+        "in_review",
+        "changes_requested",
+        "editor",
+        5,
+        "Please get SpaceX's own words on the next flight date, or say that "
+        "they did not answer, and add the FAA's part in it.",
+    ),
+    ("meteor-shower-weekend", "submit", "draft", "in_review", "writer", 3.4, ""),
 ]
