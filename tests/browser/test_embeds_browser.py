@@ -219,3 +219,36 @@ def test_the_writer_embeds_our_story_from_the_picker_by_keyboard(
     story = Article.objects.get(headline="The landing, on video")
     assert f'<figure data-embed="story:{public.pk}">' in story.body
     assert external_requests == []
+
+
+def test_escape_drops_a_search_still_on_its_way(page, external_requests):
+    """The writer types and presses Escape before the search has gone out:
+    the list stays closed, and that search is never sent (the page's timers
+    run on Playwright's clock, so "before" is exact, whatever the machine's
+    load)."""
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(headline="Sky crane lowers the rover", published=True)
+    page.clock.install()
+    writer_at_the_form(page)
+    asked = []
+    page.on(
+        "request",
+        lambda r: asked.append(r.url) if "/embed-choices/" in r.url else None,
+    )
+    page.get_by_role("button", name="Embed a story or gallery").click()
+    dialog = page.get_by_role("dialog", name="Embed a story or gallery")
+    search = dialog.get_by_role("combobox", name="Search our stories and galleries")
+    search.press_sequentially("sky crane")
+    page.clock.run_for(300)
+    expect(dialog.get_by_role("option")).to_have_count(1)
+
+    search.press_sequentially(" l")  # a search waits 200 ms after the last key
+    page.keyboard.press("Escape")
+    expect(search).to_have_attribute("aria-expanded", "false")
+    page.clock.run_for(1000)
+    # A barrier: the next search the page sends comes after any it had queued.
+    with page.expect_request(lambda r: "q=sky+crane+lo" in r.url):
+        search.press_sequentially("o")
+        page.clock.run_for(300)
+    assert not any("q=sky+crane+l&" in u or u.endswith("q=sky+crane+l") for u in asked)

@@ -175,8 +175,13 @@ function pickOurs(choicesUrl) {
         if (active >= 0 && !list.hidden) choose(found[active])
         else show()
       } else if (event.key === "Escape" && !list.hidden && found.length) {
-        // The list first; the next Escape closes the dialog.
+        // The list first; the next Escape closes the dialog. A search still
+        // on its way (typed a moment ago, or not yet answered) is dropped, so
+        // it cannot open the list again behind the writer's back.
         event.preventDefault()
+        clearTimeout(timer)
+        latest += 1
+        status.textContent = ""
         expand(false)
       }
     })
