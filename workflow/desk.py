@@ -147,16 +147,18 @@ def reviewers_models(user) -> list:
     return [m for m in registry.models() if services.may(user, "review", m)]
 
 
-def review_queue(user, models=None) -> list[Row]:
-    """What waits for review, across `models` (every registered content type
-    by default) that `user` may review and see, oldest submission first, each
-    with its writers, section, time waiting and last comment."""
+def review_queue(user, models=None, *, state=State.IN_REVIEW) -> list[Row]:
+    """What waits for review (or, with `state=State.APPROVED`, what editors
+    approved and nobody has yet scheduled or published), across `models`
+    (every registered content type by default) that `user` may review and
+    see, oldest submission first, each with its writers, section, time
+    waiting since it was submitted and last comment."""
     now = timezone.now()
     rows = []
     for model in models if models is not None else registry.models():
         if not services.may(user, "review", model):
             continue
-        items = _read(model, services.visible_to(user, model).in_review())
+        items = _read(model, services.visible_to(user, model).filter(status=state))
         rows.extend(rows_for(model, items))
     for row in rows:
         if row.submitted is not None:
@@ -327,6 +329,7 @@ def index(request, site):
             "app_list": site.get_app_list(request),
             "editor": editor,
             "queue": review_queue(user) if editor else [],
+            "approved": review_queue(user, state=State.APPROVED) if editor else [],
             "schedule": todays_schedule(user) if editor else [],
             "today": today,
             "show_mine": show_mine,

@@ -224,6 +224,40 @@ def test_editor_desk_lists_queue_oldest_first(client, editor, queue):
     assertNotContains(response, 'id="my-stories"')
 
 
+def test_editor_desk_lists_what_is_approved_and_not_yet_scheduled(
+    client, editor, writer, moment
+):
+    ready = ArticleFactory(headline="Approved and waiting", status=State.APPROVED)
+    ready.bylines.create(author=AuthorFactory(name="Wanda Writer", user=writer))
+    step(ready, State.IN_REVIEW, by=writer, at=moment - dt.timedelta(hours=2))
+    step(ready, State.APPROVED, by=editor, at=moment - dt.timedelta(hours=1))
+    ArticleFactory(headline="Already scheduled", status=State.SCHEDULED,
+                   published_at=moment + dt.timedelta(days=2))  # fmt: skip
+
+    response = desk(client, editor)
+    rows = response.context["approved"]
+    assert [(str(r.item), r.writers, r.waiting) for r in rows] == [
+        ("Approved and waiting", "Wanda Writer", "2 h 0 min")
+    ]
+    assert [str(row.item) for row in response.context["queue"]] == []
+    assertContains(response, 'id="approved"')
+    assertNotContains(response, "Already scheduled")
+
+
+def test_an_empty_approved_list_says_so(client, editor, moment):
+    response = desk(client, editor)
+    assert response.context["approved"] == []
+    assertContains(response, "Nothing approved is waiting to be scheduled.")
+
+
+def test_writers_do_not_get_the_approved_list(client, writer, moment):
+    ArticleFactory(headline="Approved and waiting", status=State.APPROVED)
+    response = desk(client, writer)
+    assert response.context["approved"] == []
+    assertNotContains(response, 'id="approved"')
+    assertNotContains(response, "Approved and waiting")
+
+
 def test_model_review_queue_has_the_desks_columns(client, editor, queue):
     client.force_login(editor)
     response = client.get(reverse("admin:articles_article_review_queue"))
