@@ -91,7 +91,7 @@ def story_checklist(
             SEO_DESCRIPTION_MAX,
             "dek",
         ),
-        _embeds(page),
+        _embeds(page, article),
     ]
 
 
@@ -209,10 +209,10 @@ def _seo(key, label, value, limit, stand_in) -> Check:
     return _line(key, f"{label} within {limit} characters", problems, key)
 
 
-def _embeds(page) -> Check:
+def _embeds(page, article) -> Check:
     """An embed is unresolved when `articles.embeds.parse` refuses its address
-    (no provider we can show), or when it shows a story or gallery of ours
-    that readers cannot see."""
+    (no provider we can show), when it shows a story or gallery of ours that
+    readers cannot see, or when it is the story itself."""
     problems = []
     if page.embeds:
         parsed = []
@@ -226,6 +226,10 @@ def _embeds(page) -> Check:
                     f"cannot be shown: {' '.join(refused.messages)} Remove it, or "
                     "paste a link from a supported site."
                 )
+        itself = f"story:{article.pk}" if article.pk else None
+        if any(embed.url == itself for embed in parsed):
+            problems.append("the text embeds this story in itself: remove that embed.")
+            parsed = [embed for embed in parsed if embed.url != itself]
         public = embeds.public_items(parsed)
         problems += [
             f"the text embeds {embed.provider_name.lower()} #{embed.our_id}, which "

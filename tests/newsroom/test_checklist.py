@@ -526,6 +526,16 @@ def test_embeds_we_can_show_pass_and_others_fail(now):
     assert "with no address" in lines(story)["embeds"].problems[0]
 
 
+def test_a_story_may_not_embed_itself(now):
+    story = ready_story()
+    story.body = f'<p>Text.</p><figure data-embed="story:{story.pk}"></figure>'
+    assert lines(story)["embeds"].problems == (
+        "the text embeds this story in itself: remove that embed.",
+    )
+    with pytest.raises(services.NotPublishable):
+        services.check_publishable(story)
+
+
 def test_every_demo_story_passes(demo_loaded):
     stories = Article.objects.all()
     assert stories.exists()
