@@ -3,14 +3,17 @@
 Plain data, read by `demo.loader.load_demo`. Every story is written in our own
 words; the Perseverance sky-crane story uses the facts of a real report, never its
 sentences, and the other stories are generic explainers with no quotes put in real
-people's mouths. Times are fixed, so a second run changes nothing.
+people's mouths. Most stories are dated by their age when the demo is loaded
+(`ago`), counted from the start of that hour, so a second run within the hour
+changes nothing and a run on a later day moves the dates, not the rows; the
+sky-crane story keeps its real 2021 dates (`at`).
 
 Story bodies use a tiny markup: a plain string is a paragraph, "## " starts a
 subheading and "> " a block quote; `html()` turns them into the HTML the editor
 would produce.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -20,6 +23,14 @@ NEW_YORK = ZoneInfo("America/New_York")
 def at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
     """A fixed, timezone-aware newsroom time (New York)."""
     return datetime(year, month, day, hour, minute, tzinfo=NEW_YORK)
+
+
+def ago(*, days: int = 0, hours: int = 0, minutes: int = 0) -> timedelta:
+    """How long before the demo is loaded a story went out: the loader takes
+    it from the hour it runs in, so the front page has today's stories (and the
+    news sitemap, which lists the last 48 hours, has several) whatever the day.
+    A correction's `after` is how long after its story it was added."""
+    return timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def html(*blocks: str) -> str:
@@ -592,6 +603,10 @@ STORIES = [
             "the Mastcam-Z camera system into a 360-degree view around the rover, "
             "the most complete look so far at a crater that held a lake, fed "
             "by a river delta, billions of years ago.",
+            # The landing pictures, as a gallery built through the workflow.
+            "[embed {gallery:perseverance-landing-pictures}] Perseverance's "
+            "landing, in pictures | The crash plume, the delta, the helicopter "
+            "and the sample tubes, each with its credit.",
         ),
         "corrections": [],
     },
@@ -604,7 +619,7 @@ STORIES = [
         "bylines": ["priya-ramanathan", "mike-wall"],
         "tags": ["Mars", "Perseverance", "Jezero Crater", "Planetary science"],
         "hero": "jezero-cliffs",
-        "published_at": at(2025, 3, 12, 9, 0),
+        "published_at": ago(days=24, hours=2),
         "related": [SKY_CRANE_SLUG, "perseverance-sample-depot"],
         "body": html(
             "Long before a rover rolled across it, Jezero Crater was picked as a "
@@ -639,7 +654,7 @@ STORIES = [
         "bylines": ["marcus-bell"],
         "tags": ["Mars", "Ingenuity", "Perseverance", "Helicopters", "NASA"],
         "hero": "ingenuity-hover",
-        "published_at": at(2025, 4, 2, 11, 15),
+        "published_at": ago(days=19, hours=5),
         "related": [SKY_CRANE_SLUG],
         "body": html(
             "Ingenuity reached Mars tucked under the belly of the Perseverance "
@@ -672,7 +687,7 @@ STORIES = [
         "bylines": ["mike-wall"],
         "tags": ["Mars", "Perseverance", "Mars Sample Return", "NASA"],
         "hero": "sample-tubes",
-        "published_at": at(2025, 5, 20, 14, 0),
+        "published_at": ago(days=15, hours=1),
         "related": [SKY_CRANE_SLUG, "how-we-know-jezero-held-a-lake"],
         "body": html(
             "Collecting pieces of Mars is one of the main reasons Perseverance "
@@ -704,7 +719,7 @@ STORIES = [
         "bylines": ["daniel-okafor"],
         "tags": ["Launches", "Falcon 9", "SpaceX", "Reusable rockets"],
         "hero": "booster-launch",
-        "published_at": at(2025, 6, 10, 8, 45),
+        "published_at": ago(days=12, hours=4),
         "related": ["how-rocket-turbopumps-work"],
         "body": html(
             "For most of the history of spaceflight, a rocket's first stage was "
@@ -736,7 +751,7 @@ STORIES = [
         "bylines": ["marcus-bell"],
         "tags": ["Rocket engines", "Propulsion", "Engineering"],
         "hero": "engine-test",
-        "published_at": at(2025, 6, 24, 13, 30),
+        "published_at": ago(days=10, hours=3),
         "related": ["how-falcon-9-boosters-land"],
         "body": html(
             "A large rocket engine has to push enormous amounts of fuel and "
@@ -770,7 +785,7 @@ STORIES = [
         "bylines": ["daniel-okafor", "priya-ramanathan"],
         "tags": ["ISS", "Space station", "Cargo"],
         "hero": "cargo-approach",
-        "published_at": at(2025, 7, 8, 7, 50),
+        "published_at": ago(days=8, hours=6),
         "related": ["spot-the-space-station"],
         "body": html(
             "Supplies for the International Space Station arrive on uncrewed "
@@ -801,7 +816,7 @@ STORIES = [
                 "text": "This story was updated to explain that some cargo ships "
                 "dock on their own while others are captured by the station's "
                 "robotic arm.",
-                "created_at": at(2025, 7, 8, 15, 20),
+                "after": timedelta(hours=7, minutes=30),
             }
         ],
     },
@@ -814,7 +829,7 @@ STORIES = [
         "bylines": ["priya-ramanathan"],
         "tags": ["JWST", "James Webb Space Telescope", "Infrared astronomy", "NASA"],
         "hero": "webb-clouds",
-        "published_at": at(2025, 7, 22, 10, 0),
+        "published_at": ago(days=6, hours=2),
         "seo_title": "Why JWST observes in infrared light",
         "seo_description": "How infrared light lets the James Webb Space "
         "Telescope see through dust, look back to the first galaxies and study "
@@ -853,7 +868,7 @@ STORIES = [
         "bylines": ["hannah-lindqvist"],
         "tags": ["Meteor showers", "Perseids", "Skywatching"],
         "hero": "perseid-sky",
-        "published_at": at(2025, 8, 5, 12, 0),
+        "published_at": ago(days=4, hours=7),
         "related": ["spot-the-space-station", "earthshine-crescent-moon"],
         "body": html(
             "The Perseids are one of the most reliable meteor showers of the "
@@ -881,7 +896,7 @@ STORIES = [
                 "from Halley's Comet. Their parent is Comet Swift-Tuttle; "
                 "Halley's dust produces the Eta Aquariids in May and the Orionids "
                 "in October.",
-                "created_at": at(2025, 8, 5, 16, 10),
+                "after": timedelta(hours=4, minutes=10),
             }
         ],
     },
@@ -894,7 +909,7 @@ STORIES = [
         "bylines": ["priya-ramanathan", "mike-wall"],
         "tags": ["Exoplanets", "Astronomy", "TESS", "Kepler"],
         "hero": "exoplanet-art",
-        "published_at": at(2025, 8, 19, 9, 30),
+        "published_at": ago(days=3, hours=1),
         "related": ["why-webb-sees-in-infrared"],
         "body": html(
             "Astronomers have confirmed thousands of planets orbiting other stars "
@@ -930,7 +945,7 @@ STORIES = [
         "bylines": ["hannah-lindqvist", "priya-ramanathan"],
         "tags": ["Eclipses", "Solar eclipse", "Lunar eclipse", "Skywatching"],
         "hero": "eclipse-corona",
-        "published_at": at(2025, 9, 2, 15, 0),
+        "published_at": ago(days=2, hours=5),
         "related": ["earthshine-crescent-moon"],
         "body": html(
             "An eclipse happens when the Sun, Earth and Moon line up. Which "
@@ -965,7 +980,7 @@ STORIES = [
         "bylines": ["daniel-okafor", "mike-wall"],
         "tags": ["Artemis", "Artemis II", "Orion", "Moon", "NASA"],
         "hero": "moon-flyby",
-        "published_at": at(2025, 9, 30, 8, 0),
+        "published_at": ago(hours=31),
         "related": ["how-rocket-turbopumps-work"],
         "body": html(
             "Artemis II will send four astronauts around the Moon and back, the "
@@ -996,7 +1011,7 @@ STORIES = [
         "bylines": ["marcus-bell", "priya-ramanathan"],
         "tags": ["Satellites", "Megaconstellations", "Astronomy", "Dark skies"],
         "hero": "satellite-trails",
-        "published_at": at(2025, 10, 7, 11, 0),
+        "published_at": ago(hours=19),
         "seo_title": "Satellite constellations and the night sky: the astronomy "
         "problem",
         "seo_description": "Why large satellite constellations leave streaks in "
@@ -1033,7 +1048,7 @@ STORIES = [
         "bylines": ["hannah-lindqvist"],
         "tags": ["ISS", "Space station", "Skywatching"],
         "hero": "station-pass",
-        "published_at": at(2025, 10, 14, 17, 0),
+        "published_at": ago(hours=7),
         "related": ["perseid-meteor-shower-guide", "space-station-cargo-ship-arrival"],
         "body": html(
             "The International Space Station circles Earth about every 90 "
@@ -1061,7 +1076,7 @@ STORIES = [
         "bylines": ["hannah-lindqvist"],
         "tags": ["Moon", "Earthshine", "Skywatching"],
         "hero": "crescent-moon",
-        "published_at": at(2025, 10, 24, 16, 30),
+        "published_at": ago(hours=2),
         "related": ["solar-and-lunar-eclipses-explained"],
         "body": html(
             "In the evenings just after new Moon, a slim crescent sets in the "
@@ -1141,6 +1156,24 @@ STORIES = [
         "corrections": [],
     },
 ]
+
+# The gallery built through the workflow (created as a draft by the editor,
+# submitted, approved and published by `services.transition`, so its audit
+# trail is real): each picture keeps its library caption and credit unless a
+# caption is given here for the gallery.
+GALLERY = {
+    "slug": "perseverance-landing-pictures",
+    "title": "Perseverance's landing, in pictures",
+    "description": "The dust of the sky crane's crash and the old river delta "
+    "Perseverance was sent to read, with our illustrations of the Ingenuity "
+    "helicopter and the sample tubes.",
+    "items": [
+        ("hazcam-plume", ""),
+        ("jezero-cliffs", ""),
+        ("ingenuity-hover", ""),
+        ("sample-tubes", ""),
+    ],
+}
 
 # Workflow steps of the desk's stories: (slug, action, from, to, who, hours
 # before loading, comment), oldest first. Written once: a reload keeps them.

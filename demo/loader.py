@@ -10,7 +10,7 @@ is reused, never stored twice. `manage.py load_demo` is the way to run it.
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
@@ -29,7 +29,8 @@ from articles.models import (
     stored_body,
 )
 from authors.models import Author, Book
-from media_library.models import Image
+from media_library.models import Gallery, GalleryItem, Image
+from workflow import services
 from workflow.models import Transition
 from workflow.roles import ROLES, sync_roles
 
@@ -102,8 +103,20 @@ def _load(stored: list[str]) -> DemoSummary:
         spec["slug"]: _author(spec, images=images, users=users)
         for spec in content.AUTHORS
     }
+    # Before the stories: the sky-crane story embeds it.
+    gallery = _gallery(content.GALLERY, images=images, editor=editor)
+    # Stories are dated from the start of the hour the demo is loaded in: a
+    # rerun within the hour changes nothing, one on a later day moves them.
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     stories = {
-        spec["slug"]: _story(spec, sections=sections, images=images, authors=authors)
+        spec["slug"]: _story(
+            spec,
+            sections=sections,
+            images=images,
+            authors=authors,
+            galleries={gallery.slug: gallery},
+            hour=hour,
+        )
         for spec in content.STORIES
     }
     # Related links need every story to exist first.
@@ -216,8 +229,22 @@ def _author(spec: dict, *, images: dict, users: dict) -> Author:
     return author
 
 
-def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Article:
+def _when(value: datetime | timedelta | None, hour: datetime) -> datetime | None:
+    """A story's fixed time, or its age (`content.ago`) taken from `hour`."""
+    return hour - value if isinstance(value, timedelta) else value
+
+
+def _story(
+    spec: dict,
+    *,
+    sections: dict,
+    images: dict,
+    authors: dict,
+    galleries: dict,
+    hour: datetime,
+) -> Article:
     hero = images[spec["hero"]] if spec["hero"] else None
+    published_at = _when(spec["published_at"], hour)
     article = _upsert(
         Article,
         {"slug": spec["slug"]},
@@ -228,7 +255,12 @@ def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Articl
             re.sub(
                 r'data-library-image="\{([\w-]+)\}"',
                 lambda key: f'data-library-image="{images[key[1]].pk}"',
-                spec["body"],
+                # ... and our galleries by slug.
+                re.sub(
+                    r'data-embed="\{gallery:([\w-]+)\}"',
+                    lambda slug: f'data-embed="gallery:{galleries[slug[1]].pk}"',
+                    spec["body"],
+                ),
             )
         ),
         section_id=sections[spec["section"]].pk,
@@ -237,7 +269,7 @@ def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Articl
         seo_description=spec.get("seo_description", ""),
         featured=spec.get("featured", False),
         status=spec.get("status", Status.PUBLISHED),
-        published_at=spec["published_at"],
+        published_at=published_at,
     )
     bylines = [authors[slug] for slug in spec["bylines"]]
     for position, author in enumerate(bylines):
@@ -249,16 +281,43 @@ def _story(spec: dict, *, sections: dict, images: dict, authors: dict) -> Articl
     article.bylines.exclude(author__in=bylines).delete()
     article.tags.set(spec["tags"])
     for correction in spec["corrections"]:
+        # Found by its words, not its time: the time follows the story's.
         _upsert(
             Correction,
             {
                 "article_id": article.pk,
                 "kind": correction["kind"],
-                "created_at": correction["created_at"],
+                "text": correction["text"],
             },
-            text=correction["text"],
+            created_at=published_at + correction["after"],
         )
     return article
+
+
+def _gallery(spec: dict, *, images: dict, editor) -> Gallery:
+    """The demo's gallery, built the way an editor builds one: created as a
+    draft through `services.edit`, then submitted, approved and published with
+    `services.transition`, so it has its revision and audit trail. Once it
+    exists a reload leaves it (and its trail) as it is."""
+    gallery = Gallery.objects.filter(slug=spec["slug"]).first()
+    if gallery is not None:
+        return gallery
+    gallery = Gallery(
+        title=spec["title"], slug=spec["slug"], description=spec["description"]
+    )
+
+    def write() -> str:
+        gallery.save()
+        GalleryItem.objects.bulk_create(
+            GalleryItem(gallery=gallery, image=images[key], caption=caption, position=n)
+            for n, (key, caption) in enumerate(spec["items"])
+        )
+        return "Created by the demo."
+
+    services.edit(gallery, by=editor, write=write)
+    for action in ("submit", "approve", "publish"):
+        services.transition(gallery, action, by=editor)
+    return gallery
 
 
 def _desk_steps(stories: dict, users: dict) -> None:

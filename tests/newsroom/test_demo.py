@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -16,8 +17,9 @@ import demo.loader as demo
 from articles.models import Article, Byline, Correction, Section, Status
 from authors.models import Author, Book
 from demo import content
-from media_library.models import Image
+from media_library.models import Gallery, Image
 from workflow import services
+from workflow.models import Revision, Transition
 
 SAMPLE_STORY = (
     Path(__file__).resolve().parents[3] / "shared" / "reference" / "sample-story.txt"
@@ -69,7 +71,7 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_running_twice_gives_the_same_rows_and_files(media_root):
+def test_running_twice_gives_the_same_rows_and_files(media_root, now):
     load_demo()
     counts, files = row_counts(), stored_files(media_root)
     saved_at = dict(Article.objects.values_list("slug", "updated_at"))
@@ -82,6 +84,88 @@ def test_running_twice_gives_the_same_rows_and_files(media_root):
     assert "(0 new files)" in out
     assert counts["media_library.Image"] >= 8
     assert len(files) == counts["media_library.Image"]
+
+
+@pytest.mark.django_db
+def test_a_run_on_a_later_day_moves_the_dates_not_the_rows(
+    media_root, monkeypatch, now
+):
+    """Same rows means the same rows by their keys (slugs, image hashes, a
+    correction's words), however many days apart the runs: the dated-by-age
+    stories and their corrections move with the day, the gallery and the
+    desk's trails, written through the workflow once, stay as they were."""
+    load_demo()
+    counts, files = row_counts(), stored_files(media_root)
+    dates = dict(Article.objects.values_list("slug", "published_at"))
+    notes = dict(Correction.objects.values_list("pk", "created_at"))
+    trail = list(Transition.objects.values_list("pk", flat=True))
+    gallery = Gallery.objects.get()
+
+    later = now + timedelta(days=3)
+    monkeypatch.setattr(demo.timezone, "now", lambda: later)
+    out = load_demo()
+
+    assert row_counts() == counts
+    assert Gallery.objects.get() == gallery
+    assert list(Transition.objects.values_list("pk", flat=True)) == trail
+    assert stored_files(media_root) == files
+    assert "(0 new files)" in out
+    for slug, published_at in Article.objects.values_list("slug", "published_at"):
+        if slug == SKY_CRANE or published_at is None:
+            assert published_at == dates[slug], slug
+        else:
+            assert published_at - dates[slug] == timedelta(days=3), slug
+    for pk, created_at in Correction.objects.values_list("pk", "created_at"):
+        assert created_at - notes[pk] == timedelta(days=3)
+
+
+@pytest.mark.django_db
+def test_stories_are_dated_from_the_day_it_runs(client, now):
+    load_demo()
+
+    public = Article.objects.public()
+    recent = public.filter(published_at__gt=now - timedelta(hours=48))
+    assert recent.count() >= 3
+    assert public.filter(published_at__gt=now - timedelta(hours=24)).exists()
+    assert not Article.objects.filter(published_at__gt=now).exists()
+    sitemap = client.get("/sitemap-news.xml")
+    for story in recent:
+        assertContains(sitemap, story.get_absolute_url())
+    assertNotContains(sitemap, SKY_CRANE)
+    for note in Correction.objects.select_related("article"):
+        assert now > note.created_at > note.article.published_at
+
+
+@pytest.mark.django_db
+def test_the_gallery_is_built_through_the_workflow(client, settings):
+    settings.STORY_HERO_REQUIRED = True
+    load_demo()
+    editor = get_user_model().objects.get(username="editor")
+
+    gallery = Gallery.objects.public().get(slug=content.GALLERY["slug"])
+
+    assert gallery.created_by == editor
+    assert services.publish_problems(gallery) == []
+    steps = Transition.for_item(gallery).order_by("at", "pk")
+    assert [(s.action, s.to_state, s.by) for s in steps] == [
+        ("submit", "in_review", editor),
+        ("approve", "approved", editor),
+        ("publish", "published", editor),
+    ]
+    assert Revision.for_item(gallery).exists()
+    items = list(gallery.items.select_related("image"))
+    assert [i.image.title for i in items] == [
+        content.IMAGES[key]["title"] for key, _ in content.GALLERY["items"]
+    ]
+    page = client.get(gallery.get_absolute_url())
+    for item in items:
+        assert item.caption_text and item.image.credit
+        assertContains(page, item.image.credit)
+    assertContains(page, "Shortly after it touched down in Jezero Crater")
+    # The sky-crane story embeds it, and its page links to it.
+    story = Article.objects.get(slug=SKY_CRANE)
+    assert f'data-embed="gallery:{gallery.pk}"' in story.body
+    assertContains(client.get(story.get_absolute_url()), gallery.get_absolute_url())
 
 
 @pytest.mark.django_db
