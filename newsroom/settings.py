@@ -347,14 +347,14 @@ EMBED_MASTODON_INSTANCES = env.list(
     "EMBED_MASTODON_INSTANCES", default=["mastodon.social"]
 )
 # Browser features no page of ours uses are turned off for every page and any
-# frame in it (an embedded player cannot ask for the camera either).
+# frame in it (an embedded player cannot ask for the camera either). Only
+# features Chromium knows: it logs an error for each name it does not (as it
+# did for ambient-light-sensor and bluetooth), on every page.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

@@ -70,6 +70,8 @@ def test_the_video_loads_only_after_the_readers_click(
     # One click plays it: the player is asked to start (Permissions-Policy allows it).
     expect(frame).to_have_attribute("src", PLAYER + "?autoplay=1")
     assert "autoplay" in (frame.get_attribute("allow") or "")
+    # `allow` grants fullscreen; the old attribute beside it drew a console warning.
+    assert frame.get_attribute("allowfullscreen") is None
     expect(frame).to_have_attribute("title", re.compile(r"^YouTube video: "))
     expect(frame).to_be_focused()
     page.wait_for_load_state("networkidle")

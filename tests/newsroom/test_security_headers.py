@@ -20,7 +20,7 @@ from workflow.roles import EDITORS
 pytestmark = pytest.mark.django_db
 
 PERMISSIONS_POLICY = (
-    "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), "
+    "accelerometer=(), autoplay=(), "
     "browsing-topics=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), "
     "midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), "

@@ -15,7 +15,6 @@
     frame.title = figure.dataset.embedTitle || button.textContent
     frame.className = "embed-frame"
     frame.setAttribute("allow", "autoplay; fullscreen; picture-in-picture; encrypted-media")
-    frame.setAttribute("allowfullscreen", "")
     frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin")
     frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-presentation")
     frame.loading = "eager"
