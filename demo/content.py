@@ -543,6 +543,8 @@ STORIES = [
         "bylines": ["mike-wall"],
         "tags": ["Mars", "Perseverance", "NASA", "Mars 2020", "Jezero Crater"],
         "hero": "hazcam-plume",
+        # Its page links to the landing pictures (GALLERY).
+        "gallery": "perseverance-landing-pictures",
         "published_at": at(2021, 2, 25, 10, 30),
         "seo_title": "Perseverance rover photographed its sky crane's crash on Mars",
         "seo_description": "A rear Hazcam on NASA's Perseverance rover recorded "
@@ -603,10 +605,6 @@ STORIES = [
             "the Mastcam-Z camera system into a 360-degree view around the rover, "
             "the most complete look so far at a crater that held a lake, fed "
             "by a river delta, billions of years ago.",
-            # The landing pictures, as a gallery built through the workflow.
-            "[embed {gallery:perseverance-landing-pictures}] Perseverance's "
-            "landing, in pictures | The crash plume, the delta, the helicopter "
-            "and the sample tubes, each with its credit.",
         ),
         "corrections": [],
     },

@@ -103,7 +103,7 @@ def _load(stored: list[str]) -> DemoSummary:
         spec["slug"]: _author(spec, images=images, users=users)
         for spec in content.AUTHORS
     }
-    # Before the stories: the sky-crane story embeds it.
+    # Before the stories: the sky-crane story links to it.
     gallery = _gallery(content.GALLERY, images=images, editor=editor)
     # Stories are dated from the start of the hour the demo is loaded in: a
     # rerun within the hour changes nothing, one on a later day moves them.
@@ -255,16 +255,12 @@ def _story(
             re.sub(
                 r'data-library-image="\{([\w-]+)\}"',
                 lambda key: f'data-library-image="{images[key[1]].pk}"',
-                # ... and our galleries by slug.
-                re.sub(
-                    r'data-embed="\{gallery:([\w-]+)\}"',
-                    lambda slug: f'data-embed="gallery:{galleries[slug[1]].pk}"',
-                    spec["body"],
-                ),
+                spec["body"],
             )
         ),
         section_id=sections[spec["section"]].pk,
         hero_image_id=hero.pk if hero else None,
+        gallery_id=galleries[spec["gallery"]].pk if spec.get("gallery") else None,
         seo_title=spec.get("seo_title", ""),
         seo_description=spec.get("seo_description", ""),
         featured=spec.get("featured", False),
