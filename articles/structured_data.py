@@ -1,81 +1,22 @@
 """schema.org JSON-LD for story and author pages, built from what the view
-already loaded (no queries of its own)."""
+already loaded (no queries of its own). The pieces a gallery page shares
+(pictures, the publisher, the script element) are media_library's."""
 
-import json
-
-from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
-from django.utils.safestring import mark_safe
-
-from core import brand
-from media_library.models import Licence
-from media_library.renditions import jpeg
+from media_library.structured_data import (  # noqa: F401 (LICENCE_URLS: named here too)
+    LICENCE_URLS,
+    image_object,
+    iso,
+    publisher,
+    script,
+)
 from media_library.templatetags.media_library import image_url
 
 from . import embeds
-
-LICENCE_URLS = {
-    Licence.PUBLIC_DOMAIN: "https://creativecommons.org/publicdomain/mark/1.0/",
-    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
-    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
-}
-
-# JSON inside <script> must not be able to close the tag.
-_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def iso(when) -> str | None:
-    """A time in the newsroom's zone, to the second, with its UTC offset."""
-    return timezone.localtime(when).isoformat(timespec="seconds") if when else None
-
-
-def script(data: dict) -> str:
-    """A <script type="application/ld+json"> element for `data`."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return mark_safe(  # noqa: S308 (the escapes above make it inert HTML)
-        f'<script type="application/ld+json">{text.translate(_ESCAPES)}</script>'
-    )
-
-
-def publisher(request) -> dict:
-    return {
-        "@type": "NewsMediaOrganization",
-        "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri("/"),
-        "logo": {
-            "@type": "ImageObject",
-            # Square and at least 112 × 112, as Google asks of an organization.
-            "url": request.build_absolute_uri(brand.logo_url()),
-            "width": brand.LOGO_SIZE,
-            "height": brand.LOGO_SIZE,
-        },
-    }
-
 
 # The story's hero in each shape Google's article guidance asks for, widest
 # first, each 1200 pixels wide (a smaller picture gives what it has):
 # (rendition spec, width).
 HERO_SHAPES = (("hero", 1200), ("standard", 1200), ("square", 1200))  # 16:9 4:3 1:1
-
-
-def image_object(request, image, caption: str = "", shape=("social", 1200)) -> dict:
-    url, width, height = jpeg(image, *shape)
-    data = {
-        "@type": "ImageObject",
-        "url": request.build_absolute_uri(url),
-        "contentUrl": request.build_absolute_uri(image_url(image, "full")),
-        "width": width,
-        "height": height,
-        "caption": caption or image.caption,
-        "creditText": image.credit,
-        "copyrightNotice": image.credit,
-    }
-    if licence := LICENCE_URLS.get(image.licence):
-        data["license"] = licence
-    if image.source_url:
-        data["acquireLicensePage"] = image.source_url
-    return data
 
 
 def person(request, author) -> dict:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from core.cache import cached_page, depends_on
 
-from . import usage
+from . import structured_data, usage
 from .models import Gallery, GalleryItem, Image
 from .renditions import (
     EXTENSIONS,
@@ -131,6 +131,9 @@ def render_gallery(request, gallery, *, banner="", revision_data=None):
             "preview_banner": banner,
             # A preview's too: the gallery's own address, not the preview's.
             "canonical_url": request.build_absolute_uri(gallery.get_absolute_url()),
+            "jsonld": structured_data.script(
+                structured_data.image_gallery(request, gallery, items)
+            ),
         },
     )
 
