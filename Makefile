@@ -1,17 +1,19 @@
 # make run   install, write a development .env, load the demo newsroom, serve it and
 #            run the scheduling worker beside it (Ctrl+C stops both)
 # make test  install, run the test suite (pytest options: make test PYTEST_ARGS="-x")
+# make lighthouse  Lighthouse (mobile) on the readers' pages under gunicorn with
+#            production settings; fails below 100 (95 for performance)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test
+.PHONY: install run test lighthouse
 
 install: $(VENV)/.installed
 
 # Reinstalls when pyproject.toml changes; deleting .venv starts afresh.
-$(VENV)/.installed: pyproject.toml tests/browser/package-lock.json
+$(VENV)/.installed: pyproject.toml tests/browser/package-lock.json tests/lighthouse/package-lock.json
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null || { \
 		echo "newsroom needs Python 3.11 or newer, and $(PYTHON) is missing or older." >&2; \
 		echo "Install one and run: make $(MAKECMDGOALS) PYTHON=python3.12" >&2; \
@@ -23,7 +25,8 @@ $(VENV)/.installed: pyproject.toml tests/browser/package-lock.json
 	@# would fetch a Java runtime; the checker runs on the machine's java.
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error; \
-	else echo "npm not found: browser accessibility tests will be skipped"; fi
+		npm ci --prefix tests/lighthouse --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: browser accessibility and Lighthouse tests will be skipped"; fi
 	touch $@
 
 # A development .env (debug on, a fresh random key); an existing one is kept.
@@ -46,3 +49,9 @@ run: install .env
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Lighthouse (tests/lighthouse/package.json) on the front page, a story, an author,
+# a section, the gallery and search, each on a scratch database with the demo loaded;
+# the figures are in README.md. Needs node, npm and Debian's chromium.
+lighthouse: install
+	$(BIN)/python tests/lighthouse/run.py
