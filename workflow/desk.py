@@ -260,7 +260,11 @@ def my_stories(user) -> list[Group]:
             groups[where[status]].rows.append(row)
     for row in groups["published"].rows:
         row.live_url = _live_url(row.item)
-    groups["drafts"].rows.sort(key=lambda r: r.item.pk, reverse=True)
+    # Last worked on first. (Not by id: stories and galleries count their
+    # ids apart, so ids say nothing about which came first across them.)
+    groups["drafts"].rows.sort(
+        key=lambda r: (r.item.updated_at, r.kind, r.item.pk), reverse=True
+    )
     groups["sent_back"].rows.sort(
         key=lambda r: r.sent_back.at if r.sent_back else now, reverse=True
     )

@@ -75,7 +75,8 @@ def group(response, key):
 def writers_work(moment, writer, other_writer, editor, story_in):
     """One of the writer's items in each place, and work that is not theirs."""
     hour = dt.timedelta(hours=1)
-    story_in(State.DRAFT, headline="Draft about Venus")
+    venus = story_in(State.DRAFT, headline="Draft about Venus")
+    Article.objects.filter(pk=venus.pk).update(updated_at=moment - 2 * hour)
     sent_back = story_in(State.CHANGES_REQUESTED, headline="Sent back about Io")
     step(sent_back, State.IN_REVIEW, by=writer, at=moment - 5 * hour)
     step(
@@ -97,7 +98,8 @@ def writers_work(moment, writer, other_writer, editor, story_in):
     old = story_in(State.PUBLISHED, headline="Published long ago")
     old.published_at = moment - dt.timedelta(days=40)
     old.save()
-    GalleryFactory(title="Gallery draft of Ceres", created_by=writer)
+    ceres = GalleryFactory(title="Gallery draft of Ceres", created_by=writer)
+    Gallery.objects.filter(pk=ceres.pk).update(updated_at=moment - hour)
     ArticleFactory(headline="Otto's own draft", created_by=other_writer)
     GalleryFactory(title="Otto's gallery", created_by=other_writer)
 
