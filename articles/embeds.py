@@ -563,6 +563,18 @@ PLAYER_ATTRIBUTE = re.compile(
 )
 
 
+def carried(response, attribute: re.Pattern) -> list[str]:
+    """The provider origins the page's cards name in `attribute`, among those
+    `parse` can produce, sorted; none for a streamed response."""
+    if getattr(response, "streaming", False):
+        return []
+    content = getattr(response, "content", b"")
+    if FRAME_MARK not in content:
+        return []
+    found = {origin.decode() for origin in attribute.findall(content)}
+    return sorted(found & set(frame_origins()))
+
+
 class EmbedFramesCSPMiddleware(CSPMiddleware):
     """django-csp's middleware (extended through `get_policy_parts`, as its
     documentation offers), with frame-src 'none' except on a page that
@@ -573,16 +585,9 @@ class EmbedFramesCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if report_only or getattr(response, "streaming", False):
+        if report_only:
             return parts
-        content = getattr(response, "content", b"")
-        if FRAME_MARK not in content:
-            return parts
-        allowed = set(frame_origins())
-        origins = sorted(
-            {o.decode() for o in FRAME_ATTRIBUTE.findall(content)} & allowed
-        )
-        if origins:
+        if origins := carried(response, FRAME_ATTRIBUTE):
             parts.replace = {**(parts.replace or {}), "frame-src": origins}
         return parts
 
@@ -593,16 +598,9 @@ class EmbedFramesCSPMiddleware(CSPMiddleware):
         providers whose cards the page carries."""
         response = super().process_response(request, response)
         policy = response.get("Permissions-Policy", "")
-        if "autoplay=()" not in policy or getattr(response, "streaming", False):
+        if "autoplay=()" not in policy:
             return response
-        content = getattr(response, "content", b"")
-        if FRAME_MARK not in content:
-            return response
-        allowed = set(frame_origins())
-        players = sorted(
-            {o.decode() for o in PLAYER_ATTRIBUTE.findall(content)} & allowed
-        )
-        if players:
+        if players := carried(response, PLAYER_ATTRIBUTE):
             listed = " ".join(f'"{origin}"' for origin in players)
             response["Permissions-Policy"] = policy.replace(
                 "autoplay=()", f"autoplay=({listed})"
