@@ -13,24 +13,15 @@ from articles.models import Article
 from core.sanitize import clean_html
 from media_library.templatetags.media_library import image_url
 from tests.browser.admin_login import log_in
+from tests.browser.editing import EDITOR, paste
 from tests.factories import AuthorFactory, ImageFactory, SectionFactory
 from tests.newsroom.workflow_helpers import user_in
 from workflow.roles import WRITERS, sync_roles
 
 PASSWORD = "sky-crane-test"
-EDITOR = ".field-body .ProseMirror[contenteditable]"
 GOOGLE_DOCS = (
     Path(__file__).parents[1] / "core" / "fixtures" / "paste" / "google-docs.html"
 )
-# What a browser does when the writer presses Ctrl+V with `html` on the
-# clipboard (Playwright cannot write the system clipboard here).
-PASTE = """(editor, html) => {
-    const data = new DataTransfer()
-    data.setData("text/html", html)
-    data.setData("text/plain", "plain text")
-    const paste = {clipboardData: data, bubbles: true, cancelable: true}
-    editor.dispatchEvent(new ClipboardEvent("paste", paste))
-}"""
 
 
 def writer_on_the_add_form(page):
@@ -136,7 +127,7 @@ def test_a_google_docs_paste_lands_clean(page, axe, artifacts):
         "console",
         lambda m: "Content Security Policy" in m.text and refused.append(m.text),
     )
-    editor.evaluate(PASTE, GOOGLE_DOCS.read_text())
+    paste(editor, html=GOOGLE_DOCS.read_text())
 
     editor.locator("h2", has_text="What the team checks next").wait_for()
     expect(editor.locator("strong")).to_have_text(["crashed 650 metres away", "sample"])

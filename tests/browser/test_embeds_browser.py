@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.admin_login import log_in
+from tests.browser.editing import EDITOR, paste, stub_player
 from tests.factories import AuthorFactory, SectionFactory
 from tests.newsroom.workflow_helpers import user_in
 from workflow.roles import WRITERS, sync_roles
@@ -21,9 +22,7 @@ from workflow.roles import WRITERS, sync_roles
 SKY_CRANE = "/stories/perseverance-sky-crane-crash-photo/"
 LANDING_VIDEO = "https://www.youtube.com/watch?v=4czjS9h4Fpg"
 PLAYER = "https://www.youtube-nocookie.com/embed/4czjS9h4Fpg"
-STUB = "<!doctype html><title>Player stub</title><p>The test's stand-in player.</p>"
 PASSWORD = "sky-crane-test"
-EDITOR = ".field-body .ProseMirror[contenteditable]"
 
 
 def test_the_video_loads_only_after_the_readers_click(
@@ -32,13 +31,7 @@ def test_the_video_loads_only_after_the_readers_click(
     ours = urlsplit(live_server.url).netloc
     requested = []
     page.on("request", lambda request: requested.append(request.url))
-    player_requests = []
-
-    def player(route):
-        player_requests.append(route.request.url)
-        route.fulfill(status=200, content_type="text/html", body=STUB)
-
-    page.route("https://www.youtube-nocookie.com/**", player)
+    player_requests = stub_player(page, "https://www.youtube-nocookie.com")
 
     response = page.goto(SKY_CRANE)
     assert (
@@ -148,17 +141,11 @@ def test_the_writer_embeds_a_video_by_its_address(page, axe, external_requests):
 
 def test_pasted_embed_code_is_refused_and_the_text_kept(page, external_requests):
     editor = writer_at_the_form(page)
-    editor.evaluate(
-        """editor => {
-            const data = new DataTransfer()
-            const code = '<iframe width="560" height="315" '
-                + 'src="https://www.youtube.com/embed/4czjS9h4Fpg"></iframe>'
-            data.setData("text/plain", code)  // as copied from a Share box
-            editor.dispatchEvent(new ClipboardEvent("paste", {
-                clipboardData: data, bubbles: true, cancelable: true,
-            }))
-        }"""
+    code = (
+        '<iframe width="560" height="315" '
+        'src="https://www.youtube.com/embed/4czjS9h4Fpg"></iframe>'
     )
+    paste(editor, text=code)  # as copied from a Share box
     alert = page.get_by_role("dialog", name="This cannot be embedded")
     expect(alert).to_contain_text("Paste the video's or post's address instead")
     alert.get_by_role("button", name="OK").click()

@@ -21,25 +21,15 @@ from playwright.sync_api import expect
 from articles.models import Article
 from demo.content import EDITOR_PASSWORD, WRITER_PASSWORD
 from tests.browser.admin_login import log_in
+from tests.browser.editing import EDITOR, paste, stub_player
 from workflow.states import State
 
-EDITOR = ".field-body .ProseMirror[contenteditable]"
 HEADLINE = "Perseverance looked back and saw its sky crane's last plume"
 LANDING_VIDEO = "https://www.youtube.com/watch?v=4czjS9h4Fpg"
 PLAYER = "https://www.youtube-nocookie.com/embed/4czjS9h4Fpg"
-STUB = "<!doctype html><title>Player stub</title><p>The test's stand-in player.</p>"
 GOOGLE_DOCS = (
     Path(__file__).parents[1] / "core" / "fixtures" / "paste" / "google-docs.html"
 )
-# What a browser does when the writer presses Ctrl+V with `html` on the
-# clipboard (Playwright cannot write the system clipboard here).
-PASTE = """(editor, html) => {
-    const data = new DataTransfer()
-    data.setData("text/html", html)
-    data.setData("text/plain", "plain text")
-    const paste = {clipboardData: data, bubbles: true, cancelable: true}
-    editor.dispatchEvent(new ClipboardEvent("paste", paste))
-}"""
 
 
 def choose_hero(page, term: str, title: str) -> None:
@@ -103,7 +93,7 @@ def test_a_writer_files_the_sky_crane_story_and_the_editor_reviews_it(
     editor.locator("p").last.click()
     page.keyboard.press("End")
     page.keyboard.press("Enter")
-    editor.evaluate(PASTE, GOOGLE_DOCS.read_text())
+    paste(editor, html=GOOGLE_DOCS.read_text())
     expect(editor.locator("p").last).not_to_have_text("")
     pasted = editor.locator(":scope > p, :scope > h2, :scope > h3, :scope > ul")
     expect(pasted.locator("[style], span, font, b[id]")).to_have_count(0)
@@ -138,13 +128,7 @@ def test_a_writer_files_the_sky_crane_story_and_the_editor_reviews_it(
     # The editor's preview: figures with credits, the video a card until clicked.
     requested = []
     page.on("request", lambda request: requested.append(request.url))
-    player_requests = []
-
-    def player(route):
-        player_requests.append(route.request.url)
-        route.fulfill(status=200, content_type="text/html", body=STUB)
-
-    page.route("https://www.youtube-nocookie.com/**", player)
+    player_requests = stub_player(page, "https://www.youtube-nocookie.com")
     page.goto(f"/admin/articles/article/{story.pk}/preview/")
     # The hero and the picture in the text, each with its credit, each drawn.
     credited = page.locator("main figure", has_text="(Image credit: NASA/JPL-Caltech)")
