@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "media_library",
     "authors",
     "articles",
+    "space",
     "newsroom",
     "demo",
 ]

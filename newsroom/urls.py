@@ -55,6 +55,7 @@ urlpatterns = [
     path("authors/", include("articles.author_urls")),
     path("images/", include("media_library.urls")),
     path("galleries/", include("media_library.gallery_urls")),
+    path("space/", include("space.urls")),
     path(
         "preview/<int:content_type_id>/<int:object_id>/<str:signed>/",
         share_preview,

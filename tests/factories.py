@@ -222,3 +222,65 @@ def gallery_with(n_pictures: int, **kwargs):
             gallery=gallery, image=ImageFactory(), position=position
         )
     return gallery
+
+
+# --- The space desk --------------------------------------------------------
+
+
+class CelestialBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.CelestialBody"
+
+    name = factory.Sequence(lambda n: f"World {n}")
+    slug = factory.Sequence(lambda n: f"world-{n}")
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Place"
+
+    name = factory.Sequence(lambda n: f"Pad {n}")
+    slug = factory.Sequence(lambda n: f"pad-{n}")
+    body = factory.SubFactory(CelestialBodyFactory)
+
+
+class LaunchProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.LaunchProvider"
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    slug = factory.Sequence(lambda n: f"provider-{n}")
+
+
+class LaunchVehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.LaunchVehicle"
+
+    name = factory.Sequence(lambda n: f"Rocket {n}")
+    slug = factory.Sequence(lambda n: f"rocket-{n}")
+    provider = factory.SubFactory(LaunchProviderFactory)
+
+
+class LaunchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Launch"
+
+    name = factory.Sequence(lambda n: f"Launch {n}")
+    slug = factory.Sequence(lambda n: f"launch-{n}")
+    net = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Mission"
+
+    name = factory.Sequence(lambda n: f"Mission {n}")
+    slug = factory.Sequence(lambda n: f"mission-{n}")
+
+
+class SpacecraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "space.Spacecraft"
+
+    name = factory.Sequence(lambda n: f"Probe {n}")
+    slug = factory.Sequence(lambda n: f"probe-{n}")

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+class SpaceConfig(AppConfig):
+    name = "space"
+    label = "space"
+    verbose_name = "Space desk"
+
+    def ready(self):
+        from .models import KINDS
+        from .signals import purge_hubs
+
+        for model in KINDS.values():
+            uid = f"space.purge_hubs.{model._meta.model_name}"
+            post_save.connect(purge_hubs, sender=model, dispatch_uid=uid)
+            post_delete.connect(purge_hubs, sender=model, dispatch_uid=uid)
+            m2m_changed.connect(
+                purge_hubs, sender=model.stories.through, dispatch_uid=uid
+            )
