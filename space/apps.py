@@ -12,9 +12,13 @@ class SpaceConfig(AppConfig):
         from .signals import purge_hubs
 
         for model in KINDS.values():
-            uid = f"space.purge_hubs.{model._meta.model_name}"
-            post_save.connect(purge_hubs, sender=model, dispatch_uid=uid)
-            post_delete.connect(purge_hubs, sender=model, dispatch_uid=uid)
+            links = model.stories.through
+            for sender in (model, links):
+                uid = f"space.purge_hubs.{sender._meta.model_name}"
+                post_save.connect(purge_hubs, sender=sender, dispatch_uid=uid)
+                post_delete.connect(purge_hubs, sender=sender, dispatch_uid=uid)
             m2m_changed.connect(
-                purge_hubs, sender=model.stories.through, dispatch_uid=uid
+                purge_hubs,
+                sender=links,
+                dispatch_uid=f"space.m2m.{links._meta.model_name}",
             )

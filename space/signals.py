@@ -9,8 +9,9 @@ from core.cache import purge
 
 
 def purge_hubs(sender=None, **kwargs):
-    """Arguments: sender (an entity model, or a story-link table for
-    m2m_changed), action (m2m_changed only); any others are ignored."""
+    """post_save and post_delete of an entity or of a link row (the story
+    form's rows), and m2m_changed of a link table. Arguments: sender, action
+    (m2m_changed only); any others are ignored."""
     if kwargs.get("action", "post_").startswith("pre_"):
-        return
+        return  # purged once, after the change
     transaction.on_commit(lambda: purge(["list:space"]))

@@ -218,3 +218,20 @@ def test_launch_hub_jsonld_is_an_event(client, now, status, expected):
 def test_bad_addresses_are_404(client, path):
     CelestialBodyFactory(slug="mars")
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_new_link_or_name_shows_on_a_cached_hub(
+    client, now, mars2020, django_capture_on_commit_callbacks
+):
+    _, rover, _ = mars2020
+    s = story(now, headline="Perseverance lands")
+    hub_before = client.get(rover.get_absolute_url()).text
+    assert "Perseverance lands" not in hub_before
+    with django_capture_on_commit_callbacks(execute=True):
+        rover.stories.add(s)
+    assert "Perseverance lands" in client.get(rover.get_absolute_url()).text
+    rover.name = "Perseverance rover"
+    with django_capture_on_commit_callbacks(execute=True):
+        rover.save()
+    assert "Perseverance rover" in client.get(rover.get_absolute_url()).text
