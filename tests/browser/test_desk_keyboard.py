@@ -86,6 +86,10 @@ def test_a_writer_files_a_story_with_the_keyboard_alone(demo, page, now):
     # The hero picker (select2): Enter opens it, typing searches, Enter picks.
     tab_to(page, "^Hero image:")
     keyboard.press("Enter")
+    # Its search box takes the focus once the list has opened (on a loaded
+    # machine, not at once): type there, not before.
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_focused()
     keyboard.type("Hazcam")
     # The search answers after a pause: Enter once its first answer is lit.
     expect(page.locator(".select2-results__option--highlighted")).to_have_text(
