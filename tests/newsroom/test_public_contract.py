@@ -29,6 +29,7 @@ from articles.models import Article
 from authors.models import Author
 from media_library.models import Gallery, GalleryItem, Image
 from media_library.renditions import rendition_url
+from space.models import Mission, Spacecraft
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -254,6 +255,23 @@ def gallery_rendition(client, world):
     }
 
 
+def space_hub(kind: str):
+    """A mission's hub (space app) or its feeds: half the candidates linked to
+    the mission, half to its spacecraft, which its hub lists too."""
+
+    def read(client, world):
+        mission = Mission.objects.create(name="Contract mission", slug="contract")
+        craft = Spacecraft.objects.create(name="Probe", slug="probe", mission=mission)
+        for n, c in enumerate(world.candidates):
+            (mission if n % 2 else craft).stories.add(c.story)
+        name = {"page": "space:hub", "rss": "space:hub_rss", "atom": "space:hub_atom"}
+        return _listed(
+            _text(client, reverse(name[kind], args=["mission", "contract"])), world
+        )
+
+    return read
+
+
 SURFACES = {
     "story_page": story_page,
     "front_page": list_page("home"),
@@ -280,6 +298,9 @@ SURFACES = {
     "gallery_link": gallery_link,
     "hero_rendition": hero_rendition,
     "gallery_rendition": gallery_rendition,
+    "space_hub": space_hub("page"),
+    "space_hub_rss": space_hub("rss"),
+    "space_hub_atom": space_hub("atom"),
 }
 
 
