@@ -1189,3 +1189,35 @@ DESK_STEPS = [
     ),
     ("meteor-shower-weekend", "submit", "draft", "in_review", "writer", 3.4, ""),
 ]
+
+# The space desk's entities (space app), linked to the Perseverance stories.
+# Identifiers only where we are sure of them: Mars is Q111 on Wikidata, and
+# Mars 2020 (the Perseverance rover) is COSPAR 2020-052A, NORAD 45983. The
+# other Wikidata ids are left blank rather than guessed.
+SPACE_BODIES = [
+    {"slug": "mars", "name": "Mars", "wikidata_id": "Q111",
+     "description": "The fourth planet from the Sun."},
+]  # fmt: skip
+SPACE_PLACES = [
+    {"slug": "jezero-crater", "name": "Jezero Crater", "body": "mars",
+     "description": "An ancient lake bed on Mars where Perseverance landed "
+                    "on 18 February 2021."},
+]  # fmt: skip
+SPACE_MISSIONS = [
+    {"slug": "mars-2020", "name": "Mars 2020", "target": "mars",
+     "description": "NASA's mission that landed the Perseverance rover and the "
+                    "Ingenuity helicopter in Jezero Crater."},
+]  # fmt: skip
+SPACE_SPACECRAFT = [
+    {"slug": "perseverance", "name": "Perseverance", "mission": "mars-2020",
+     "cospar_id": "2020-052A", "norad_id": 45983,
+     "description": "The Mars 2020 rover, collecting samples in Jezero Crater."},
+]  # fmt: skip
+# story slug -> (kind, entity slug) it is about
+SPACE_LINKS = {
+    SKY_CRANE_SLUG: [("spacecraft", "perseverance"), ("place", "jezero-crater")],
+    "perseverance-sample-depot": [
+        ("spacecraft", "perseverance"),
+        ("place", "jezero-crater"),
+    ],
+}

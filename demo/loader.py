@@ -30,6 +30,7 @@ from articles.models import (
 )
 from authors.models import Author, Book
 from media_library.models import Gallery, GalleryItem, Image
+from space.models import CelestialBody, Mission, Place, Spacecraft
 from workflow import services
 from workflow.models import Transition
 from workflow.roles import ROLES, sync_roles
@@ -124,6 +125,7 @@ def _load(stored: list[str]) -> DemoSummary:
         stories[spec["slug"]].related.set([stories[slug] for slug in spec["related"]])
 
     _desk_steps(stories, users)
+    _space(stories)
 
     statuses = [spec.get("status", Status.PUBLISHED) for spec in content.STORIES]
     return DemoSummary(
@@ -138,6 +140,42 @@ def _load(stored: list[str]) -> DemoSummary:
             for spec in content.USERS
         ],
     )
+
+
+def _space(stories: dict) -> None:
+    """The space desk's entities and the stories linked to them (a rerun
+    changes nothing)."""
+    bodies = {
+        spec["slug"]: _upsert(CelestialBody, {"slug": spec["slug"]}, **spec)
+        for spec in content.SPACE_BODIES
+    }
+    places = {
+        spec["slug"]: _upsert(
+            Place, {"slug": spec["slug"]}, **{**spec, "body": bodies[spec["body"]]}
+        )
+        for spec in content.SPACE_PLACES
+    }
+    missions = {
+        spec["slug"]: _upsert(
+            Mission,
+            {"slug": spec["slug"]},
+            **{**spec, "target": bodies[spec["target"]]},
+        )
+        for spec in content.SPACE_MISSIONS
+    }
+    spacecraft = {
+        spec["slug"]: _upsert(
+            Spacecraft,
+            {"slug": spec["slug"]},
+            **{**spec, "mission": missions[spec["mission"]]},
+        )
+        for spec in content.SPACE_SPACECRAFT
+    }
+    entities = {"body": bodies, "place": places, "mission": missions,
+                "spacecraft": spacecraft}  # fmt: skip
+    for story_slug, links in content.SPACE_LINKS.items():
+        for kind, slug in links:
+            entities[kind][slug].stories.add(stories[story_slug])
 
 
 def _upsert(model: type[models.Model], lookup: dict, **values):
