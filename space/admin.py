@@ -12,7 +12,7 @@ from django.forms.models import BaseInlineFormSet
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
-from core.admin import BoundedInlineMixin
+from core.admin import BoundedInlineMixin, SafeAutocompleteMixin
 from workflow import services
 
 from .models import (
@@ -26,7 +26,7 @@ from .models import (
 )
 
 
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "wikidata_id"]
     search_fields = ["name", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
