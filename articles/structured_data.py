@@ -13,6 +13,20 @@ from media_library.templatetags.media_library import image_url
 
 from . import embeds
 
+# Apps above articles add to a story's JSON-LD (the space desk's `about` and
+# `mentions`, live coverage's LiveBlogPosting): each is called as
+# fn(request, article, data) after the NewsArticle is built, and changes
+# `data` in place. Registered once, in the app's AppConfig.ready().
+STORY_EXTENSIONS: list = []
+
+
+def extend_story(fn):
+    """Register `fn(request, article, data)`; returns `fn` (a decorator)."""
+    if fn not in STORY_EXTENSIONS:
+        STORY_EXTENSIONS.append(fn)
+    return fn
+
+
 # The story's hero in each shape Google's article guidance asks for, widest
 # first, each 1200 pixels wide (a smaller picture gives what it has):
 # (rendition spec, width).
@@ -83,6 +97,8 @@ def news_article(
             }
             for c in corrections
         ]
+    for extend in STORY_EXTENSIONS:
+        extend(request, article, data)
     return data
 
 

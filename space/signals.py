@@ -4,6 +4,7 @@ a story's link to one changes. Story changes purge them through `list:feeds`
 (newsroom.signals)."""
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from core.cache import purge
 
@@ -15,3 +16,16 @@ def purge_hubs(sender=None, **kwargs):
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # purged once, after the change
     transaction.on_commit(lambda: purge(["list:space"]))
+
+
+# What the space desk tells the apps above it (the launch desk, live coverage);
+# sent after the change is committed, once per change, whoever made it (the
+# Launch Library 2 import or an editor in the admin).
+#
+# launch_moved: the launch's no-earlier-than time changed. Arguments: launch,
+# old_net, new_net, by (the editor, or None for the import), source
+# ("import" or "hand").
+launch_moved = Signal()
+# launch_outcome: the launch's status became Success, Failure or Partial
+# Failure (Launch.OUTCOMES). Arguments: launch, status, by, source.
+launch_outcome = Signal()
