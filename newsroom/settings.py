@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A 400, not a 500 deep in a query, for control characters in an address.
     "newsroom.middleware.RefuseControlCharactersMiddleware",
+    # Brotli or gzip for what carries no secret (readers' pages, feeds,
+    # sitemaps); outside every layer that reads or writes the body.
+    "core.compression.CompressionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every response, and 304 Not Modified when it still matches.
     "django.middleware.http.ConditionalGetMiddleware",
