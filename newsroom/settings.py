@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Slow work on a task queue (core/tasks.py): Django's Tasks API backport,
+    # and its PostgreSQL-backed queue, whose failed tasks the admin lists.
+    "django_tasks",
+    "django_tasks_db",
     # Bottom to top: each app imports only those above it in this list
     # (import-linter checks it: pyproject.toml).
     "workflow",
@@ -176,6 +180,24 @@ PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=60)
 # the page cache does not look for them: the admin, and search (one page per
 # query; searching is fast enough, and a query cache would fill with one-offs).
 PAGE_CACHE_NEVER = ["admin:index", "articles:search"]
+
+# --- Tasks ------------------------------------------------------------------
+
+# Where slow work runs (core/tasks.py). "immediate", the embedded default: at
+# once, in the process that asked for it, nothing else to start. "database":
+# stored in the database for `manage.py db_worker` processes (production:
+# docker-compose.yml's worker), with retries; failed attempts are listed in
+# the admin under "Task results".
+TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")
+_task_backends = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _task_backends:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}: use one of {', '.join(_task_backends)}."
+    )
+TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
 
 # --- E-mail -----------------------------------------------------------------
 

@@ -1,0 +1,76 @@
+"""Slow work on a task queue (issue 17): renditions, e-mails, purges,
+related-list and search upkeep leave the editor's request.
+
+Written against Django's Tasks API (`django.tasks` from Django 6.0) through
+its backport, django-tasks, so moving to Django 6 is an import rename. The
+backend is a setting (`TASKS_BACKEND`): the embedded default runs each task
+at once in the process that enqueued it, with nothing else to start;
+production stores tasks in PostgreSQL (django-tasks-db) for workers running
+`manage.py db_worker`, and failed attempts stay in the admin ("Task
+results") with their traceback.
+
+The Tasks API has no retries of its own. `background` adds them: an attempt
+that raises is recorded as failed, as it is, and a new attempt is enqueued
+after a growing pause, up to `retries` more times. A task is enqueued only
+once the change that caused it is committed (`later`): a task that fails
+never takes the change with it, and a change rolled back sends nothing.
+"""
+
+import datetime as dt
+import functools
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+logger = logging.getLogger(__name__)
+
+ATTEMPT = "_attempt"
+
+
+def background(retries: int = 3, backoff: int = 30, *, priority: int = 0):
+    """Make `fn` a task retried up to `retries` times after a failure, the
+    n-th retry `backoff` * 2**(n-1) seconds later (at once where the backend
+    cannot wait: the embedded one). Arguments must be JSON: ids, not
+    model instances."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            attempt = kwargs.pop(ATTEMPT, 1)
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                if attempt > retries:
+                    logger.exception(
+                        "Task %s failed for good after %s attempts",
+                        fn.__qualname__,
+                        attempt,
+                    )
+                    raise
+                logger.warning(
+                    "Task %s failed (attempt %s); trying again",
+                    fn.__qualname__,
+                    attempt,
+                    exc_info=True,
+                )
+                again = this
+                if default_task_backend.supports_defer:
+                    again = this.using(
+                        run_after=timezone.now()
+                        + dt.timedelta(seconds=backoff * 2 ** (attempt - 1))
+                    )
+                again.enqueue(*args, **{**kwargs, ATTEMPT: attempt + 1})
+                raise
+
+        this = task(priority=priority)(run)
+        return this
+
+    return decorate
+
+
+def later(this, *args, **kwargs) -> None:
+    """Enqueue task `this` once the current transaction commits (at once
+    outside one)."""
+    transaction.on_commit(lambda: this.enqueue(*args, **kwargs))
