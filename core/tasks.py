@@ -11,9 +11,11 @@ results") with their traceback.
 
 The Tasks API has no retries of its own. `background` adds them: an attempt
 that raises is recorded as failed, as it is, and a new attempt is enqueued
-after a growing pause, up to `retries` more times. A task is enqueued only
-once the change that caused it is committed (`later`): a task that fails
-never takes the change with it, and a change rolled back sends nothing.
+after a growing pause, up to `retries` more times (on the embedded backend,
+which cannot wait, at once and in place, so the result is the last
+attempt's). A task is stored with
+the change that caused it (`later`): a task that fails never takes the
+change with it, and a change rolled back sends nothing.
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -39,30 +42,31 @@ def background(retries: int = 3, backoff: int = 30, *, priority: int = 0):
         @functools.wraps(fn)
         def run(*args, **kwargs):
             attempt = kwargs.pop(ATTEMPT, 1)
-            try:
-                return fn(*args, **kwargs)
-            except Exception:
-                if attempt > retries:
-                    logger.exception(
-                        "Task %s failed for good after %s attempts",
+            while True:
+                try:
+                    return fn(*args, **kwargs)
+                except Exception:
+                    if attempt > retries:
+                        logger.exception(
+                            "Task %s failed for good after %s attempts",
+                            fn.__qualname__,
+                            attempt,
+                        )
+                        raise
+                    logger.warning(
+                        "Task %s failed (attempt %s); trying again",
                         fn.__qualname__,
                         attempt,
+                        exc_info=True,
+                    )
+                    attempt += 1
+                    if not default_task_backend.supports_defer:
+                        continue  # the embedded backend: again, here and now
+                    pause = dt.timedelta(seconds=backoff * 2 ** (attempt - 2))
+                    this.using(run_after=timezone.now() + pause).enqueue(
+                        *args, **{**kwargs, ATTEMPT: attempt}
                     )
                     raise
-                logger.warning(
-                    "Task %s failed (attempt %s); trying again",
-                    fn.__qualname__,
-                    attempt,
-                    exc_info=True,
-                )
-                again = this
-                if default_task_backend.supports_defer:
-                    again = this.using(
-                        run_after=timezone.now()
-                        + dt.timedelta(seconds=backoff * 2 ** (attempt - 1))
-                    )
-                again.enqueue(*args, **{**kwargs, ATTEMPT: attempt + 1})
-                raise
 
         this = task(priority=priority)(run)
         return this
@@ -71,6 +75,12 @@ def background(retries: int = 3, backoff: int = 30, *, priority: int = 0):
 
 
 def later(this, *args, **kwargs) -> None:
-    """Enqueue task `this` once the current transaction commits (at once
-    outside one)."""
-    transaction.on_commit(lambda: this.enqueue(*args, **kwargs))
+    """Enqueue task `this` with the change being made: on the database queue
+    at once, in the same transaction, so the task is stored if and only if
+    the change commits (a crash between the two loses neither); on a queue
+    outside the database (the embedded one runs the task on the spot), once
+    the transaction commits."""
+    if isinstance(this.get_backend(), DatabaseBackend):
+        this.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: this.enqueue(*args, **kwargs))

@@ -202,7 +202,10 @@ TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
 # --- E-mail -----------------------------------------------------------------
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# Mail goes through the task queue (core/mail.py), which hands each message to
+# the backend EMAIL_URL names.
+EMAIL_BACKEND = "core.mail.QueuedEmailBackend"
+MAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")

@@ -132,3 +132,20 @@ def test_editors_of_the_site_see_failed_tasks_and_writers_do_not(
     assert refused.status_code == 403
     assert listed.status_code == 200
     assert "record" in listed.content.decode()
+
+
+@worker_test
+def test_on_the_database_queue_a_task_is_stored_with_the_change(database_queue):
+    with transaction.atomic():
+        later(record, "kept")
+        assert DBTaskResult.objects.count() == 1  # in the same transaction
+    try:
+        with transaction.atomic():
+            later(record, "rolled back")
+            raise ValueError("the save was refused")
+    except ValueError:
+        pass
+
+    run_worker()
+
+    assert CALLS == ["kept"]
