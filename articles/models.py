@@ -174,6 +174,19 @@ class Article(Publishable):
         blank=True,
         help_text="Defaults to the dek.",
     )
+    # Live coverage (the live app): a story whose page carries timestamped
+    # entries, posted from the live desk, that readers' pages fetch as they
+    # come. The live app sets these from its desk; the story page asks only
+    # `is_live`, so other stories read nothing more.
+    is_live = models.BooleanField(
+        "live story",
+        default=False,
+        help_text="Its page shows live entries, posted from the live desk.",
+    )
+    coverage_start = models.DateTimeField(
+        "live coverage started", null=True, blank=True
+    )
+    coverage_end = models.DateTimeField("live coverage ended", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by a PostgreSQL trigger (headline A, dek B, body C) and

@@ -236,6 +236,20 @@ def _related_with_bylines(article, tags) -> list:
     return stories
 
 
+# Apps above articles add a part to a story's page (live coverage's entries):
+# each is called as fn(request, article, preview=...) before the page is drawn
+# and returns None or an object with `html` (shown after the body) and `keys`
+# (content keys the page then depends on). Registered in AppConfig.ready().
+STORY_PAGE_PARTS: list = []
+
+
+def extend_story_page(fn):
+    """Register `fn(request, article, *, preview)`; returns `fn`."""
+    if fn not in STORY_PAGE_PARTS:
+        STORY_PAGE_PARTS.append(fn)
+    return fn
+
+
 def _story_response(
     request,
     article,
@@ -249,6 +263,11 @@ def _story_response(
     banner="",
 ):
     """The story page, from what `render_article` or `story_page` read."""
+    parts = [
+        part
+        for extend in STORY_PAGE_PARTS
+        if (part := extend(request, article, preview=bool(banner))) is not None
+    ]
     response = render(
         request,
         "articles/article_detail.html",
@@ -273,6 +292,7 @@ def _story_response(
             "related": related,
             "sections": sections,
             "preview_banner": banner,
+            "parts": [part.html for part in parts],
         },
     )
     return depends_on(
@@ -283,6 +303,7 @@ def _story_response(
         *([f"gallery:{article.gallery_id}"] if article.gallery_id else []),
         *embeds.content_keys(article.body),
         *card_keys(related),
+        *(key for part in parts for key in part.keys),
     )
 
 

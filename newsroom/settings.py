@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "space",
+    "live",
     "newsroom",
     "demo",
 ]
@@ -180,6 +181,15 @@ PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=60)
 # the page cache does not look for them: the admin, and search (one page per
 # query; searching is fast enough, and a query cache would fill with one-offs).
 PAGE_CACHE_NEVER = ["admin:index", "articles:search"]
+
+# --- Live coverage (live/) --------------------------------------------------
+# Readers' pages ask for new entries every LIVE_POLL_SECONDS; the answer may be
+# reused (by the browser or a CDN) for LIVE_POLL_MAX_AGE seconds, so an entry
+# reaches every reader within about the sum of the two.
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
+LIVE_POLL_MAX_AGE = env.int("LIVE_POLL_MAX_AGE", default=5)
+# Writers' entries wait for an editor's approval before readers see them.
+LIVE_ENTRIES_NEED_APPROVAL = env.bool("LIVE_ENTRIES_NEED_APPROVAL", default=False)
 
 # --- Tasks ------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ urlpatterns = [
     path("images/", include("media_library.urls")),
     path("galleries/", include("media_library.gallery_urls")),
     path("space/", include("space.urls")),
+    path("", include("live.urls")),
     path(
         "preview/<int:content_type_id>/<int:object_id>/<str:signed>/",
         share_preview,

@@ -1,0 +1,232 @@
+"""The live desk: a compact page per live story to post entries as an event
+goes on, and for editors to approve, pin, correct and delete them. Every
+button posts to a service (live.services), which checks the right again.
+
+/admin/live/liveentry/desk/            the live stories, and stories to start
+/admin/live/liveentry/desk/<story id>/ the desk of one story
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from articles.models import Article
+from media_library.admin.widgets import ImagePickerMixin, ImagePickerWidget
+from media_library.models import Image
+from workflow.services import visible_to
+
+from . import services
+from .models import LiveEntry
+
+DESK_RECENT = 30  # stories offered to start live coverage on
+
+
+class EntryForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=services.TEXT_MAX,
+        help_text="A blank line starts a new paragraph.",
+    )
+    image = forms.ModelChoiceField(
+        Image.objects.all(), required=False, label="Picture from the library"
+    )
+    embed = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Embed address",
+        help_text="A video or post address (YouTube, Vimeo, X, Bluesky, "
+        "Mastodon, NASA...), as in a story.",
+    )
+    pinned = forms.BooleanField(required=False, label="Pin to the top")
+
+    def __init__(self, *args, may_pin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].widget = ImagePickerWidget(
+            LiveEntry._meta.get_field("image"), admin.site
+        )
+        if not may_pin:
+            del self.fields["pinned"]
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(max_length=services.CORRECTION_MAX, label="What was wrong")
+
+
+@admin.register(LiveEntry)
+class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
+    """The entries, listed; they are posted and changed from the desk."""
+
+    list_display = ["posted_at", "article", "status", "pinned", "desk_link"]
+    list_filter = ["status", "pinned"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["image"]  # the desk's picture picker asks this admin
+    search_fields = ["text", "article__headline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="desk")
+    def desk_link(self, entry):
+        return format_html(
+            '<a href="{}">Live desk</a>',
+            reverse("admin:live_desk", args=[entry.article_id]),
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("desk/", wrap(self.desk_index_view), name="live_desk_index"),
+            path("desk/<int:story_id>/", wrap(self.desk_view), name="live_desk"),
+        ] + super().get_urls()
+
+    # --- The desk ----------------------------------------------------------
+
+    def desk_index_view(self, request):
+        if not request.user.has_perm("live.add_liveentry"):
+            raise PermissionDenied
+        stories = visible_to(request.user, Article).select_related("section")
+        live = list(stories.filter(is_live=True).order_by("-coverage_start"))
+        startable = [
+            s
+            for s in stories.filter(is_live=False).order_by("-updated_at")[:DESK_RECENT]
+            if services.can_post(request.user, s)
+        ]
+        return TemplateResponse(
+            request,
+            "live/desk_index.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Live desk",
+                "live": live,
+                "startable": startable,
+            },
+        )
+
+    def desk_view(self, request, story_id):
+        article = get_object_or_404(Article, pk=story_id)
+        user = request.user
+        may_post = services.can_post(user, article)
+        may_moderate = services.can_moderate(user, article)
+        if not (may_post or may_moderate):
+            raise PermissionDenied
+        form = EntryForm(may_pin=may_moderate)
+        status = 200
+        if request.method == "POST":
+            action = request.POST.get("action", "")
+            try:
+                outcome = self._act(request, article, action)
+            except PermissionDenied as refused:
+                messages.error(request, str(refused) or "You may not do that.")
+                status = 403
+                outcome = None
+            except ValidationError as invalid:
+                messages.error(request, " ".join(invalid.messages))
+                status = 400
+                outcome = None
+            if outcome is not None:
+                messages.success(request, outcome)
+                return redirect(request.path)
+            if action == "post":  # the refused or invalid entry keeps its text
+                form = EntryForm(request.POST, may_pin=may_moderate)
+                form.is_valid()
+        entries = list(
+            LiveEntry.objects.for_story(article)
+            .select_related("image", "author")
+            .order_by("-pinned", "-posted_at", "-id")
+        )
+        return TemplateResponse(
+            request,
+            "live/desk.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": f"Live desk: {article.headline}",
+                "article": article,
+                "form": form,
+                "media": self.media + form.media,
+                "entries": entries,
+                "may_post": may_post,
+                "may_moderate": may_moderate,
+                "needs_approval": services.needs_approval(user, article),
+                "public": Article.objects.public().filter(pk=article.pk).exists(),
+                "story_change_url": reverse(
+                    "admin:articles_article_change", args=[article.pk]
+                ),
+            },
+            status=status,
+        )
+
+    def _act(self, request, article, action: str) -> str | None:
+        """Do what the button posted asks; the message to show, or None when
+        the form has errors."""
+        user = request.user
+        if action == "post":
+            form = EntryForm(request.POST, may_pin=True)
+            if not form.is_valid():
+                raise ValidationError(
+                    [e for errors in form.errors.values() for e in errors]
+                )
+            entry = services.post_entry(
+                article,
+                by=user,
+                text=form.cleaned_data["text"],
+                image=form.cleaned_data["image"],
+                embed=form.cleaned_data["embed"],
+                pinned=form.cleaned_data.get("pinned", False),
+            )
+            if entry.is_shown:
+                return "Posted."
+            return "Sent to an editor: it appears once approved."
+        if action == "start":
+            services.start_coverage(article, by=user)
+            return "Live coverage started."
+        if action == "end":
+            services.end_coverage(article, by=user)
+            return "Live coverage ended."
+        entry = self._entry(request, article)
+        if action == "approve":
+            services.approve_entry(entry, by=user)
+            return "Approved: readers see it."
+        if action in ("pin", "unpin"):
+            services.pin_entry(entry, by=user, pinned=action == "pin")
+            return "Pinned." if action == "pin" else "Unpinned."
+        if action == "delete":
+            services.delete_entry(entry, by=user)
+            return "Deleted: readers' pages drop it."
+        if action == "correct":
+            form = CorrectionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(
+                    [e for errors in form.errors.values() for e in errors]
+                )
+            services.correct_entry(
+                entry,
+                by=user,
+                text=form.cleaned_data["text"],
+                note=form.cleaned_data["note"],
+            )
+            return "Corrected: readers see the note."
+        raise ValidationError("Unknown action.")
+
+    @staticmethod
+    def _entry(request, article) -> LiveEntry:
+        raw = request.POST.get("entry", "")
+        if not raw.isdigit() or len(raw) > 18:
+            raise ValidationError("No such entry.")
+        entry = LiveEntry.objects.filter(article=article, pk=int(raw)).first()
+        if entry is None:
+            raise ValidationError("No such entry.")
+        return entry

@@ -1,0 +1,114 @@
+"""A live story's part of its page, its updates and its JSON-LD, drawn from
+one set of entries and one template (live/entries.html), so the page without
+JavaScript, the updates readers' scripts insert and the JSON-LD agree.
+
+Called from articles (`views.extend_story_page`, `structured_data.extend_story`,
+registered in LiveConfig.ready()); a story that is not live costs nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Max
+from django.template import engines
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from articles import embeds
+from media_library.structured_data import image_object, iso
+
+from .models import LiveEntry
+from .signals import live_key
+
+
+@dataclass
+class StoryPagePart:
+    html: str
+    keys: list[str] = field(default_factory=list)
+
+
+def _macros():
+    return engines["jinja2"].env.get_template("live/entries.html").module
+
+
+def render_entry(entry: LiveEntry) -> str:
+    """One entry as readers see it, its embed drawn as in a story's body."""
+    return embeds.render(str(_macros().entry(entry)))
+
+
+def cursor_of(article) -> int:
+    """The story's latest revision: readers poll for what changed after it."""
+    top = LiveEntry.objects.filter(article=article).aggregate(top=Max("revision"))
+    return top["top"] or 0
+
+
+def shown_entries(article) -> list[LiveEntry]:
+    return list(LiveEntry.objects.for_story(article).shown().for_page())
+
+
+def updates_url(article) -> str:
+    return reverse("live:updates", kwargs={"slug": article.slug})
+
+
+def story_page_part(request, article, *, preview: bool = False):
+    """The entries on a live story's page (two queries), newest first with the
+    pinned on top, and, while coverage goes on and the page is the public
+    one, what the script needs to fetch new ones."""
+    if not article.is_live:
+        return None
+    entries = shown_entries(article)
+    article.live_entries_shown = entries  # for the JSON-LD (live_blog_posting)
+    polling = not preview and article.coverage_end is None
+    html = _macros().live_section(
+        article,
+        entries=[mark_safe(render_entry(e)) for e in entries],  # noqa: S308
+        cursor=cursor_of(article),
+        updates_url=updates_url(article) if polling else "",
+        interval=settings.LIVE_POLL_SECONDS,
+    )
+    return StoryPagePart(html=mark_safe(str(html)), keys=[live_key(article.pk)])  # noqa: S308
+
+
+def _plain(html: str) -> str:
+    return " ".join(strip_tags(html or "").split())
+
+
+def live_blog_posting(request, article, data) -> None:
+    """A live story's NewsArticle becomes a LiveBlogPosting (schema.org; what
+    Google reads for its "LIVE" badge): coverage start and end, and each entry
+    shown as a BlogPosting in liveBlogUpdate. From the entries the page part
+    read: no query."""
+    entries = getattr(article, "live_entries_shown", None)
+    if not article.is_live or entries is None:
+        return
+    data["@type"] = "LiveBlogPosting"
+    start = article.coverage_start or article.published_at
+    if start:
+        data["coverageStartTime"] = iso(start)
+    if article.coverage_end:
+        data["coverageEndTime"] = iso(article.coverage_end)
+    page = data["url"]
+    updates = []
+    for entry in entries:
+        text = _plain(entry.text)
+        update = {
+            "@type": "BlogPosting",
+            "@id": f"{page}#entry-{entry.pk}",
+            "url": f"{page}#entry-{entry.pk}",
+            "headline": (text or data["headline"])[:110],
+            "datePublished": iso(entry.posted_at),
+            "dateModified": iso(entry.corrected_at or entry.posted_at),
+        }
+        if text:
+            update["articleBody"] = text
+        if entry.image_id and entry.image.file and entry.image.width:
+            update["image"] = image_object(request, entry.image, "")
+        if entry.corrected_at:
+            update["correction"] = {
+                "@type": "CorrectionComment",
+                "text": entry.correction,
+                "datePublished": iso(entry.corrected_at),
+            }
+        updates.append(update)
+    data["liveBlogUpdate"] = updates

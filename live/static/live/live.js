@@ -1,0 +1,111 @@
+// A live story's page asks for new entries every data-live-interval seconds
+// (live.views.updates: a small cached JSON document, 304 when nothing
+// changed), while the tab is visible, and puts them in place: pinned first,
+// then newest first. New entries are announced in the polite live region.
+// Without this script the page still shows every entry as of its load.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-live-updates]");
+  if (!section || !window.fetch) return;
+  var list = section.querySelector("[data-live-list]");
+  var announce = section.querySelector("[data-live-announce]");
+  var url = section.getAttribute("data-live-updates");
+  var cursor = section.getAttribute("data-live-cursor") || "0";
+  var seconds = parseFloat(section.getAttribute("data-live-interval")) || 10;
+  var timer = null;
+  var stopped = false;
+  var busy = false;
+
+  function key(node) {
+    return [node.getAttribute("data-pinned") === "1" ? 1 : 0,
+            node.getAttribute("data-posted") || "",
+            parseInt(node.getAttribute("data-entry"), 10) || 0];
+  }
+
+  function before(a, b) {  // does a come before b: pinned, newer, higher id
+    var ka = key(a), kb = key(b);
+    for (var i = 0; i < 3; i++) {
+      if (ka[i] !== kb[i]) return ka[i] > kb[i];
+    }
+    return false;
+  }
+
+  function place(node) {
+    var children = list.children;
+    for (var i = 0; i < children.length; i++) {
+      if (before(node, children[i])) {
+        list.insertBefore(node, children[i]);
+        return;
+      }
+    }
+    list.appendChild(node);
+  }
+
+  function apply(data) {
+    var added = 0;
+    (data.gone || []).forEach(function (id) {
+      var old = document.getElementById("entry-" + id);
+      if (old) old.remove();
+    });
+    (data.entries || []).slice().reverse().forEach(function (item) {
+      var template = document.createElement("template");
+      template.innerHTML = item.html.trim();
+      var node = template.content.firstElementChild;
+      if (!node) return;
+      var old = document.getElementById("entry-" + item.id);
+      if (old) {
+        old.remove();
+      } else {
+        node.classList.add("live-new");
+        added += 1;
+      }
+      place(node);
+    });
+    if (added) {
+      var empty = section.querySelector("[data-live-empty]");
+      if (empty) empty.remove();
+      announce.textContent = added === 1 ? "1 new update" : added + " new updates";
+    }
+    cursor = String(data.cursor);
+    if (data.ended) stopped = true;
+  }
+
+  function poll() {
+    timer = null;
+    if (busy || stopped || document.hidden) return;
+    busy = true;
+    fetch(url + "?since=" + encodeURIComponent(cursor), {
+      headers: { Accept: "application/json" },
+      credentials: "omit",
+    }).then(function (response) {
+      if (response.status === 404 || response.status === 410) {
+        stopped = true;  // no longer public: nothing more will come
+        return null;
+      }
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (data) apply(data);
+    }).catch(function () {
+      // Offline or a server error: try again at the next turn.
+    }).then(function () {
+      busy = false;
+      schedule();
+    });
+  }
+
+  function schedule() {
+    if (!stopped && !document.hidden && timer === null) {
+      timer = window.setTimeout(poll, seconds * 1000);
+    }
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      if (timer !== null) window.clearTimeout(timer);
+      timer = null;
+    } else if (timer === null) {
+      poll();  // back on the tab: catch up now
+    }
+  });
+  schedule();
+})();
