@@ -19,10 +19,11 @@ and show from their minute. The page reads those rows in one query through
 `public()`, so a neighbour that is unpublished, deleted or not yet due never
 shows; STORED is more than SHOWN to leave spares for that.
 
-The lists are refreshed (`refresh`) when a story is saved or its tags or picks
-change; when a live story changes, so are the lists of the recent stories
-sharing a tag with it, so a new story joins its neighbours' lists when it goes
-out. `refresh` stores with bulk_update, which sends no model signal: it sends
+The lists are refreshed (`refresh`, on the task queue: `refresh_around`)
+when a story is saved or its tags or picks change; when a live story changes,
+so are the lists of the recent stories sharing a tag with it, so a new story
+joins its neighbours' lists when it goes out. `refresh` stores with
+bulk_update, which sends no model signal: it sends
 `articles.signals.related_lists_changed` with the public stories whose list
 changed, so that their pages are purged. `manage.py refresh_related` rebuilds
 every list.
@@ -38,6 +39,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
+from core.tasks import background
 from workflow.models import meets, public_ever_q, public_q
 
 SHOWN = 4
@@ -202,8 +204,23 @@ def reaches_neighbours(story) -> bool:
 
 def story_changed(story, also=()) -> None:
     """Refresh this story's list and, when it reaches them, its neighbours' (it
-    may now belong in theirs, or no longer), and those of the stories `also`."""
-    ids = [story.pk, *also]
-    if reaches_neighbours(story):
-        ids += neighbours(story.pk)
-    refresh(ids)
+    may now belong in theirs, or no longer), and those of the stories `also`:
+    on the task queue, off the editor's request (stored with the change on
+    the database queue; the embedded one runs it on the spot)."""
+    refresh_around.enqueue(story.pk, list(also), reaches=reaches_neighbours(story))
+
+
+@background(retries=3, backoff=30)
+def refresh_around(story_id: int, also: list[int], *, reaches: bool) -> int:
+    """The task `story_changed` queues; `reaches`: whether the story is or
+    was in other stories' lists when it changed."""
+    ids = [story_id, *also]
+    if reaches:
+        ids += neighbours(story_id)
+    return refresh(ids)
+
+
+@background(retries=3, backoff=30)
+def refresh_later(story_ids: list[int]) -> int:
+    """`refresh` on the task queue."""
+    return refresh(story_ids)

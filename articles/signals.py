@@ -33,7 +33,7 @@ def story_deleted(sender, instance: Article, **kwargs):
     """Its neighbours' lists worked out again without it. Arguments: instance."""
     former = instance.__dict__.pop("_former_neighbours", [])
     if former:
-        related.refresh(former)
+        related.refresh_later.enqueue(former)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.related_on_save")
