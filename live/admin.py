@@ -46,9 +46,9 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, may_pin: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image"].widget = ImagePickerWidget(
-            LiveEntry._meta.get_field("image"), admin.site
-        )
+        picker = ImagePickerWidget(LiveEntry._meta.get_field("image"), admin.site)
+        picker.choices = self.fields["image"].choices
+        self.fields["image"].widget = picker
         if not may_pin:
             del self.fields["pinned"]
 
