@@ -319,6 +319,15 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How long a preview link for an outside reviewer works, unless revoked first.
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 
+# --- Space desk ----------------------------------------------------------------
+
+# Launch Library 2's list of upcoming launches, which `manage.py import_launches`
+# (docker-compose.yml's launches service) imports: empty, the default, means no
+# import (launches are entered by hand, and nothing reaches the network from a
+# developer's machine or CI). Production sets
+# https://ll.thespacedevs.com/2.2.0/launch/upcoming/ (free, 15 requests an hour).
+LAUNCH_LIBRARY_URL = env("LAUNCH_LIBRARY_URL", default="")
+
 # --- Security (HTTPS=on in production) ---------------------------------------
 
 HTTPS = env.bool("HTTPS", default=False)

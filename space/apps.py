@@ -8,8 +8,14 @@ class SpaceConfig(AppConfig):
     verbose_name = "Space desk"
 
     def ready(self):
-        from .models import KINDS
+        from .models import KINDS, Slip
         from .signals import purge_hubs
+
+        # A launch's time changes show on its hub and in the launch calendar.
+        post_save.connect(purge_hubs, sender=Slip, dispatch_uid="space.purge_hubs.slip")
+        post_delete.connect(
+            purge_hubs, sender=Slip, dispatch_uid="space.purge_hubs.slip"
+        )
 
         for model in KINDS.values():
             links = model.stories.through

@@ -7,12 +7,11 @@ optional, checked by their format in the form and in the database, and
 entered only from a reliable source: a blank is better than a guess.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 
 WIKIDATA_RE = r"^Q[1-9][0-9]*$"
 COSPAR_RE = r"^[0-9]{4}-[0-9]{3}[A-Z]{1,3}$"
@@ -268,6 +267,10 @@ class Launch(Entity):
         FAILURE = "failure", "Failure"
         PARTIAL_FAILURE = "partial_failure", "Partial Failure"
 
+    # The statuses that say how it went: becoming one sends
+    # space.signals.launch_outcome (space.launches.update_launch).
+    OUTCOMES = frozenset({Status.SUCCESS, Status.FAILURE, Status.PARTIAL_FAILURE})
+
     net = models.DateTimeField(
         "no earlier than",
         help_text="The earliest time the launch may happen (NET), in the "
@@ -341,25 +344,9 @@ class Launch(Entity):
         return [(heading, items) for heading, items in groups if items]
 
     def facts(self):
-        facts = [
-            ("Status", self.get_status_display(), ""),
-            (
-                "No earlier than",
-                date_format(localtime(self.net), "DATETIME_FORMAT")
-                + " "
-                + localtime(self.net).tzname(),
-                "",
-            ),
-        ]
-        if self.window_start and self.window_end:
-            facts.append(
-                (
-                    "Window",
-                    f"{date_format(localtime(self.window_start), 'DATETIME_FORMAT')}"
-                    f" to {date_format(localtime(self.window_end), 'DATETIME_FORMAT')}",
-                    "",
-                )
-            )
+        # Its status, time and window have their own section on the hub
+        # (space/jinja2/space/hub.html, "When").
+        facts = []
         if self.ll2_id:
             facts.append(
                 (
@@ -369,6 +356,58 @@ class Launch(Entity):
                 )
             )
         return facts + super().facts()
+
+
+class SlipSource(models.TextChoices):
+    IMPORT = "import", "Launch Library 2 import"
+    HAND = "hand", "By hand"
+
+
+class Slip(models.Model):
+    """One change of a launch's no-earlier-than time, and when the newsroom
+    noticed it: written by space.launches.update_launch only, whoever changed
+    the time (the Launch Library 2 import or an editor)."""
+
+    Source = SlipSource
+
+    launch = models.ForeignKey(
+        Launch, on_delete=models.CASCADE, related_name="slips", verbose_name="launch"
+    )
+    from_net = models.DateTimeField("moved from")
+    to_net = models.DateTimeField("moved to")
+    noticed_at = models.DateTimeField(
+        "noticed", help_text="When the newsroom learnt of the change."
+    )
+    source = models.CharField("changed by", max_length=10, choices=Source.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="editor",
+        help_text="The editor who changed it by hand; blank for the import.",
+    )
+
+    class Meta:
+        ordering = ["-noticed_at", "-id"]
+        verbose_name = "time change"
+        verbose_name_plural = "time changes"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_net=models.F("to_net")),
+                name="space_slip_moves",
+                violation_error_message="A time change moves the time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=SlipSource.values),
+                name="space_slip_source_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["launch", "-noticed_at"])]
+
+    def __str__(self):
+        return f"{self.from_net:%Y-%m-%d %H:%M} to {self.to_net:%Y-%m-%d %H:%M} UTC"
 
 
 class Spacecraft(Entity):

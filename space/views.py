@@ -2,10 +2,14 @@
 about what belongs to it), related entities, upcoming launches, feeds and
 JSON-LD. The stories are `Article.objects.public()`: the one public rule."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article, Section
 from articles.views import STORIES_PER_PAGE
@@ -13,7 +17,7 @@ from core.cache import cached_page, card_keys, depends_on
 from media_library.structured_data import script
 
 from . import structured_data
-from .models import KINDS, Launch
+from .models import KINDS, Launch, Slip
 
 UPCOMING = 5
 # What a hub's page depends on besides its story cards: any story change
@@ -56,10 +60,15 @@ def hub(request, kind, slug):
         if launches_q is not None
         else []
     )
+    launch_time = when(entity) if isinstance(entity, Launch) else None
     response = render(
         request,
         "space/hub.html",
         {
+            "launch_time": launch_time,
+            # The launch calendar, on a launch's hub and wherever launches
+            # are coming up.
+            "calendar": launch_time is not None or bool(upcoming),
             "entity": entity,
             "kind": kind,
             "kind_label": entity._meta.verbose_name,
@@ -74,3 +83,77 @@ def hub(request, kind, slug):
         },
     )
     return depends_on(response, *HUB_KEYS, *card_keys(page_obj))
+
+
+# --- A launch's time -------------------------------------------------------------
+
+
+def countdown(seconds: float) -> str:
+    """ "in 2 days, 4 hours and 12 minutes": the words space/static/space/
+    countdown.js writes too (keep the two alike)."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "in less than a minute"
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+        if n
+    ]
+    return "in " + (
+        ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    )
+
+
+def utc_text(moment: dt.datetime, now: dt.datetime) -> str:
+    """ "3 March 14:02 UTC", with the year when it is not this one."""
+    moment = moment.astimezone(dt.UTC)
+    fmt = "j F H:i" if moment.year == now.year else "j F Y, H:i"
+    return f"{date_format(moment, fmt)} UTC"
+
+
+def local_text(moment: dt.datetime) -> str:
+    """In the newsroom's time zone (settings.TIME_ZONE), with the zone's
+    abbreviation: "3 March 2026, 09:02 EST"."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'j F Y, H:i')} {local.tzname()}"
+
+
+def slip_text(slip: Slip, now: dt.datetime) -> str:
+    return (
+        f"Moved from {utc_text(slip.from_net, now).removesuffix(' UTC')}"
+        f" to {utc_text(slip.to_net, now)}"
+    )
+
+
+def when(launch: Launch) -> dict:
+    """What the hub says about a launch's time: its countdown (server-rendered;
+    countdown.js ticks it), the time in the newsroom's zone and in UTC, the
+    window, and its time changes, newest first, in plain words (one query)."""
+    now = timezone.now()
+    left = (launch.net - now).total_seconds()
+    return {
+        "upcoming": left > 0,
+        "countdown": countdown(left) if left > 0 else "",
+        "as_of": local_text(now),
+        "net_iso": launch.net.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "net_local": local_text(launch.net),
+        "net_utc": utc_text(launch.net, now),
+        "time_zone": settings.TIME_ZONE,
+        "window": (
+            (local_text(launch.window_start), local_text(launch.window_end))
+            if launch.window_start and launch.window_end
+            else None
+        ),
+        "slips": [
+            {
+                "text": slip_text(slip, now),
+                "later": slip.to_net > slip.from_net,
+                "noticed": utc_text(slip.noticed_at, now),
+                "noticed_iso": slip.noticed_at.isoformat(),
+                "source": slip.get_source_display(),
+            }
+            for slip in launch.slips.all()
+        ],
+    }

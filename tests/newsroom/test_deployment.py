@@ -103,7 +103,7 @@ def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
 
 
 def test_compose_runs_database_cache_site_and_worker(compose):
-    assert set(compose["services"]) == {"db", "redis", "web", "worker"}
+    assert set(compose["services"]) == {"db", "redis", "web", "worker", "launches"}
 
 
 def test_worker_runs_the_scheduler_with_the_sites_settings(compose, web, env_vars):
