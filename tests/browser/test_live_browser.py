@@ -1,0 +1,92 @@
+"""Live coverage in a browser: a reader's open page shows an entry posted
+after it loaded, without reloading (live.js polling the updates), and the live
+page and the live desk have no accessibility violations (axe)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from live import services
+from tests.browser.admin_login import log_in
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
+from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS, WRITERS, sync_roles
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 (tests.factories.UserFactory)
+
+
+@pytest.fixture
+def newsroom(transactional_db, settings):
+    settings.LIVE_POLL_SECONDS = 1  # the page's data-live-interval
+    settings.LIVE_POLL_MAX_AGE = 0
+    sync_roles()  # the roles' groups (emptied with the database after each test)
+    writer = user_in(WRITERS, username="wanda", first_name="Wanda")
+    editor = user_in(EDITORS, username="edie", first_name="Edie")
+    story = ArticleFactory(
+        headline="Artemis II launches: live",
+        slug="artemis-ii-live",
+        published=True,
+        created_by=writer,
+        authors=[AuthorFactory(name="Wanda Writer", user=writer)],
+    )
+    services.start_coverage(story, by=editor)
+    first = services.post_entry(story, by=editor, text="Crew at the pad.")
+    pinned = services.post_entry(story, by=editor, text="Launch window: 6:24 p.m.")
+    services.pin_entry(pinned, by=editor)
+    services.correct_entry(
+        first, by=editor, text="Crew aboard Orion.", note="They had boarded."
+    )
+    services.post_entry(story, by=writer, text="Tanking done.", image=ImageFactory())
+    return {"story": story, "writer": writer, "editor": editor}
+
+
+def test_a_new_entry_appears_on_an_open_page_without_reloading(page, newsroom):
+    story, editor = newsroom["story"], newsroom["editor"]
+    page.goto(story.get_absolute_url())
+    page.evaluate("window.stillTheSamePage = true")
+    entries = page.locator("[data-live-list] > li")
+    expect(entries).to_have_count(3)
+    services.post_entry(story, by=editor, text="Liftoff of Artemis II!")
+    new = page.locator("[data-live-list] > li", has_text="Liftoff of Artemis II!")
+    expect(new).to_be_visible(timeout=15_000)
+    expect(entries).to_have_count(4)
+    # Below the pinned entry, above the older ones; announced politely.
+    expect(entries.nth(0)).to_contain_text("Launch window")
+    expect(entries.nth(1)).to_contain_text("Liftoff of Artemis II!")
+    expect(page.locator("[data-live-announce]")).to_have_text("1 new update")
+    assert page.evaluate("window.stillTheSamePage") is True
+    # A deleted entry leaves the open page too.
+    gone = services.post_entry(story, by=editor, text="Posted by mistake")
+    expect(page.get_by_text("Posted by mistake")).to_be_visible(timeout=15_000)
+    services.delete_entry(gone, by=editor)
+    expect(page.get_by_text("Posted by mistake")).to_have_count(0, timeout=15_000)
+
+
+def test_the_page_shows_entries_without_javascript(browser, live_server, newsroom):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(newsroom["story"].get_absolute_url())
+        expect(page.locator("[data-live-list] > li")).to_have_count(3)
+        expect(page.get_by_text("They had boarded.")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_live_page_has_no_accessibility_violations(page, newsroom, axe, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(newsroom["story"].get_absolute_url())
+    expect(page.locator("[data-live-list] > li")).to_have_count(3)
+    assert axe(page) == []
+
+
+def test_the_live_desk_has_no_accessibility_violations_and_posts(page, newsroom, axe):
+    story = newsroom["story"]
+    log_in(page, "wanda", PASSWORD)
+    page.goto(f"/admin/live/liveentry/desk/{story.pk}/")
+    assert axe(page) == []
+    page.get_by_label("Text").fill("Solid rocket boosters separated.")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator(".messagelist")).to_contain_text("Posted.")
+    expect(page.get_by_text("Solid rocket boosters separated.")).to_be_visible()
+    assert axe(page) == []
