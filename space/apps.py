@@ -1,5 +1,10 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+)
 
 
 class SpaceConfig(AppConfig):
@@ -8,8 +13,14 @@ class SpaceConfig(AppConfig):
     verbose_name = "Space desk"
 
     def ready(self):
+        from articles.structured_data import extend_story
+
+        from . import structured_data
         from .models import KINDS, Slip
-        from .signals import purge_hubs
+        from .signals import purge_hubs, purge_story_pages
+
+        # A story's JSON-LD names the entities it is about.
+        extend_story(structured_data.story_about)
 
         # A launch's time changes show on its hub and in the launch calendar.
         post_save.connect(purge_hubs, sender=Slip, dispatch_uid="space.purge_hubs.slip")
@@ -28,3 +39,11 @@ class SpaceConfig(AppConfig):
                 sender=links,
                 dispatch_uid=f"space.m2m.{links._meta.model_name}",
             )
+            # The story pages that name the entity (space.structured_data).
+            uid = f"space.purge_story_pages.{model._meta.model_name}"
+            post_save.connect(purge_story_pages, sender=model, dispatch_uid=uid)
+            pre_delete.connect(purge_story_pages, sender=model, dispatch_uid=uid)
+            uid = f"space.purge_story_pages.{links._meta.model_name}"
+            post_save.connect(purge_story_pages, sender=links, dispatch_uid=uid)
+            post_delete.connect(purge_story_pages, sender=links, dispatch_uid=uid)
+            m2m_changed.connect(purge_story_pages, sender=links, dispatch_uid=uid)

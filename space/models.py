@@ -127,7 +127,13 @@ class CelestialBody(Entity):
         constraints = Entity.entity_constraints("celestialbody")
 
     def story_q(self):
-        return super().story_q() | Q(space_places__body=self)
+        # Its places, the missions going to it and those missions' spacecraft.
+        return (
+            super().story_q()
+            | Q(space_places__body=self)
+            | Q(space_missions__target=self)
+            | Q(space_spacecraft__mission__target=self)
+        )
 
     def related_groups(self):
         return [

@@ -1,9 +1,35 @@
-"""schema.org JSON-LD for the hubs and for the entities a story is about,
-built from what the view loaded (no queries of its own)."""
+"""schema.org JSON-LD for the hubs, built from what the view loaded, and the
+entities a story is about, added to its NewsArticle (`story_entities`, one
+query, registered with articles.structured_data.extend_story in
+SpaceConfig.ready()).
 
+What a story names, and how (the same rule as the hubs: `hub_lookups`):
+- `about`: the entities the story is linked to, the ones an editor picked;
+- `mentions`: the entities whose hubs list the story through what it is linked
+  to (a linked spacecraft's mission, a linked place's world, the world a linked
+  mission goes to...), after the embeds the body already names there.
+Each is a schema.org Thing of the fitting type (TYPES), named by its hub's
+address (`url`) and by its Wikidata item (`sameAs`) when it has one.
+"""
+
+import functools
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, Value
+
+from articles.models import Article
 from media_library.structured_data import iso
 
-from .models import CelestialBody, Launch, Mission, Place, Spacecraft
+from .models import (
+    KINDS,
+    CelestialBody,
+    Launch,
+    LaunchProvider,
+    LaunchVehicle,
+    Mission,
+    Place,
+    Spacecraft,
+)
 
 SCHEMA = "https://schema.org/"
 
@@ -25,12 +51,20 @@ EVENT_STATUS = {
     Launch.Status.PARTIAL_FAILURE: "EventScheduled",
 }
 
+# schema.org's type of each kind. A launch happens at a time: an Event. A pad
+# and a world are where things are: Place ("entities that have a somewhat
+# fixed, physical extension"). A spacecraft and a launch vehicle are made
+# things: Product (Vehicle is for road vehicles, with their properties). A
+# provider is an Organization. A mission has no better type than Thing
+# (Project is an Organization, and Event would claim dates we do not keep).
 TYPES = {
     Launch: "Event",
     Place: "Place",
     CelestialBody: "Place",
     Mission: "Thing",
     Spacecraft: "Product",
+    LaunchVehicle: "Product",
+    LaunchProvider: "Organization",
 }
 
 
@@ -65,3 +99,85 @@ def hub(request, entity) -> dict:
                 "url": request.build_absolute_uri(entity.provider.get_absolute_url()),
             }
     return data
+
+
+# --- The entities a story is about --------------------------------------------
+
+
+@functools.cache
+def hub_lookups(model) -> tuple[str, ...]:
+    """The Article lookups that put a story on a hub of `model`, the first its
+    direct link: read from `model.story_q()`, the hubs' own rule, so the story
+    page, the sitemap and the hubs cannot disagree. story_q must stay an OR of
+    `lookup=self` terms; anything else is refused here (a test reads every
+    kind)."""
+    probe = model()
+    direct = model._meta.get_field("stories").related_query_name()
+    found = []
+
+    def walk(q):
+        if q.negated or (len(q.children) > 1 and q.connector != Q.OR):
+            raise ImproperlyConfigured(f"{model.__name__}.story_q is not an OR.")
+        for child in q.children:
+            if isinstance(child, Q):
+                walk(child)
+            elif child[1] is probe:
+                found.append(child[0])
+            else:
+                raise ImproperlyConfigured(
+                    f"{model.__name__}.story_q compares {child[0]} to something "
+                    "other than the entity."
+                )
+
+    walk(probe.story_q())
+    if direct not in found:
+        raise ImproperlyConfigured(f"{model.__name__}.story_q leaves out its links.")
+    found.remove(direct)
+    return (direct, *found)
+
+
+def story_entities(article) -> tuple[list, list]:
+    """(about, mentions) of `article`: the entities it is linked to, and the
+    others whose hubs list it, each list in KINDS order then by name. One
+    query, a UNION ALL of one SELECT per kind and lookup, whatever the
+    story's state (entities are public; a preview shows the same)."""
+    if article.pk is None:
+        return [], []
+    this = Article.objects.filter(pk=article.pk)
+    parts = [
+        model.objects.filter(pk__in=this.values(lookup))
+        .annotate(entity_kind=Value(kind), direct=Value(n == 0))
+        .order_by()
+        .values_list("entity_kind", "direct", "pk", "name", "slug", "wikidata_id")
+        for kind, model in KINDS.items()
+        for n, lookup in enumerate(hub_lookups(model))
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    order = list(KINDS)
+    about, mentions = {}, {}
+    for kind, direct, pk, name, slug, wikidata_id in rows:
+        entity = KINDS[kind](pk=pk, name=name, slug=slug, wikidata_id=wikidata_id)
+        (about if direct else mentions)[kind, pk] = entity
+
+    def listed(found):
+        return sorted(
+            found.values(),
+            key=lambda e: (order.index(e.kind), e.name.casefold(), e.pk),
+        )
+
+    return listed(about), listed(
+        {key: e for key, e in mentions.items() if key not in about}
+    )
+
+
+def story_about(request, article, data: dict) -> None:
+    """articles.structured_data.extend_story: the story's `about` and the
+    `mentions` its links imply (see the module's docstring)."""
+    about, mentions = story_entities(article)
+    if about:
+        data["about"] = [thing(request, entity) for entity in about]
+    if mentions:
+        data["mentions"] = [
+            *data.get("mentions", []),
+            *(thing(request, entity) for entity in mentions),
+        ]
