@@ -42,8 +42,13 @@
 
   function tick() {
     var left = (net - Date.now()) / 1000;
-    clock.textContent = left > 0 ? countdown(left) : "now: check the status above";
-    if (left <= 0) window.clearInterval(timer);
+    if (left > 0) {
+      clock.textContent = countdown(left);
+      return;
+    }
+    window.clearInterval(timer);
+    clock.parentNode.textContent =
+      "The earliest lift-off time has passed: see the status above.";
   }
   var timer = window.setInterval(tick, 1000);
   tick();
