@@ -10,6 +10,9 @@ server. Prints requests per second, p50/p95/p99 latency, throughput as a share
 of the static file's in those interleaved slices, SQL queries per uncached
 render, and PASS/FAIL for the issue's targets. Absolute figures on a shared machine are
 noise; the ratios are what the issue asks for.
+
+`python bench/run.py live ...` runs the live coverage scenario instead
+(bench/live_readers.py: readers polling a live story while an entry is posted).
 """
 
 import argparse
@@ -424,6 +427,11 @@ def measure(name, phase, paths, static_paths, server, args, connections):
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["live"]:  # live coverage's readers: bench/live_readers.py
+        from bench import live_readers
+
+        return live_readers.main(argv[1:])
     args = parse_args(argv)
     started = time.monotonic()
     if not wrk.installed():
