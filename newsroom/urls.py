@@ -6,10 +6,12 @@ from django.views.generic import TemplateView
 
 from articles import sitemaps
 from articles import views as article_views
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
+from articles.sitemaps import NewsSitemap
 from core import brand
 from core.admin import tag_suggestions
 from newsroom import accounts, two_factor
+from space.sitemaps import HubSitemap
 from workflow import desk
 from workflow.views import share_preview
 
@@ -76,7 +78,9 @@ urlpatterns += [
 ]
 
 # What crawlers read: robots.txt, the sitemap index and its pages (?p=2...), and
-# the Google News sitemap.
+# the Google News sitemap. The space desk's hubs are a section of their own
+# (space.sitemaps), added here, above both apps.
+SITEMAPS = {**ARTICLE_SITEMAPS, "space": HubSitemap}
 urlpatterns += [
     path(
         "robots.txt",

@@ -82,6 +82,8 @@ def test_index_points_at_each_sitemap_with_its_lastmod(client, now):
         "http://testserver/sitemaps/stories.xml": latest,
         "http://testserver/sitemaps/sections.xml": latest,
         "http://testserver/sitemaps/authors.xml": latest,
+        # The space desk's hubs: none lists a story (tests/space/test_hub_sitemap).
+        "http://testserver/sitemaps/space.xml": None,
     }
 
 
@@ -177,9 +179,11 @@ def test_sitemap_query_budget(client, now, django_assert_max_num_queries):
             published_at=now - timedelta(hours=1),
             authors=[AuthorFactory(), AuthorFactory()],
         )
-    with django_assert_max_num_queries(6):
+    # Two for each section, and three for the space desk's hubs (their dates
+    # twice, for the index's lastmod and the page count, and the launches).
+    with django_assert_max_num_queries(9):
         client.get("/sitemap.xml")
-    for section in ("stories", "sections", "authors"):
+    for section in ("stories", "sections", "authors", "space"):
         with django_assert_max_num_queries(2):
             section_sitemap(client, section)
 
