@@ -106,6 +106,11 @@ def countdown(seconds: float) -> str:
     )
 
 
+def iso(moment: dt.datetime) -> str:
+    """For <time datetime>: UTC to the second ("2026-03-03T14:02:00Z")."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utc_text(moment: dt.datetime, now: dt.datetime) -> str:
     """ "3 March 14:02 UTC", with the year when it is not this one."""
     moment = moment.astimezone(dt.UTC)
@@ -137,7 +142,7 @@ def when(launch: Launch) -> dict:
         "upcoming": left > 0,
         "countdown": countdown(left) if left > 0 else "",
         "as_of": local_text(now),
-        "net_iso": launch.net.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "net_iso": iso(launch.net),
         "net_local": local_text(launch.net),
         "net_utc": utc_text(launch.net, now),
         "time_zone": settings.TIME_ZONE,
@@ -151,7 +156,7 @@ def when(launch: Launch) -> dict:
                 "text": slip_text(slip, now),
                 "later": slip.to_net > slip.from_net,
                 "noticed": utc_text(slip.noticed_at, now),
-                "noticed_iso": slip.noticed_at.isoformat(),
+                "noticed_iso": iso(slip.noticed_at),
                 "source": slip.get_source_display(),
             }
             for slip in launch.slips.all()
