@@ -6,7 +6,8 @@ lists `tagged:7`, `by:3` and `list:section:4`...: see `depends_on`) and the
 version of each key when it was stored. A change bumps only the keys it
 affects (newsroom.signals), so the pages showing the changed thing are
 rendered again and every other page stays cached. The keys also go out in a
-`Surrogate-Key` header, so that a CDN could later purge by the same keys.
+`Surrogate-Key` header, and a purge reaches the caches in front (Varnish, a
+CDN: core.purgers, through the task queue) by the same keys.
 `bump_site_version()` forgets every page, for what every page shows (the
 sections menu).
 
@@ -14,11 +15,13 @@ A hit reads the site version, the purge counter and the page in one round
 trip; when a purge has happened since the page was stored, a second reads the
 versions of its keys. An entry is also valid only until the next scheduled
 story's minute, so scheduled stories appear on cached pages exactly when the
-public() query starts showing them.
+public() query starts showing them; its `s-maxage` tells the caches in front
+the same.
 """
 
 import datetime as dt
 import hashlib
+import math
 import time
 from collections.abc import Iterable
 from functools import wraps
@@ -54,18 +57,25 @@ def site_version() -> int:
 
 
 def bump_site_version() -> None:
-    """Forget every cached page."""
+    """Forget every cached page, here and in the caches in front."""
+    from core import purgers  # the task queue, loaded once apps are
+
     _bump(VERSION_KEY)
+    purgers.purge_later([purgers.SITE])
 
 
 def purge(keys: Iterable[str]) -> None:
     """Forget the cached pages built from any of these content keys: two cache
-    round trips, however many keys."""
+    round trips, however many keys. The caches in front (core.purgers) are
+    purged of the same keys through the task queue, once the change commits."""
+    from core import purgers  # the task queue, loaded once apps are
+
     keys = set(keys)
     if not keys:
         return
     version = _bump(PURGES_KEY)
     cache.set_many({KEY_PREFIX + key: version for key in keys}, timeout=None)
+    purgers.purge_later(keys)
 
 
 def _bump(name: str) -> int:
@@ -164,17 +174,29 @@ def _still_good(entry, version: int, purges: int) -> bool:
     return all(current.get(name) == value for name, value in versions.items())
 
 
-def _with_cache_headers(response):
+def _with_cache_headers(response, valid_until: float | None = None):
+    """Public; a shared cache (Varnish, a CDN: `s-maxage`) may keep it as
+    long as the page cache does, until `valid_until` (a timestamp: the next
+    scheduled story's minute at the latest, so it appears there on time), a
+    browser PAGE_BROWSER_CACHE_SECONDS at most. A page not stored here
+    (`valid_until` None) is not kept by a shared cache either."""
     if response.status_code == 200:
+        shared = 0
+        if valid_until is not None:
+            shared = max(0, math.floor(valid_until - timezone.now().timestamp()))
         patch_cache_control(
-            response, public=True, max_age=settings.PAGE_BROWSER_CACHE_SECONDS
+            response,
+            public=True,
+            max_age=min(settings.PAGE_BROWSER_CACHE_SECONDS, shared),
+            s_maxage=shared,
         )
     return response
 
 
 def _from_entry(entry) -> HttpResponse:
     status, headers, content = entry[4:]
-    return _with_cache_headers(HttpResponse(content, status=status, headers=headers))
+    response = HttpResponse(content, status=status, headers=headers)
+    return _with_cache_headers(response, valid_until=entry[3])
 
 
 class PageCacheMiddleware:
@@ -228,8 +250,9 @@ def cached_page(view):
         if hasattr(response, "render"):
             response.render()
         keys = sorted(getattr(response, "content_keys", ()))
-        if keys:
-            response[KEYS_HEADER] = " ".join(keys)
+        for name, value in _keys_headers(keys).items():
+            response[name] = value
+        stored_until = None
         if cacheable(response):
             # The ETag, once: otherwise ConditionalGetMiddleware hashes the
             # page on every hit.
@@ -250,9 +273,20 @@ def cached_page(view):
                     response.content,
                 )
                 cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        return _with_cache_headers(response)
+                stored_until = entry[3]
+        return _with_cache_headers(response, valid_until=stored_until)
 
     return wrapper
+
+
+def _keys_headers(keys: list[str]) -> dict[str, str]:
+    """The response headers naming the page's keys for the caches in front
+    (core.purgers): its keys, UNKEYED for a page naming none (purged by every
+    purge, as here), and SITE, purged with every page (bump_site_version)."""
+    from core import purgers
+
+    named = [*(keys or [purgers.UNKEYED]), purgers.SITE]
+    return {KEYS_HEADER: " ".join(named), **purgers.response_headers(named)}
 
 
 def _versions_if_unpurged(keys: list[str], purges: int) -> dict | None | bool:

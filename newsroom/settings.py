@@ -181,6 +181,10 @@ PAGE_BROWSER_CACHE_SECONDS = env.int("PAGE_BROWSER_CACHE_SECONDS", default=60)
 # the page cache does not look for them: the admin, and search (one page per
 # query; searching is fast enough, and a query cache would fill with one-offs).
 PAGE_CACHE_NEVER = ["admin:index", "articles:search"]
+# Caches in front of the site purged by the same keys (core/purgers.py), one
+# URL each: varnish://host:port, cloudflare://ZONE_ID?token=..., fastly://
+# SERVICE_ID?token=... (each purge goes through the task queue).
+PURGE_URLS = env.list("PURGE_URLS", default=[])
 
 # --- Live coverage (live/) --------------------------------------------------
 # Readers' pages ask for new entries every LIVE_POLL_SECONDS; the answer may be
