@@ -27,7 +27,8 @@ DESK_RECENT = 30  # stories offered to start live coverage on
 
 class EntryForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
+        # The box a writer types in, event after event: ready on each load.
+        widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}),
         required=False,
         max_length=services.TEXT_MAX,
         help_text="A blank line starts a new paragraph.",
@@ -62,6 +63,7 @@ class CorrectionForm(forms.Form):
 class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
     """The entries, listed; they are posted and changed from the desk."""
 
+    change_list_template = "live/entry_change_list.html"  # links the desk
     list_display = ["posted_at", "article", "status", "pinned", "desk_link"]
     list_filter = ["status", "pinned"]
     list_select_related = ["article"]

@@ -291,3 +291,37 @@ def test_the_desk_index_lists_live_stories(client, writer, live_story):
     client.force_login(writer)
     response = client.get(reverse("admin:live_desk_index"))
     assertContains(response, live_story.headline)
+
+
+def test_the_entries_list_links_the_desk(client, editor, post):
+    entry = post("Liftoff")
+    client.force_login(editor)
+    response = client.get(reverse("admin:live_liveentry_changelist"))
+    assertContains(response, reverse("admin:live_desk_index"))
+    assertContains(response, desk(entry.article))
+
+
+def test_the_desk_picture_picker_finds_library_pictures(client, writer, live_story):
+    ImageFactory(title="Orion on the pad")
+    client.force_login(writer)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "live",
+            "model_name": "liveentry",
+            "field_name": "image",
+            "term": "Orion",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Orion on the pad"]
+
+
+def test_a_writer_posts_a_library_picture_from_the_desk(client, writer, live_story):
+    picture = ImageFactory()
+    client.force_login(writer)
+    response = client.post(
+        desk(live_story), {"action": "post", "text": "", "image": picture.pk}
+    )
+    assert response.status_code == 302
+    assert LiveEntry.objects.get().image == picture
