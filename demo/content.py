@@ -1191,31 +1191,79 @@ DESK_STEPS = [
 ]
 
 # The space desk's entities (space app), linked to the Perseverance stories.
-# Identifiers only where we are sure of them: Mars is Q111 on Wikidata, and
-# Mars 2020 (the Perseverance rover) is COSPAR 2020-052A, NORAD 45983. The
-# other Wikidata ids are left blank rather than guessed.
+# Identifiers only where we are sure of them: Mars is Q111 and Earth Q2 on
+# Wikidata, and the Perseverance rover is COSPAR 2020-052A, NORAD 45983. The
+# other identifiers (Wikidata, COSPAR and NORAD of the orbiter, Launch Library
+# 2) are left blank rather than guessed.
+#
+# HiRISE is a camera on the Mars Reconnaissance Orbiter, not a spacecraft: it
+# has no orbit, designator or hub of its own to give, so it is named in the
+# orbiter's description. The orbiter is a mission (its hub is listed on Mars's,
+# as the world it went to) flown by one spacecraft of the same name (the hub
+# with its instruments), as Mars 2020 is flown by Perseverance.
 SPACE_BODIES = [
     {"slug": "mars", "name": "Mars", "wikidata_id": "Q111",
      "description": "The fourth planet from the Sun."},
+    {"slug": "earth", "name": "Earth", "wikidata_id": "Q2",
+     "description": "The third planet from the Sun, where every launch so far "
+                    "has lifted off."},
 ]  # fmt: skip
 SPACE_PLACES = [
     {"slug": "jezero-crater", "name": "Jezero Crater", "body": "mars",
      "description": "An ancient lake bed on Mars where Perseverance landed "
                     "on 18 February 2021."},
+    {"slug": "space-launch-complex-41", "name": "Space Launch Complex 41",
+     "body": "earth",
+     "description": "The Atlas V's launch pad at Cape Canaveral, Florida."},
+]  # fmt: skip
+SPACE_PROVIDERS = [
+    {"slug": "united-launch-alliance", "name": "United Launch Alliance",
+     "description": "The joint venture of Boeing and Lockheed Martin that "
+                    "flies the Atlas V and Vulcan rockets."},
+]  # fmt: skip
+SPACE_VEHICLES = [
+    {"slug": "atlas-v-541", "name": "Atlas V 541",
+     "provider": "united-launch-alliance",
+     "description": "The Atlas V with a five-meter fairing, four solid rocket "
+                    "boosters and a single-engine Centaur upper stage."},
+]  # fmt: skip
+SPACE_LAUNCHES = [
+    {"slug": "atlas-v-541-mars-2020", "name": "Atlas V 541 | Mars 2020",
+     "net": at(2020, 7, 30, 7, 50), "status": "success",  # 11:50 UTC
+     "vehicle": "atlas-v-541", "provider": "united-launch-alliance",
+     "pad": "space-launch-complex-41",
+     "description": "The launch of NASA's Mars 2020 mission, with the "
+                    "Perseverance rover and the Ingenuity helicopter, from "
+                    "Cape Canaveral."},
 ]  # fmt: skip
 SPACE_MISSIONS = [
     {"slug": "mars-2020", "name": "Mars 2020", "target": "mars",
+     "launch": "atlas-v-541-mars-2020",
      "description": "NASA's mission that landed the Perseverance rover and the "
                     "Ingenuity helicopter in Jezero Crater."},
+    {"slug": "mars-reconnaissance-orbiter", "name": "Mars Reconnaissance Orbiter",
+     "target": "mars", "launch": None,
+     "description": "NASA's orbiter mission studying Mars from above since "
+                    "2006 and relaying the rovers' data to Earth."},
 ]  # fmt: skip
 SPACE_SPACECRAFT = [
     {"slug": "perseverance", "name": "Perseverance", "mission": "mars-2020",
      "cospar_id": "2020-052A", "norad_id": 45983,
      "description": "The Mars 2020 rover, collecting samples in Jezero Crater."},
+    {"slug": "mars-reconnaissance-orbiter", "name": "Mars Reconnaissance Orbiter",
+     "mission": "mars-reconnaissance-orbiter",
+     "description": "NASA's orbiter at Mars. Its HiRISE camera photographed "
+                    "Perseverance coming down under its parachute, and the "
+                    "landing hardware on the crater floor the day after."},
 ]  # fmt: skip
 # story slug -> (kind, entity slug) it is about
 SPACE_LINKS = {
-    SKY_CRANE_SLUG: [("spacecraft", "perseverance"), ("place", "jezero-crater")],
+    SKY_CRANE_SLUG: [
+        ("spacecraft", "perseverance"),
+        ("place", "jezero-crater"),
+        # Its "Watched from orbit" part: HiRISE's pictures.
+        ("spacecraft", "mars-reconnaissance-orbiter"),
+    ],
     "perseverance-sample-depot": [
         ("spacecraft", "perseverance"),
         ("place", "jezero-crater"),

@@ -30,7 +30,15 @@ from articles.models import (
 )
 from authors.models import Author, Book
 from media_library.models import Gallery, GalleryItem, Image
-from space.models import CelestialBody, Mission, Place, Spacecraft
+from space.models import (
+    CelestialBody,
+    Launch,
+    LaunchProvider,
+    LaunchVehicle,
+    Mission,
+    Place,
+    Spacecraft,
+)
 from workflow import services
 from workflow.models import Transition
 from workflow.roles import ROLES, sync_roles
@@ -144,7 +152,9 @@ def _load(stored: list[str]) -> DemoSummary:
 
 def _space(stories: dict) -> None:
     """The space desk's entities and the stories linked to them (a rerun
-    changes nothing)."""
+    changes nothing). The launch is history, created once with its time: a
+    change to a launch's time goes through space.launches.update_launch, which
+    a rerun never needs."""
     bodies = {
         spec["slug"]: _upsert(CelestialBody, {"slug": spec["slug"]}, **spec)
         for spec in content.SPACE_BODIES
@@ -155,11 +165,40 @@ def _space(stories: dict) -> None:
         )
         for spec in content.SPACE_PLACES
     }
+    providers = {
+        spec["slug"]: _upsert(LaunchProvider, {"slug": spec["slug"]}, **spec)
+        for spec in content.SPACE_PROVIDERS
+    }
+    vehicles = {
+        spec["slug"]: _upsert(
+            LaunchVehicle,
+            {"slug": spec["slug"]},
+            **{**spec, "provider": providers[spec["provider"]]},
+        )
+        for spec in content.SPACE_VEHICLES
+    }
+    launches = {
+        spec["slug"]: _upsert(
+            Launch,
+            {"slug": spec["slug"]},
+            **{
+                **spec,
+                "vehicle": vehicles[spec["vehicle"]],
+                "provider": providers[spec["provider"]],
+                "pad": places[spec["pad"]],
+            },
+        )
+        for spec in content.SPACE_LAUNCHES
+    }
     missions = {
         spec["slug"]: _upsert(
             Mission,
             {"slug": spec["slug"]},
-            **{**spec, "target": bodies[spec["target"]]},
+            **{
+                **spec,
+                "target": bodies[spec["target"]],
+                "launch": launches.get(spec["launch"]),
+            },
         )
         for spec in content.SPACE_MISSIONS
     }
@@ -171,7 +210,8 @@ def _space(stories: dict) -> None:
         )
         for spec in content.SPACE_SPACECRAFT
     }
-    entities = {"body": bodies, "place": places, "mission": missions,
+    entities = {"body": bodies, "place": places, "provider": providers,
+                "vehicle": vehicles, "launch": launches, "mission": missions,
                 "spacecraft": spacecraft}  # fmt: skip
     for story_slug, links in content.SPACE_LINKS.items():
         for kind, slug in links:
