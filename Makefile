@@ -36,7 +36,7 @@ $(VENV)/.installed: pyproject.toml tests/browser/package-lock.json tests/lightho
 	@echo "Wrote a development .env"
 
 # The scheduling worker runs beside the server, as in production (docker-compose.yml's
-# worker), so scheduled stories are recorded, e-mailed and purged at their minute.
+# scheduler), so scheduled stories are recorded, e-mailed and purged at their minute.
 # Ctrl+C stops both: a background job ignores SIGINT, so the shell stops the worker on
 # its way out, however the server ended.
 run: install .env

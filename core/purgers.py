@@ -39,7 +39,7 @@ from core.tasks import background, later
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 10  # seconds a cache has to answer a purge
+TIMEOUT = 5  # seconds a cache has to answer a purge
 # What is purged by every change: pages that named no keys (core.cache marks
 # them so), which the page cache forgets on any purge too.
 UNKEYED = "unkeyed"

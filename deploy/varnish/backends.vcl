@@ -5,9 +5,11 @@
 import directors;
 
 probe newsroom_up {
-    # Host: one of ALLOWED_HOSTS, or Django answers 400.
+    # Host: one of ALLOWED_HOSTS, or Django answers 400; the protocol a TLS
+    # proxy in front would name, or HTTPS=on redirects.
     .request = "GET /robots.txt HTTP/1.1"
         "Host: localhost"
+        "X-Forwarded-Proto: https"
         "Connection: close";
     .interval = 5s;
     .timeout = 2s;

@@ -76,6 +76,13 @@ sub vcl_recv {
     return (hash);
 }
 
+sub vcl_hash {
+    # A page asked for over HTTPS (through a TLS proxy) and over HTTP may
+    # differ in its links: kept apart. The built-in vcl_hash adds the address
+    # and Host.
+    hash_data(req.http.X-Forwarded-Proto);
+}
+
 sub vcl_backend_response {
     if (beresp.http.Set-Cookie
         || !beresp.http.Cache-Control

@@ -30,7 +30,12 @@ def compose():
 
 @pytest.fixture(scope="module")
 def web(compose):
-    return compose["services"]["web"]
+    return compose["services"]["web1"]
+
+
+WEB_SERVERS = ["web1", "web2"]
+# The services running the site's code, with the site's settings.
+APP_SERVICES = ["migrate", *WEB_SERVERS, "worker", "scheduler", "launches"]
 
 
 def environment(service: dict) -> dict[str, str]:
@@ -102,30 +107,74 @@ def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
 # --- docker-compose.yml -------------------------------------------------------
 
 
-def test_compose_runs_database_cache_site_and_worker(compose):
-    assert set(compose["services"]) == {"db", "redis", "web", "worker", "launches"}
+def test_compose_runs_the_site_behind_varnish_with_its_workers(compose):
+    assert set(compose["services"]) == {
+        "db",
+        "redis",
+        "s3",
+        "migrate",
+        *WEB_SERVERS,
+        "varnish",
+        "worker",
+        "scheduler",
+        "launches",
+    }
 
 
-def test_worker_runs_the_scheduler_with_the_sites_settings(compose, web, env_vars):
-    worker = compose["services"]["worker"]
-    assert command(worker).split() == [
-        "python", "manage.py", "publish_scheduled", "--every", "30"
-    ]  # fmt: skip
-    assert (worker["build"], worker["volumes"]) == (web["build"], web["volumes"])
-    assert environment(worker) == environment(web)
-    assert set(environment(worker)) - env_vars == set()
-    assert not worker.get("ports"), "the worker serves nothing"
-    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_services_share_the_image_volumes_and_settings(compose, name, env_vars):
+    service, migrate = compose["services"][name], compose["services"]["migrate"]
+
+    assert (service["build"], service["volumes"]) == (
+        migrate["build"],
+        migrate["volumes"],
+    )
+    assert environment(service) == environment(migrate)
+    assert set(environment(service)) - env_vars == set()
 
 
-def test_worker_command_exists_and_takes_every():
+@pytest.mark.parametrize("name", [*WEB_SERVERS, "worker", "scheduler", "launches"])
+def test_app_services_start_once_the_database_is_migrated(compose, name):
+    assert compose["services"][name]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"}
+    }
+
+
+def test_migrate_runs_once_database_and_cache_are_healthy(compose):
+    migrate = compose["services"]["migrate"]
+
+    assert command(migrate).split() == ["python", "manage.py", "migrate", "--noinput"]
+    assert migrate["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert migrate["restart"] == "on-failure", "it ends once done"
+
+
+@pytest.mark.parametrize(
+    ("name", "argv", "app"),
+    [
+        ("scheduler", ["publish_scheduled", "--every", "30"], "workflow"),
+        ("worker", ["db_worker"], "django_tasks_db"),
+        ("launches", ["import_launches", "--every", "900", "--pages", "2"], "space"),
+    ],
+)
+def test_workers_run_commands_that_exist_and_serve_nothing(compose, name, argv, app):
     from django.core.management import get_commands, load_command_class
 
-    assert get_commands()["publish_scheduled"] == "workflow"
-    parser = load_command_class("workflow", "publish_scheduled").create_parser(
-        "manage.py", "publish_scheduled"
-    )
-    assert parser.parse_args(["--every", "30"]).every == 30
+    service = compose["services"][name]
+    assert command(service).split() == ["python", "manage.py", *argv]
+    assert get_commands()[argv[0]] == app
+    parser = load_command_class(app, argv[0]).create_parser("manage.py", argv[0])
+    if argv[1:]:  # (db_worker's default --backend is checked against settings)
+        parser.parse_args(argv[1:])  # fails on an option it does not take
+    assert not service.get("ports"), f"{name} serves nothing"
+
+
+def test_the_task_queue_is_the_database_one_the_worker_serves(web):
+    # With the embedded queue the worker would have nothing to do, and purges
+    # and e-mails would run in the readers' and editors' requests.
+    assert environment(web)["TASKS_BACKEND"] == "database"
 
 
 def test_db_is_postgres_17_on_a_named_volume_with_a_healthcheck(compose):
@@ -154,21 +203,18 @@ def test_web_builds_from_the_dockerfile(web):
     assert (REPO / context / (dockerfile or "Dockerfile")).is_file()
 
 
-def test_web_migrates_then_serves_with_gunicorn(web):
-    cmd = command(web)
+@pytest.mark.parametrize("name", WEB_SERVERS)
+def test_web_servers_serve_with_gunicorn_behind_varnish_only(compose, name):
+    service = compose["services"][name]
+    cmd = command(service)
 
-    assert "manage.py migrate --noinput" in cmd
-    assert "gunicorn newsroom.wsgi:application" in cmd
-    assert cmd.index("migrate") < cmd.index("gunicorn")
+    assert cmd.startswith("gunicorn newsroom.wsgi:application")
     assert "--bind 0.0.0.0:8000" in cmd
-    assert web["ports"] == ["8000:8000"]
-
-
-def test_web_starts_once_database_and_cache_are_healthy(web):
-    assert web["depends_on"] == {
-        "db": {"condition": "service_healthy"},
-        "redis": {"condition": "service_healthy"},
-    }
+    assert not service.get("ports"), "readers reach the servers through Varnish"
+    probe = " ".join(service["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/robots.txt" in probe
+    assert "'Host': 'localhost'" in probe
+    assert "localhost" in interpolate(environment(service)["ALLOWED_HOSTS"])
 
 
 def test_web_sets_only_variables_settings_read(web, env_vars):
@@ -211,6 +257,78 @@ def test_web_keeps_uploads_on_a_named_volume_at_media_root(compose, web):
     targets = [named_volume(compose, mount)[1] for mount in web["volumes"]]
 
     assert environment(web)["MEDIA_ROOT"] in targets
+
+
+# --- Varnish -------------------------------------------------------------------
+
+VCL_DIR = REPO / "deploy" / "varnish"
+
+
+@pytest.fixture(scope="module")
+def varnish(compose):
+    return compose["services"]["varnish"]
+
+
+def test_varnish_serves_the_site_with_our_vcl(varnish):
+    argv = command(varnish).split()
+
+    assert argv[:2] == ["varnishd", "-F"]
+    assert argv[argv.index("-f") + 1] == "/etc/varnish/default.vcl"
+    assert "http_gzip_support=off" in argv  # the site compresses itself
+    assert varnish["volumes"] == ["./deploy/varnish:/etc/varnish:ro"]
+    assert (VCL_DIR / "default.vcl").is_file() and (VCL_DIR / "backends.vcl").is_file()
+    assert varnish["ports"] == ["8000:80"]
+    assert "http=:80" in argv[argv.index("-a") + 1]
+    assert varnish["healthcheck"]["test"]
+
+
+def test_varnish_takes_every_web_server_in_turn_once_healthy(varnish, compose):
+    backends = (VCL_DIR / "backends.vcl").read_text()
+    declared = re.findall(
+        r'backend (\w+) \{\s*\.host = "([^"]+)";\s*\.port = "(\d+)"', backends
+    )
+
+    assert declared == [(name, name, "8000") for name in WEB_SERVERS]
+    assert re.findall(r"add_backend\((\w+)\)", backends) == WEB_SERVERS
+    assert varnish["depends_on"] == {
+        name: {"condition": "service_healthy"} for name in WEB_SERVERS
+    }
+    assert "Host: localhost" in backends  # as the web servers' own check
+
+
+def test_the_site_purges_the_varnish_service(web, compose):
+    urls = interpolate(environment(web)["PURGE_URLS"]).split(",")
+
+    assert urls == ["varnish://varnish:80"]
+    assert urlsplit(urls[0]).hostname in compose["services"]
+
+
+def test_varnish_lets_the_compose_network_purge_and_nobody_else():
+    vcl = (VCL_DIR / "default.vcl").read_text()
+    acl = re.search(r"acl purgers \{(.*?)\}", vcl, re.DOTALL)[1]
+
+    # Docker's default networks are in 172.16.0.0/12.
+    assert '"172.16.0.0"/12;' in acl
+    assert '"0.0.0.0"' not in acl  # noqa: S104 (not everyone)
+    assert "client.ip !~ purgers" in vcl
+
+
+def test_every_service_others_wait_on_has_a_healthcheck(compose):
+    for name, service in compose["services"].items():
+        for needed, how in (service.get("depends_on") or {}).items():
+            if how["condition"] == "service_healthy":
+                assert compose["services"][needed].get("healthcheck"), (name, needed)
+    for name in ("db", "redis", "s3", *WEB_SERVERS, "varnish"):
+        assert compose["services"][name]["healthcheck"]["test"], name
+
+
+def test_the_s3_store_keeps_its_files_on_a_named_volume(compose):
+    s3 = compose["services"]["s3"]
+
+    assert [named_volume(compose, mount) for mount in s3["volumes"]] == [
+        ("s3-data", "/data")
+    ]
+    assert {"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"} <= set(environment(s3))
 
 
 # --- .env.example and README --------------------------------------------------
@@ -256,7 +374,7 @@ def make_recipe(target: str) -> str:
 
 def test_make_run_runs_compose_workers_scheduler_beside_the_server(compose):
     recipe = make_recipe("run")
-    worker = command(compose["services"]["worker"]).split()
+    worker = command(compose["services"]["scheduler"]).split()
     scheduler = " ".join(worker[worker.index("manage.py") :])
 
     assert f"python {scheduler} &" in recipe  # in the background…
