@@ -4,6 +4,7 @@ and what readers see on the story page."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -325,3 +326,20 @@ def test_a_writer_posts_a_library_picture_from_the_desk(client, writer, live_sto
     )
     assert response.status_code == 302
     assert LiveEntry.objects.get().image == picture
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the one-statement story page is PostgreSQL's; others use the ORM",
+)
+def test_a_live_story_is_drawn_the_same_in_one_statement(
+    client, monkeypatch, settings, editor, post
+):
+    from tests.articles.test_story_page import both_ways
+
+    settings.PAGE_CACHE_SECONDS = 0
+    post("First", image=ImageFactory())
+    pinned = post("Pinned", embed="https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    services.pin_entry(pinned, by=editor)
+    page = both_ways(client, monkeypatch, pinned.article)
+    assert "LiveBlogPosting" in page and "Pinned" in page
