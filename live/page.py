@@ -57,13 +57,17 @@ def story_page_part(request, article, *, preview: bool = False):
     one, what the script needs to fetch new ones."""
     if not article.is_live:
         return None
+    # The cursor before the entries: an entry posted between the two reads is
+    # then on the page and fetched again by the first poll (the script puts it
+    # in its place once), rather than counted in the cursor and never shown.
+    cursor = cursor_of(article)
     entries = shown_entries(article)
     article.live_entries_shown = entries  # for the JSON-LD (live_blog_posting)
     polling = not preview and article.coverage_end is None
     html = _macros().live_section(
         article,
         entries=[mark_safe(render_entry(e)) for e in entries],  # noqa: S308
-        cursor=cursor_of(article),
+        cursor=cursor,
         updates_url=updates_url(article) if polling else "",
         interval=settings.LIVE_POLL_SECONDS,
     )
@@ -112,3 +116,9 @@ def live_blog_posting(request, article, data) -> None:
             }
         updates.append(update)
     data["liveBlogUpdate"] = updates
+    # The story changes with each entry: its dateModified is the latest.
+    changed = [e.corrected_at or e.posted_at for e in entries]
+    if revised := article.revised_at or article.published_at:
+        changed.append(revised)
+    if changed:
+        data["dateModified"] = iso(max(changed))

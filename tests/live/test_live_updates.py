@@ -184,6 +184,7 @@ def test_a_live_story_is_a_live_blog_posting(client, editor, post, monkeypatch):
     assert updates_[0]["articleBody"] == "Max Q"
     assert updates_[1]["articleBody"] == "Liftoff!"
     assert updates_[1]["correction"]["text"] == "Shorter"
+    assert data["dateModified"] == max(u["dateModified"] for u in updates_)
 
 
 def test_ended_coverage_has_an_end_time(client, editor, post, monkeypatch):
