@@ -92,6 +92,8 @@ class LiveEntry(models.Model):
             ("moderate_liveentry", "Can approve, pin, correct and delete entries")
         ]
         constraints = [
+            # One revision per change of a story's entries; its index also
+            # serves the polls ("this story's entries after revision N").
             models.UniqueConstraint(
                 fields=["article", "revision"], name="live_entry_revision_unique"
             ),
@@ -100,7 +102,6 @@ class LiveEntry(models.Model):
                 name="live_entry_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["article", "revision"])]
 
     # A picture's use in an entry is reported on its story (media_library.usage).
     usage_parent_field = "article"

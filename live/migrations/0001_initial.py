@@ -38,7 +38,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'live entries',
                 'ordering': ['-pinned', '-posted_at', '-id'],
                 'permissions': [('moderate_liveentry', 'Can approve, pin, correct and delete entries')],
-                'indexes': [models.Index(fields=['article', 'revision'], name='live_liveen_article_e9d2c4_idx')],
                 'constraints': [models.UniqueConstraint(fields=('article', 'revision'), name='live_entry_revision_unique'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved'])), name='live_entry_status_valid')],
             },
         ),
