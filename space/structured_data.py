@@ -38,9 +38,10 @@ SCHEMA = "https://schema.org/"
 # EventScheduled, so Success, Failure and Partial Failure all map there (the
 # outcome is in the status text and the stories). A launch with no firm time
 # (TBD, To Be Confirmed) or on Hold is EventPostponed: that is schema.org's
-# word for "will happen, time unknown". Go is EventScheduled. Nothing maps to
-# EventCancelled or EventRescheduled yet: a cancelled status and the slip
-# history are later parts of issue 16.
+# word for "will happen, time unknown". Go is EventScheduled, or
+# EventRescheduled once its time has moved (`launch_status`), with the earlier
+# times as previousStartDate. Nothing maps to EventCancelled: there is no
+# cancelled status (Launch Library 2 drops a cancelled launch from its list).
 EVENT_STATUS = {
     Launch.Status.GO: "EventScheduled",
     Launch.Status.TBD: "EventPostponed",
@@ -80,13 +81,25 @@ def thing(request, entity) -> dict:
     return data
 
 
+def launch_status(launch: Launch, slips: list) -> str:
+    """Its EventStatusType: a Go launch whose time has moved is rescheduled."""
+    status = EVENT_STATUS[launch.status]
+    if status == "EventScheduled" and slips and launch.status not in Launch.OUTCOMES:
+        return "EventRescheduled"
+    return status
+
+
 def hub(request, entity) -> dict:
     data = {"@context": "https://schema.org", **thing(request, entity)}
     if entity.description:
         data["description"] = entity.description
     if isinstance(entity, Launch):
         data["startDate"] = iso(entity.net)
-        data["eventStatus"] = SCHEMA + EVENT_STATUS[entity.status]
+        # The time changes the hub's view loaded (no query here).
+        slips = list(entity.slips.all())
+        data["eventStatus"] = SCHEMA + launch_status(entity, slips)
+        if slips:
+            data["previousStartDate"] = [iso(slip.from_net) for slip in slips]
         data["eventAttendanceMode"] = SCHEMA + "OnlineEventAttendanceMode"
         if entity.pad:
             data["location"] = thing(request, entity.pad)

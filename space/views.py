@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -60,6 +61,9 @@ def hub(request, kind, slug):
         if launches_q is not None
         else []
     )
+    if isinstance(entity, Launch):
+        # Its time changes, for the page and its JSON-LD: one query.
+        prefetch_related_objects([entity], "slips")
     launch_time = when(entity) if isinstance(entity, Launch) else None
     response = render(
         request,

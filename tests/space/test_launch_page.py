@@ -177,3 +177,44 @@ def test_calendar_is_linked_where_launches_are_coming_up(client, launch, pinned)
         assert CALENDAR_LINK in client.get(entity.get_absolute_url()).text
     idle = LaunchProviderFactory(name="Idle")
     assert CALENDAR_LINK not in client.get(idle.get_absolute_url()).text
+
+
+def jsonld(html: str) -> dict:
+    import json
+
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+@pytest.mark.django_db
+def test_a_moved_launch_is_a_rescheduled_event_with_its_earlier_times(
+    client, launch, django_capture_on_commit_callbacks
+):
+    assert jsonld(client.get(launch.get_absolute_url()).text)["eventStatus"] == (
+        "https://schema.org/EventScheduled"
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # purges the hub
+        update_launch(launch, net=LATER, by=None, source="import")
+
+    data = jsonld(client.get(launch.get_absolute_url()).text)
+
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["startDate"].startswith("2026-03-05")
+    assert data["previousStartDate"] == ["2026-03-03T09:02:00-05:00"]
+
+
+@pytest.mark.django_db
+def test_a_moved_launch_that_is_on_hold_stays_postponed_and_an_outcome_scheduled(
+    client, launch, django_capture_on_commit_callbacks
+):
+    update_launch(
+        launch, net=LATER, status=Launch.Status.HOLD, by=None, source="import"
+    )
+    data = jsonld(client.get(launch.get_absolute_url()).text)
+    assert data["eventStatus"] == "https://schema.org/EventPostponed"
+    assert len(data["previousStartDate"]) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_launch(launch, status=Launch.Status.SUCCESS, by=None, source="import")
+    data = jsonld(client.get(launch.get_absolute_url()).text)
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
