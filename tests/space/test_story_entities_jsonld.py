@@ -287,3 +287,8 @@ def test_an_unnamed_change_keeps_story_pages_cached(
         launch.save(update_fields=["status"])
     # Only the hubs' purge (space.signals.purge_hubs) is queued.
     assert len(callbacks) == 1
+    # The pair: a new name purges the story pages too.
+    launch.name = "Atlas V 541 | Mars 2020 (Perseverance)"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        launch.save(update_fields=["name"])
+    assert len(callbacks) == 2
