@@ -1,6 +1,8 @@
 """Sitemaps for search engines: stories, sections and author pages (the index at
 /sitemap.xml, 50,000 addresses a page), and the Google News sitemap of the last
-48 hours' stories. Every one starts from `Article.objects.public()`."""
+48 hours' stories. Every one starts from `Article.objects.public()`. Apps
+above articles add their own sections in newsroom/urls.py (the space desk's
+hubs: space.sitemaps)."""
 
 from datetime import timedelta
 
