@@ -70,6 +70,14 @@ class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
     autocomplete_fields = ["image"]  # the desk's picture picker asks this admin
     search_fields = ["text", "article__headline"]
 
+    def get_queryset(self, request):
+        """The entries of the stories this user may see (a writer: their own)."""
+        return (
+            super()
+            .get_queryset(request)
+            .filter(article__in=visible_to(request.user, Article).values("pk"))
+        )
+
     def has_add_permission(self, request):
         return False
 

@@ -343,3 +343,16 @@ def test_a_live_story_is_drawn_the_same_in_one_statement(
     services.pin_entry(pinned, by=editor)
     page = both_ways(client, monkeypatch, pinned.article)
     assert "LiveBlogPosting" in page and "Pinned" in page
+
+
+def test_a_writer_lists_only_the_entries_of_their_own_stories(
+    client, writer, other_writer, post
+):
+    post("Mine to see")
+    client.force_login(other_writer)
+    response = client.get(reverse("admin:live_liveentry_changelist"))
+    assert response.status_code == 200
+    assertNotContains(response, "Artemis II launches")
+    client.force_login(writer)
+    response = client.get(reverse("admin:live_liveentry_changelist"))
+    assertContains(response, "Artemis II launches")
