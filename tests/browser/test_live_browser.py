@@ -96,6 +96,16 @@ def test_the_live_desk_has_no_accessibility_violations_and_posts(page, newsroom,
     expect(page.locator(".messagelist")).to_contain_text("Posted.")
     expect(page.get_by_text("Solid rocket boosters separated.")).to_be_visible()
     assert axe(page) == []
+    # A library picture, chosen with the picker, alone makes an entry.
+    ImageFactory(title="Orion on the pad")
+    page.locator(".select2-selection").first.click()
+    page.keyboard.type("Orion")
+    option = page.locator(".select2-results__option--highlighted", has_text="Orion")
+    option.wait_for()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator(".messagelist")).to_contain_text("Posted.")
+    expect(page.get_by_text("Picture: Orion on the pad")).to_be_visible()
 
 
 def test_the_live_page_and_desk_are_valid_html(page, newsroom):
