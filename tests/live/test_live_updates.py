@@ -123,7 +123,9 @@ def test_updates_come_from_the_page_cache_and_each_change_purges_them(
     with django_assert_num_queries(3):  # story, entries, next scheduled story
         client.get(url)
     with django_assert_num_queries(0):
-        assert client.get(url).json()["cursor"] == 1
+        hit = client.get(url)
+    assert hit.json()["cursor"] == 1
+    assert "max-age=5" in hit["Cache-Control"]  # a hit keeps the short max-age
     for change in (
         lambda: post("Second"),
         lambda: services.pin_entry(entry, by=editor),
