@@ -376,6 +376,7 @@ def main(argv=None) -> int:
     django.setup()
     import redis
     from django.core.management import call_command
+    from django.db import connection
 
     from bench import mixed
     from live import services
@@ -387,10 +388,13 @@ def main(argv=None) -> int:
     client = redis.Redis.from_url(args.cache_url)
     client.flushdb()  # no page or count from an earlier run
 
-    def post() -> int:
-        return services.post_entry(
-            story, by=editor, text=f"Liftoff! ({time.strftime('%H:%M:%S')})"
-        ).pk
+    def post() -> int:  # in a thread of its own, which closes its connection
+        try:
+            return services.post_entry(
+                story, by=editor, text=f"Liftoff! ({time.strftime('%H:%M:%S')})"
+            ).pk
+        finally:
+            connection.close()
 
     server = run.Server(
         args,

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 
 from bench import live_readers
 from bench.live_readers import Readers, Reply, Tally, drive, http_get, summarise
@@ -40,8 +41,11 @@ def test_readers_get_a_posted_entry_from_the_real_endpoint(live_server, live_sto
     )
     posted = []
 
-    def post():
-        entry = services.post_entry(story, by=editor, text="Liftoff!")
+    def post():  # run in a thread of its own: it closes its connection
+        try:
+            entry = services.post_entry(story, by=editor, text="Liftoff!")
+        finally:
+            connection.close()
         posted.append(entry.pk)
         return entry.pk
 
