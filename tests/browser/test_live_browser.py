@@ -119,3 +119,28 @@ def test_the_live_page_and_desk_are_valid_html(page, newsroom):
     page.goto(f"/admin/live/liveentry/desk/{story.pk}/")
     found = html_check.errors({"live page": reader, "live desk": page.content()})
     assert found == {"live page": [], "live desk": []}
+
+
+def test_a_hidden_tab_stops_asking_and_catches_up_when_shown(page, newsroom):
+    asked = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url) if "/live/updates/" in request.url else None
+        ),
+    )
+    with page.expect_request("**/live/updates/**", timeout=15_000):
+        page.goto(newsroom["story"].get_absolute_url())  # it asks for updates
+    hide = """hidden => {
+        Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    page.evaluate(hide, True)
+    # A poll asked before is no new request; this only lets its event arrive.
+    page.wait_for_timeout(1200)
+    before = len(asked)
+    page.wait_for_timeout(3000)
+    assert len(asked) == before, "a hidden tab asks nothing"
+    services.post_entry(newsroom["story"], by=newsroom["editor"], text="While away")
+    page.evaluate(hide, False)
+    expect(page.get_by_text("While away")).to_be_visible(timeout=15_000)
