@@ -119,7 +119,12 @@ def test_stories_need_a_hero_picture_unless_the_newsroom_says_otherwise():
 def test_email_defaults_to_console():
     settings = load_settings(SECRET_KEY=TEST_SECRET_KEY)
 
-    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    # Every message goes through the task queue, which hands it to EMAIL_URL's.
+    assert settings["EMAIL_BACKEND"] == "core.mail.QueuedEmailBackend"
+    assert (
+        settings["MAIL_DELIVERY_BACKEND"]
+        == "django.core.mail.backends.console.EmailBackend"
+    )
     assert settings["DEFAULT_FROM_EMAIL"] == "newsroom@localhost"
     assert settings["SERVER_EMAIL"] == "newsroom@localhost"
 
@@ -131,7 +136,11 @@ def test_smtp_email_url_is_parsed():
         DEFAULT_FROM_EMAIL="desk@news.example.com",
     )
 
-    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert settings["EMAIL_BACKEND"] == "core.mail.QueuedEmailBackend"
+    assert (
+        settings["MAIL_DELIVERY_BACKEND"]
+        == "django.core.mail.backends.smtp.EmailBackend"
+    )
     assert settings["EMAIL_HOST"] == "smtp.example.com"
     assert settings["EMAIL_PORT"] == 587
     assert settings["EMAIL_HOST_USER"] == "mailer"
