@@ -2,9 +2,10 @@
 are deleted once the transaction that orphaned them commits (never before, so a
 rolled-back change keeps its files).
 
-post_save(Image)       sender, instance, created, ...: when the file or focal point
-                       changed, retire renditions of older versions, and delete a
-                       replaced original file.
+post_save(Image)       sender, instance, created, ...: when the picture is new or
+                       its file or focal point changed, queue its renditions
+                       (`tasks.make_renditions_later`), retire renditions of older
+                       versions, and delete a replaced original file.
 post_delete(Image)     sender, instance, ...: delete its original file (its
                        renditions go by cascade, each through post_delete below).
 post_delete(Rendition) sender, instance, ...: delete the rendition's file.
@@ -28,6 +29,10 @@ def image_saved(sender, instance: Image, created: bool, **kwargs) -> None:
     old_file, old_version = before.get("file"), before.get("version")
     if old_file and old_file != instance.file.name:
         _delete_file_on_commit(instance.file.storage, old_file)
+    if created or old_version != instance.rendition_version:
+        from .tasks import make_renditions_later
+
+        make_renditions_later(instance)
     if created or old_version == instance.rendition_version:
         return
     image_id, current = instance.pk, instance.rendition_version

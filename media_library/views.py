@@ -30,10 +30,12 @@ logger = logging.getLogger(__name__)
 FORMAT_FOR_EXTENSION = {ext: fmt for fmt, ext in EXTENSIONS.items()}
 
 
-# A public picture's answer may be kept this long by browsers and shared
-# caches: once its last public use ends, the address answers 404 to readers, and
-# a cache holds on to the old answer at most this long.
-PUBLIC_MAX_AGE = 3600
+# A public picture's answer may be kept a year by browsers and shared caches,
+# as never changing (issue 17): its address names this exact version of the
+# file and focal point (`Image.rendition_version`), so a change gives new
+# addresses rather than new bytes. Once its last public use ends, the address
+# answers 404 to readers who have no copy yet.
+PUBLIC_MAX_AGE = 31_536_000
 
 
 @require_safe
@@ -77,10 +79,9 @@ def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
     response = FileResponse(
         stored, content_type=MIME_TYPES[fmt], filename=f"{spec}-{width}.{ext}"
     )
-    # The address names this exact version, so the bytes never change; whether
-    # they may be shown can, hence the bounded age.
+    # The address names this exact version, so the bytes never change.
     response["ETag"] = f'"{image.rendition_version}-{spec}-{width}-{ext}"'
-    _cache_for(response, public=public, max_age=PUBLIC_MAX_AGE)
+    _cache_for(response, public=public, max_age=PUBLIC_MAX_AGE, immutable=True)
     return response
 
 
@@ -89,11 +90,16 @@ def _is_staff(request) -> bool:
     return bool(user and user.is_active and user.is_staff)
 
 
-def _cache_for(response, *, public: bool, max_age: int) -> None:
-    """A public picture's answer may be cached anywhere for `max_age`; one shown
-    only to staff or a share link's holder, by nobody but their own browser,
-    which asks again each time."""
-    if public:
+def _cache_for(
+    response, *, public: bool, max_age: int, immutable: bool = False
+) -> None:
+    """A public picture's answer may be cached anywhere for `max_age` (and, for
+    the file itself, as `immutable`: browsers need not revalidate it); one
+    shown only to staff or a share link's holder, by nobody but their own
+    browser, which asks again each time."""
+    if public and immutable:
+        patch_cache_control(response, public=True, max_age=max_age, immutable=True)
+    elif public:
         patch_cache_control(response, public=True, max_age=max_age)
     else:
         patch_cache_control(response, private=True, no_cache=True)

@@ -7,6 +7,7 @@ is this same file with variables set; `.env.example` lists each one with its
 default, and an optional `.env` file beside `manage.py` is read first.
 """
 
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -250,8 +251,38 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # under MEDIA_URL, and would under the default "" (every path).
 MEDIA_URL = "https://library-files-have-no-address.invalid/"
 
+# With STORAGE_URL set, the library's files go to an S3-compatible bucket
+# instead (through django-storages), every object private:
+# s3://BUCKET/optional/prefix?endpoint_url=https://s3.example.com&region_name=...
+# with the keys in the URL (s3://KEY:SECRET@BUCKET) or in AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, which boto3 reads itself.
+STORAGE_URL = env("STORAGE_URL", default="")
+
+
+def _library_storage(url: str) -> dict:
+    if not url:
+        return {"BACKEND": "media_library.storage.LibraryStorage"}
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"STORAGE_URL is {url!r}: write s3://BUCKET?endpoint_url=..."
+        )
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    options = {
+        "bucket_name": parts.hostname,
+        "location": parts.path.strip("/"),
+        "endpoint_url": query.get("endpoint_url") or None,
+        "region_name": query.get("region_name") or None,
+    }
+    if parts.username:
+        options["access_key"] = urllib.parse.unquote(parts.username)
+        options["secret_key"] = urllib.parse.unquote(parts.password or "")
+    return {"BACKEND": "media_library.storage.LibraryS3Storage", "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "library": _library_storage(STORAGE_URL),
     # Hashed, compressed names so browsers and CDNs may cache them for ever.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
