@@ -1269,3 +1269,181 @@ SPACE_LINKS = {
         ("place", "jezero-crater"),
     ],
 }
+
+
+# --- Launch day (issue 16) ------------------------------------------------------
+
+# An upcoming launch, dated from the hour the demo is loaded: first set for
+# `first_net` after it, then moved by an editor to `net` (one time change, as
+# launches slip). Created once; a rerun leaves it, its time changes and its
+# bundle as an editor may have left them. No Launch Library 2 id: it is the
+# demo's own.
+UPCOMING_PLACE = {
+    "slug": "space-launch-complex-40",
+    "name": "Space Launch Complex 40",
+    "body": "earth",
+    "description": "SpaceX's Falcon 9 pad at Cape Canaveral, Florida.",
+}
+UPCOMING_PROVIDER = {
+    "slug": "spacex",
+    "name": "SpaceX",
+    "description": "The company that builds and flies the Falcon 9 and the "
+    "Dragon capsules.",
+}
+UPCOMING_VEHICLE = {
+    "slug": "falcon-9",
+    "name": "Falcon 9",
+    "provider": "spacex",
+    "description": "SpaceX's two-stage rocket, whose first stage flies back "
+    "to land and flies again.",
+}
+UPCOMING_LAUNCH = {
+    "slug": "falcon-9-cargo-dragon",
+    "name": "Falcon 9 | Cargo Dragon to the space station",
+    "vehicle": "falcon-9",
+    "provider": "spacex",
+    "pad": "space-launch-complex-40",
+    "description": "A Falcon 9 sends a Cargo Dragon with food, spare parts and "
+    "experiments to the International Space Station.",
+    "first_net": timedelta(days=2, hours=5, minutes=2),
+    "net": timedelta(days=3, hours=4, minutes=31),
+    "window": timedelta(minutes=10),
+    "status": "go",
+    "moved_because": "Weather at the Cape: the launch team took the next day's window.",
+}
+# The launch's story bundle: the preview and the live coverage scheduled from
+# its time (an offset), the two outcome versions written ahead. Each goes
+# through the workflow (submitted by the writer, approved and, for the offset
+# ones, scheduled by the editor), so it has its audit trail.
+BUNDLE_STORIES = [
+    {
+        "slug": "cargo-dragon-preview",
+        "headline": "What the next Cargo Dragon is carrying to the space station",
+        "dek": "Fresh food, spare parts and a rack of experiments ride on a "
+        "Falcon 9 from Cape Canaveral; here is when to watch.",
+        "section": "spaceflight",
+        "bylines": ["daniel-okafor"],
+        "tags": ["SpaceX", "Dragon", "International Space Station"],
+        "hero": "cargo-approach",
+        "body": html(
+            "A Cargo Dragon is due to leave Cape Canaveral on a Falcon 9 with "
+            "supplies for the crew of the International Space Station.",
+            "The capsule takes about a day to catch up with the station, then "
+            "climbs towards it from below and docks on its own while the crew "
+            "watch. It stays about a month before it comes home under "
+            "parachutes with finished experiments.",
+            "## When to watch",
+            "The launch time follows the station's orbit, so a delay of a day "
+            "moves it by about half an hour. Our live coverage opens two hours "
+            "before lift-off.",
+        ),
+        "bundle": {"offset": timedelta(hours=-24)},
+    },
+    {
+        "slug": "live-cargo-dragon-launch",
+        "headline": "Live: Falcon 9 launches a Cargo Dragon to the space station",
+        "dek": "Follow the countdown, the launch and the booster's landing as "
+        "they happen.",
+        "section": "spaceflight",
+        "bylines": ["daniel-okafor"],
+        "tags": ["SpaceX", "Dragon", "International Space Station", "Live"],
+        "hero": "booster-launch",
+        "body": html(
+            "Our coverage of the Cargo Dragon launch from Cape Canaveral, with "
+            "the newest entries first.",
+        ),
+        "live": True,
+        "bundle": {"offset": timedelta(hours=-2)},
+    },
+    {
+        "slug": "cargo-dragon-launches",
+        "headline": "Cargo Dragon is on its way to the space station",
+        "dek": "The Falcon 9 lifted off on time and its first stage landed "
+        "back at the Cape.",
+        "section": "spaceflight",
+        "bylines": ["daniel-okafor"],
+        "tags": ["SpaceX", "Dragon", "International Space Station"],
+        "hero": "booster-launch",
+        "body": html(
+            "A Falcon 9 launched a Cargo Dragon towards the International Space "
+            "Station from Cape Canaveral, and the capsule separated from the "
+            "upper stage about twelve minutes later.",
+            "The rocket's first stage flew itself back and touched down near "
+            "the pad. Dragon is due to dock about a day from now.",
+        ),
+        "bundle": {"outcome": "success"},
+    },
+    {
+        "slug": "cargo-dragon-launch-scrubbed",
+        "headline": "Cargo Dragon launch called off for the day",
+        "dek": "The launch team stood down before lift-off; the next chance "
+        "comes about a day later.",
+        "section": "spaceflight",
+        "bylines": ["daniel-okafor"],
+        "tags": ["SpaceX", "Dragon", "International Space Station"],
+        "hero": "cargo-approach",
+        "body": html(
+            "SpaceX stood down from today's attempt to launch a Cargo Dragon to "
+            "the International Space Station.",
+            "The capsule and its cargo stay on the rocket, and the team will "
+            "try again in the next window, about a day later.",
+        ),
+        "bundle": {"outcome": "failure"},
+    },
+]
+
+# A finished live story: the landing day in Jezero Crater, told entry by entry.
+LANDING_LIVE = {
+    "slug": "live-perseverance-lands-on-mars",
+    "headline": "Live: Perseverance lands on Mars",
+    "dek": "Entry, descent and landing in Jezero Crater, as the signals reached Earth.",
+    "section": "spaceflight",
+    "bylines": ["mike-wall"],
+    "tags": ["Mars", "Perseverance", "NASA", "Mars 2020", "Live"],
+    "hero": "jezero-cliffs",
+    "published_at": at(2021, 2, 18, 14, 0),
+    "coverage_end": at(2021, 2, 18, 17, 0),
+    "body": html(
+        "Our coverage of the Mars 2020 landing day, newest entries first. "
+        "Times are Eastern.",
+    ),
+    # (posted at, text, picture key or "", pinned)
+    "entries": [
+        (
+            at(2021, 2, 18, 14, 5),
+            "We are following the landing from here. Perseverance is due at the "
+            "top of the Martian atmosphere a little before 3:50 p.m.",
+            "",
+            False,
+        ),
+        (
+            at(2021, 2, 18, 15, 48),
+            "The spacecraft has reached the atmosphere. From now on it flies "
+            "itself: a signal needs more than eleven minutes to cross to Earth.",
+            "",
+            False,
+        ),
+        (
+            at(2021, 2, 18, 15, 55),
+            "Touchdown confirmed. Perseverance is standing on the floor of "
+            "Jezero Crater.",
+            "",
+            True,
+        ),
+        (
+            at(2021, 2, 18, 16, 10),
+            "The crater's ancient river delta, the rover's target, lies a short "
+            "drive away: layered rock like this, laid down in a lake.",
+            "jezero-cliffs",
+            False,
+        ),
+    ],
+}
+# story slug -> (kind, entity slug), for the stories above
+LAUNCH_DAY_LINKS = {
+    **{spec["slug"]: [("launch", "falcon-9-cargo-dragon")] for spec in BUNDLE_STORIES},
+    "live-perseverance-lands-on-mars": [
+        ("spacecraft", "perseverance"),
+        ("place", "jezero-crater"),
+    ],
+}

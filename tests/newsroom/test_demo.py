@@ -110,8 +110,15 @@ def test_a_run_on_a_later_day_moves_the_dates_not_the_rows(
     assert list(Transition.objects.values_list("pk", flat=True)) == trail
     assert stored_files(media_root) == files
     assert "(0 new files)" in out
+    # Fixed dates (the 2021 stories) and the launch bundle's, which follow the
+    # launch, which a rerun leaves as an editor may have moved it.
+    fixed = {
+        SKY_CRANE,
+        content.LANDING_LIVE["slug"],
+        *(spec["slug"] for spec in content.BUNDLE_STORIES),
+    }
     for slug, published_at in Article.objects.values_list("slug", "published_at"):
-        if slug == SKY_CRANE or published_at is None:
+        if slug in fixed or published_at is None:
             assert published_at == dates[slug], slug
         else:
             assert published_at - dates[slug] == timedelta(days=3), slug
@@ -127,7 +134,13 @@ def test_stories_are_dated_from_the_day_it_runs(client, now):
     recent = public.filter(published_at__gt=now - timedelta(hours=48))
     assert recent.count() >= 3
     assert public.filter(published_at__gt=now - timedelta(hours=24)).exists()
-    assert not Article.objects.filter(published_at__gt=now).exists()
+    # Only the launch bundle's preview and live coverage are ahead: scheduled.
+    assert set(
+        Article.objects.filter(published_at__gt=now).values_list("slug", "status")
+    ) == {
+        ("cargo-dragon-preview", Status.SCHEDULED),
+        ("live-cargo-dragon-launch", Status.SCHEDULED),
+    }
     sitemap = client.get("/sitemap-news.xml")
     for story in recent:
         assertContains(sitemap, story.get_absolute_url())
