@@ -466,4 +466,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-tasks logs every task's start and end at INFO: two lines per save.
+    # Failures are logged by core.tasks and kept in the admin.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
