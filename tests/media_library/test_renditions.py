@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from media_library import renditions
+from media_library import renditions, tasks
 from media_library.models import Image, Rendition
 from media_library.renditions import (
     SPECS,
@@ -109,7 +109,10 @@ def test_missing_image_is_404(client):
     "the row-level wait on the unique constraint needs PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_first_requests_make_one_file(media_files):
+def test_concurrent_first_requests_make_one_file(media_files, monkeypatch):
+    # The upload commits here: keep its renditions from being made ahead, so
+    # the requests below are the first.
+    monkeypatch.setattr(tasks, "make_renditions_later", lambda image: None)
     image = landscape()
     threads_count = 8
     barrier = threading.Barrier(threads_count)
@@ -136,6 +139,49 @@ def test_concurrent_first_requests_make_one_file(media_files):
     assert len(set(made)) == 1
     assert Rendition.objects.count() == 1
     assert len(rendition_files(media_files)) == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite takes one lock for the whole database, so writers cannot race; "
+    "the row-level wait on the unique constraint needs PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_task_and_readers_at_once_make_each_size_once(media_files, monkeypatch):
+    """Two workers making the hero sizes ahead while readers ask for one."""
+    monkeypatch.setattr(tasks, "make_renditions_later", lambda image: None)
+    image = landscape()
+    barrier = threading.Barrier(6)
+    errors = []
+
+    def work(kind):
+        try:
+            own = Image.objects.get(pk=image.pk)
+            barrier.wait()
+            if kind == "task":
+                tasks.make_renditions.call(own.pk, own.rendition_version, "hero")
+            else:
+                rendition_for(own, spec="hero", width=1200, fmt="jpeg")
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=work, args=(kind,))
+        for kind in ["task", "task", "reader", "reader", "reader", "reader"]
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    sizes = len(renditions.candidates(image, SPECS["hero"])) * len(
+        renditions.formats_for(SPECS["hero"])
+    )
+    assert Rendition.objects.count() == sizes
+    assert len(rendition_files(media_files)) == sizes
 
 
 # --- Focal point ---------------------------------------------------------------
