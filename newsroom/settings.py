@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "space",
+    "launchdesk",
     "live",
     "newsroom",
     "demo",
@@ -195,6 +196,11 @@ LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=10)
 LIVE_POLL_MAX_AGE = env.int("LIVE_POLL_MAX_AGE", default=5)
 # Writers' entries wait for an editor's approval before readers see them.
 LIVE_ENTRIES_NEED_APPROVAL = env.bool("LIVE_ENTRIES_NEED_APPROVAL", default=False)
+
+# When a launch's time changes, its bundle of stories is moved at once ("auto")
+# or an editor is asked on the desk with one click ("propose", the default: an
+# import at night must not move stories nobody has looked at).
+LAUNCH_BUNDLES_MOVE = env("LAUNCH_BUNDLES_MOVE", default="propose")
 
 # --- Tasks ------------------------------------------------------------------
 

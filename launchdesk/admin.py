@@ -1,0 +1,56 @@
+"""The launch's "Story bundle": an inline on the Launch change page, added by
+registering a subclass of space's LaunchAdmin in its place (as space adds its
+rows to the story form). Only those who may schedule stories may bundle them,
+checked on the server for every row posted."""
+
+from django.contrib import admin
+
+from core.admin import BoundedInlineMixin
+from space.admin import LaunchAdmin
+from space.models import Launch
+
+from . import bundles
+from .models import BundleItem
+
+
+class BundleItemInline(BoundedInlineMixin, admin.TabularInline):
+    model = BundleItem
+    extra = 0
+    fields = ["article", "offset", "outcome", "added_by", "created_at"]
+    readonly_fields = ["added_by", "created_at"]
+    autocomplete_fields = ["article"]
+    verbose_name = "bundled story"
+    verbose_name_plural = "Story bundle"
+
+    def has_view_permission(self, request, obj=None):
+        return bundles.may_bundle(request.user) or super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return bundles.may_bundle(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return bundles.may_bundle(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return bundles.may_bundle(request.user)
+
+
+class LaunchDeskLaunchAdmin(LaunchAdmin):
+    inlines = [*LaunchAdmin.inlines, BundleItemInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not BundleItem:
+            return super().save_formset(request, form, formset, change)
+        bundles.check_may_bundle(request.user)
+        for item in formset.save(commit=False):
+            if item.added_by_id is None:
+                item.added_by = request.user
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+
+
+admin.site.unregister(Launch)
+admin.site.register(Launch, LaunchDeskLaunchAdmin)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class LaunchDeskConfig(AppConfig):
+    name = "launchdesk"
+    label = "launchdesk"
+    verbose_name = "Launch desk"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from space.signals import launch_moved, launch_outcome
+
+        from . import bundles
+
+        launch_moved.connect(
+            bundles.on_launch_moved, dispatch_uid="launchdesk.launch_moved"
+        )
+        launch_outcome.connect(
+            bundles.on_launch_outcome, dispatch_uid="launchdesk.launch_outcome"
+        )
