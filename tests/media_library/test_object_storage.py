@@ -8,6 +8,7 @@ queue and sent as immutable; an unpublished picture's answer 404.
 Also, on the filesystem default: once a story is published, its page and
 every picture address on it make no rendition in a reader's request."""
 
+import io
 import re
 import shutil
 import socket
@@ -18,6 +19,7 @@ import urllib.request
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 
 from media_library import renditions
 from media_library.models import Image, Rendition
@@ -191,3 +193,26 @@ def test_published_story_makes_no_rendition_in_readers_requests(
         assert answer.status_code == 200, address
         assert "immutable" in answer["Cache-Control"]
     assert calls == []
+
+
+def test_command_makes_renditions_of_older_pictures(
+    django_capture_on_commit_callbacks,
+):
+    """Pictures stored before renditions were made ahead (here: an upload whose
+    tasks never ran, as the test's transaction never commits) get them."""
+    image = ImageFactory(
+        file=ContentFile(image_bytes(400, 300, color=(5, 5, 5), fmt="PNG"), "o.png")
+    )
+    assert not Rendition.objects.exists()
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", stdout=out)
+
+    assert "Renditions queued for 1 pictures." in out.getvalue()
+    made = Rendition.objects.filter(image=image, version=image.rendition_version)
+    assert made.count() > 0
+    count = made.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", stdout=io.StringIO())
+    assert Rendition.objects.count() == count  # nothing made twice
