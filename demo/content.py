@@ -1400,7 +1400,8 @@ LANDING_LIVE = {
     "section": "spaceflight",
     "bylines": ["mike-wall"],
     "tags": ["Mars", "Perseverance", "NASA", "Mars 2020", "Live"],
-    "hero": "jezero-cliffs",
+    # The landing day's own picture; the crater's cliffs come in an entry.
+    "hero": "hazcam-plume",
     "published_at": at(2021, 2, 18, 14, 0),
     "coverage_end": at(2021, 2, 18, 17, 0),
     "body": html(
