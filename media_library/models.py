@@ -302,9 +302,9 @@ def rendition_upload_to(instance: "Rendition", filename: str) -> str:
 
 
 class Rendition(models.Model):
-    """One stored resized copy of an image: made on first use, never remade
-    (`renditions.rendition_for`), retired when its image's file or focal point
-    changes (`signals`)."""
+    """One stored resized copy of an image: made ahead on the task queue
+    (`tasks`) or on first use, never remade (`renditions.rendition_for`),
+    retired when its image's file or focal point changes (`signals`)."""
 
     image = models.ForeignKey(
         Image, on_delete=models.CASCADE, related_name="renditions"
@@ -343,7 +343,7 @@ class Rendition(models.Model):
         return f"{self.image} ({self.spec}, {self.target_width}px, {self.format})"
 
     def affects_public_pages(self) -> bool:
-        """Never: a rendition is made on a reader's request for what pages
+        """Never: a rendition is made (ahead, or on a request) for what pages
         already name."""
         return False
 

@@ -7,10 +7,12 @@ the image's stored width, height and focal point (`plan`), so a page can write
 
 Pages link to `views.rendition`, which answers only for pictures the
 requester may see (`usage.is_public`, a staff login, or a share link's grant)
-and makes the file on first request (`rendition_for`); stored files have no
-address of their own (`storage`). A rendition is made once: the row's unique
-constraint makes concurrent first requests wait for the one that got there
-first, then use its file.
+and makes a file that does not exist yet (`rendition_for`); every size the
+templates use is made ahead on the task queue when a picture is uploaded or
+its file or focal point changes (`tasks`). Stored files have no address of
+their own (`storage`). A rendition is made once: the row's unique constraint
+makes concurrent makers (workers, readers, servers) wait for the one that got
+there first, then use its file.
 """
 
 import functools
