@@ -3,14 +3,18 @@ registering a subclass of space's LaunchAdmin in its place (as space adds its
 rows to the story form). Only those who may schedule stories may bundle them,
 checked on the server for every row posted."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.views.decorators.http import require_POST
 
 from core.admin import BoundedInlineMixin
 from space.admin import LaunchAdmin
 from space.models import Launch
 
 from . import bundles
-from .models import BundleItem
+from .models import BundleItem, MoveProposal
 
 
 class BundleItemInline(BoundedInlineMixin, admin.TabularInline):
@@ -39,6 +43,38 @@ class BundleItemInline(BoundedInlineMixin, admin.TabularInline):
 
 class LaunchDeskLaunchAdmin(LaunchAdmin):
     inlines = [*LaunchAdmin.inlines, BundleItemInline]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.accept_move_view))
+        return [
+            path(
+                "move-proposals/<int:pk>/accept/",
+                view,
+                name="launchdesk_accept_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def accept_move_view(self, request, pk):
+        """The desk's one-click "Move the bundle" (POST, CSRF-checked by
+        admin_view): refused for anyone who may not schedule stories, and for
+        a proposal already decided or overtaken by a newer move."""
+        if not bundles.may_bundle(request.user):
+            raise PermissionDenied
+        proposal = get_object_or_404(MoveProposal, pk=pk)
+        try:
+            report = bundles.accept_proposal(proposal, by=request.user)
+        except bundles.ProposalRefused as e:
+            messages.error(request, " ".join(e.messages))
+            return redirect("admin:index")
+        level = messages.WARNING if report.warnings else messages.SUCCESS
+        lines = report.done + [f"Not moved: {w}" for w in report.warnings]
+        messages.add_message(
+            request,
+            level,
+            f"The bundle of {proposal.launch} was moved. " + " ".join(lines),
+        )
+        return redirect("admin:index")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not BundleItem:

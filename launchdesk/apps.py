@@ -9,8 +9,12 @@ class LaunchDeskConfig(AppConfig):
 
     def ready(self):
         from space.signals import launch_moved, launch_outcome
+        from workflow import desk as workflow_desk
 
-        from . import bundles
+        from . import bundles, desk
+
+        workflow_desk.add_desk_panel("launchdesk", desk.desk_panel)
+        workflow_desk.add_calendar_source("launchdesk", desk.calendar_source)
 
         launch_moved.connect(
             bundles.on_launch_moved, dispatch_uid="launchdesk.launch_moved"

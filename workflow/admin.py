@@ -706,6 +706,10 @@ class WorkflowAdminMixin(VersionedAdminMixin):
         by_day = {day: [] for day in days}
         for item in items:
             by_day[timezone.localdate(item.published_at)].append(item)
+        # What the apps above add (desk.add_calendar_source): launches, say.
+        entries = {day: [] for day in days}
+        for entry in desk.calendar_entries(request, self.model, begin, end):
+            entries.setdefault(timezone.localdate(entry.when), []).append(entry)
         return TemplateResponse(
             request,
             "workflow/admin/calendar.html",
@@ -713,7 +717,8 @@ class WorkflowAdminMixin(VersionedAdminMixin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": f"Calendar: week of {start:%B %-d, %Y}",
-                "days": list(by_day.items()),
+                # (day, items, entries) for each day of the week.
+                "days": [(day, items, entries[day]) for day, items in by_day.items()],
                 "today": today,
                 "previous": days[0] - dt.timedelta(days=7),
                 "next": days[0] + dt.timedelta(days=7),

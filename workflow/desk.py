@@ -25,6 +25,65 @@ from .states import State
 RECENT = dt.timedelta(days=14)
 
 
+# --- Panels and calendar entries added by the apps above ----------------------
+#
+# The workflow knows no content type and imports no app above it; an app adds
+# its own part of the editors' desk or of the calendar from its AppConfig.ready().
+
+
+@dataclass
+class Panel:
+    """A part of the editors' desk: rendered with `template`, given `context`
+    as `panel`. A provider returns None to show nothing."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass
+class CalendarEntry:
+    """Something shown on the calendar's day of `when` beside the items: a
+    launch, say, with the stories tied to it and flags ("Overdue")."""
+
+    when: dt.datetime
+    label: str
+    url: str = ""
+    note: str = ""
+    flags: list[str] = field(default_factory=list)
+    children: list["CalendarEntry"] = field(default_factory=list)
+
+
+_desk_panels: dict[str, object] = {}
+_calendar_sources: dict[str, object] = {}
+
+
+def add_desk_panel(key: str, provider) -> None:
+    """`provider(request) -> Panel | None`, shown to editors below the queue.
+    Added once per key, however often ready() runs."""
+    _desk_panels[key] = provider
+
+
+def add_calendar_source(key: str, source) -> None:
+    """`source(request, model, begin, end) -> list[CalendarEntry]`: entries
+    between `begin` and `end` for the calendar of content type `model`."""
+    _calendar_sources[key] = source
+
+
+def desk_panels(request) -> list[Panel]:
+    return [
+        panel
+        for provider in _desk_panels.values()
+        if (panel := provider(request)) is not None
+    ]
+
+
+def calendar_entries(request, model, begin, end) -> list[CalendarEntry]:
+    entries = []
+    for source in _calendar_sources.values():
+        entries += source(request, model, begin, end)
+    return sorted(entries, key=lambda entry: entry.when)
+
+
 @dataclass
 class Row:
     """One item on the desk or on a writer's page, with what the page shows."""
@@ -335,6 +394,7 @@ def index(request, site):
             "queue": review_queue(user) if editor else [],
             "approved": review_queue(user, state=State.APPROVED) if editor else [],
             "schedule": todays_schedule(user) if editor else [],
+            "panels": desk_panels(request) if editor else [],
             "today": today,
             "show_mine": show_mine,
             "mine": mine,
