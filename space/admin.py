@@ -7,8 +7,15 @@ so space extends the story's admin the way a project extends a third-party
 one. Django runs this module after articles' admin (INSTALLED_APPS order).
 """
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import FileExtensionValidator
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from articles.admin import ArticleAdmin
@@ -16,7 +23,7 @@ from articles.models import Article
 from core.admin import BoundedInlineMixin, SafeAutocompleteMixin
 from workflow import services
 
-from .launches import update_launch
+from .launches import LL2Error, import_ll2, import_ll2_upload, update_launch
 from .models import (
     CelestialBody,
     Launch,
@@ -91,10 +98,33 @@ class SlipInline(admin.TabularInline):
         return False
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class LaunchImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        label="Launch Library 2 file",
+        help_text="A JSON file of Launch Library 2's upcoming launches, at most 5 MB.",
+        validators=[FileExtensionValidator(["json"])],
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "This file is larger than 5 MB; a Launch Library 2 list is "
+                "far smaller. Nothing was imported."
+            )
+        return upload
+
+
 @admin.register(Launch)
 class LaunchAdmin(EntityAdmin):
     """Another app may register a subclass in its place (the launch desk adds
-    its inline): keep the save path in save_model."""
+    its inline): keep the save path in save_model, and call super() in
+    get_urls so the subclass keeps "Import launches"."""
 
     list_display = ["name", "net", "status", "vehicle", "pad"]
     list_filter = ["status"]
@@ -119,6 +149,83 @@ class LaunchAdmin(EntityAdmin):
             source=Slip.Source.HAND,
             noticed_at=timezone.now(),
             save_all=True,
+        )
+
+    # --- Import launches ------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="space_launch_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_import(self, request) -> bool:
+        """An import adds launches and changes known ones: both rights."""
+        return request.user.has_perm("space.add_launch") and request.user.has_perm(
+            "space.change_launch"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_import": self.may_import(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """Upload a Launch Library 2 file, or fetch the latest list when
+        LAUNCH_LIBRARY_URL is set: the command's own importer, run as the
+        editor (a moved launch's slip names them). A file that is not LL2's
+        list writes nothing and shows the form again with the reason (400).
+        The POST is CSRF-checked by admin_view."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        status = 200
+        form = LaunchImportForm()
+        if request.method == "POST":
+            form = LaunchImportForm(request.POST, request.FILES)
+            fetching = "fetch" in request.POST
+            if fetching and not settings.LAUNCH_LIBRARY_URL:
+                form.add_error(None, "Fetching is off: LAUNCH_LIBRARY_URL is not set.")
+            elif form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    if fetching:
+                        report = import_ll2(
+                            settings.LAUNCH_LIBRARY_URL, by=request.user
+                        )
+                    elif upload is None:
+                        raise LL2Error("Choose a Launch Library 2 file to upload.")
+                    else:
+                        report = import_ll2_upload(
+                            upload.read(MAX_UPLOAD_BYTES + 1),
+                            name="The uploaded file",
+                            by=request.user,
+                        )
+                except LL2Error as error:
+                    form.add_error(
+                        None if fetching else "file",
+                        f"{error} Nothing was imported.",
+                    )
+                else:
+                    messages.success(request, report.summary())
+                    return redirect("admin:space_launch_changelist")
+            status = 502 if fetching and settings.LAUNCH_LIBRARY_URL else 400
+        return TemplateResponse(
+            request,
+            "admin/space/launch/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Import launches",
+                "form": form,
+                "can_fetch": bool(settings.LAUNCH_LIBRARY_URL),
+            },
+            status=status,
         )
 
 

@@ -167,6 +167,46 @@ class ImportReport:
     updated: list[tuple[Launch, list[str]]] = field(default_factory=list)
     unchanged: int = 0
     pages: int = 0
+    # (launch, old time, new time) for each updated launch whose time moved
+    moved: list[tuple[Launch, dt.datetime, dt.datetime]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """What changed, in the newsroom's words: "3 launches added, 1 moved:
+        Starship Flight 12 from 3 March 14:02 to 5 March 13:31 UTC, 0
+        unchanged". Shown to the editor who imported."""
+        if not self.created and not self.updated:
+            return f"Nothing changed: {_launches(self.unchanged)} unchanged."
+        parts = [f"{_launches(len(self.created))} added"]
+        if self.moved:
+            parts.append(
+                f"{len(self.moved)} moved: "
+                + "; ".join(
+                    f"{launch} from {_when(old)} to {_when(new)} UTC"
+                    for launch, old, new in self.moved
+                )
+            )
+        moved = {launch.pk for launch, _, _ in self.moved}
+        others = [(lc, f) for lc, f in self.updated if lc.pk not in moved]
+        if others:
+            parts.append(
+                f"{len(others)} otherwise updated: "
+                + "; ".join(
+                    f"{launch} ({', '.join(fields)})" for launch, fields in others
+                )
+            )
+        parts.append(f"{self.unchanged} unchanged")
+        return ", ".join(parts) + "."
+
+
+def _launches(n: int) -> str:
+    return f"{n} launch" if n == 1 else f"{n} launches"
+
+
+def _when(moment: dt.datetime) -> str:
+    """3 March 14:02 (UTC; the year only when it is not this year's)."""
+    moment = moment.astimezone(dt.UTC)
+    year = "" if moment.year == timezone.now().year else f" {moment.year}"
+    return f"{moment.day} {moment:%B}{year} {moment:%H:%M}"
 
 
 def fetch(source: str) -> bytes:
@@ -341,8 +381,9 @@ def earth() -> CelestialBody:
 
 
 @transaction.atomic
-def import_launch(item: LL2Launch, *, now: dt.datetime, report: ImportReport):
-    """Create or update one launch (matched by its LL2 id), in one transaction."""
+def import_launch(item: LL2Launch, *, now: dt.datetime, report: ImportReport, by=None):
+    """Create or update one launch (matched by its LL2 id), in one transaction.
+    `by` is the editor who imported (None for the command)."""
     launch = Launch.objects.filter(ll2_id=item.ll2_id).first()
     if launch is None:
         provider = _entity(LaunchProvider, item.provider)
@@ -368,18 +409,21 @@ def import_launch(item: LL2Launch, *, now: dt.datetime, report: ImportReport):
         )
         report.created.append(launch)
         return
+    old_net = launch.net
     changed = update_launch(
         launch,
         net=item.net,
         window_start=item.window_start,
         window_end=item.window_end,
         status=item.status,
-        by=None,
+        by=by,
         source=Slip.Source.IMPORT,
         noticed_at=now,
     )
     if changed:
         report.updated.append((launch, changed))
+        if "net" in changed:
+            report.moved.append((launch, old_net, launch.net))
     else:
         report.unchanged += 1
 
@@ -389,13 +433,23 @@ def import_ll2(
     *,
     max_pages: int = MAX_PAGES,
     fetcher: Callable[[str], bytes] = fetch,
+    by=None,
 ) -> ImportReport:
     """Import LL2's launch list at `source`: all pages are read and checked
     first (LL2Error, nothing written), then each launch is written in its own
-    transaction. Running it again on the same list changes nothing."""
+    transaction. Running it again on the same list changes nothing. `by` is
+    the editor who imported (the admin's "Import launches"); the command
+    imports as nobody. Both call this one function."""
     launches, pages = read_ll2(source, max_pages=max_pages, fetcher=fetcher)
     report = ImportReport(pages=pages)
     now = timezone.now()
     for item in launches:
-        import_launch(item, now=now, report=report)
+        import_launch(item, now=now, report=report, by=by)
     return report
+
+
+def import_ll2_upload(data: bytes, *, name: str, by) -> ImportReport:
+    """Import an uploaded LL2 file (its bytes, already read within the upload
+    limit) exactly as the command imports a file: one page, "next" not
+    followed."""
+    return import_ll2(name, max_pages=1, fetcher=lambda _source: data, by=by)
