@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import Article
@@ -240,3 +241,99 @@ class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
         if entry is None:
             raise ValidationError("No such entry.")
         return entry
+
+
+# --- The story form: live coverage ---------------------------------------------
+
+# The story admin as registered when this module runs (space's, with its rows):
+# live sits above articles and space, so it extends the story form by
+# registering a subclass in its place, as space does; articles never imports
+# live. INSTALLED_APPS puts live after space, so space's admin has run.
+StoryAdmin = admin.site._registry[Article].__class__
+
+
+class LiveSwitch(forms.CheckboxInput):
+    """The is_live checkbox, with a hidden mark that it was on the page: a
+    story form posted without it (a page or script from before the switch)
+    leaves is_live as it is, where a missing checkbox would mean "off"."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '{}<input type="hidden" name="{}-shown" value="1">',
+            super().render(name, value, attrs, renderer),
+            name,
+        )
+
+
+def _keep_is_live_unless_shown(form) -> bool:
+    """The story form's clean_is_live (see LiveSwitch)."""
+    if f"{form.add_prefix('is_live')}-shown" not in form.data:
+        return form.instance.is_live
+    return form.cleaned_data["is_live"]
+
+
+class LiveArticleAdmin(StoryAdmin):
+    """The story form's "Live coverage": the is_live switch (on for whoever may
+    start coverage, as the desk's Start; off for editors only, who end
+    coverage) and, for a live story, the link to its desk and its coverage
+    times, read-only (the desk starts and ends them)."""
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["is_live"]
+        if obj is not None and obj.is_live:
+            fields += ["live_desk_link", "coverage_start", "coverage_end"]
+        return [
+            *super().get_fieldsets(request, obj),
+            ("Live coverage", {"fields": fields}),
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "is_live":
+            kwargs["widget"] = LiveSwitch
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "is_live" not in form.base_fields:
+            return form
+        return type(
+            form.__name__, (form,), {"clean_is_live": _keep_is_live_unless_shown}
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [
+            *super().get_readonly_fields(request, obj),
+            "live_desk_link",
+            "coverage_start",
+            "coverage_end",
+        ]
+        if not self.may_switch_live(request.user, obj):
+            readonly.append("is_live")
+        return readonly
+
+    @staticmethod
+    def may_switch_live(user, obj) -> bool:
+        if obj is None:  # a new story: whoever may post to a live story
+            return user.has_perm("live.add_liveentry")
+        if obj.is_live:
+            return services.can_moderate(user, obj)
+        return services.can_moderate(user, obj) or services.can_post(user, obj)
+
+    @admin.display(description="Live desk")
+    def live_desk_link(self, obj):
+        return format_html(
+            '<a href="{}">Open the live desk</a>',
+            reverse("admin:live_desk", args=[obj.pk]),
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Turned on, coverage starts now (or keeps its start), as the desk's
+        Start does; the switch is in the form only for those who may."""
+        if obj.is_live and not form.initial.get("is_live"):
+            obj.coverage_start = obj.coverage_start or timezone.now()
+            obj.coverage_end = None
+        super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, LiveArticleAdmin)
