@@ -10,7 +10,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from core.admin import BoundedInlineMixin
-from space.admin import LaunchAdmin
+from space.admin import LaunchAdmin, StoryLinkFormSet
 from space.models import Launch
 
 from . import bundles
@@ -19,6 +19,9 @@ from .models import BundleItem, MoveProposal
 
 class BundleItemInline(BoundedInlineMixin, admin.TabularInline):
     model = BundleItem
+    # A launch form posted without the bundle's rows (a page or a script from
+    # before the launch desk) leaves the bundle as it is.
+    formset = StoryLinkFormSet
     extra = 0
     fields = ["article", "offset", "outcome", "added_by", "created_at"]
     readonly_fields = ["added_by", "created_at"]
