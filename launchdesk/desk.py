@@ -20,6 +20,7 @@ from .models import BundleItem
 OVERDUE = "Overdue"
 CONFLICT = "Not at the launch time plus its offset"
 BOTH_LIVE = "Both outcome versions are live"
+OUTCOME_UNDONE = "The launch's outcome is known but this version was left as it is"
 NOT_LIVE = (State.PUBLISHED, State.SCHEDULED, State.ARCHIVED)
 # How long after its time a launch's bundle still shows on the desk.
 DESK_REACH = dt.timedelta(days=2)
@@ -31,6 +32,16 @@ def item_flags(item: BundleItem, now: dt.datetime) -> list[str]:
     neither live, scheduled nor archived (overdue)."""
     article = item.article
     if item.offset is None:
+        status = item.launch.status
+        if status in bundles.SUCCESS_STATUSES | bundles.FAILURE_STATUSES:
+            wanted = (
+                BundleItem.Outcome.SUCCESS
+                if status in bundles.SUCCESS_STATUSES
+                else BundleItem.Outcome.FAILURE
+            )
+            done = State.PUBLISHED if item.outcome == wanted else State.ARCHIVED
+            if article.status != done:
+                return [OUTCOME_UNDONE]
         return []
     planned = item.launch.net + item.offset
     if article.status == State.SCHEDULED and article.published_at != planned:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Article
-from launchdesk import bundles
+from launchdesk import bundles, desk
 from launchdesk.models import BundleItem, MoveProposal
 from space.launches import update_launch
 from space.models import Launch
@@ -248,3 +248,7 @@ def test_a_publish_refused_by_the_checklist_is_told_not_crashed(
     assert any("No alt text" in w for w in report.warnings)
     (summary,) = [m for m in mail.outbox if m.subject.startswith("Starlink")]
     assert "WARNING" in summary.body
+    launch.status = Launch.Status.SUCCESS
+    item = bundle["success"]
+    item.launch = launch
+    assert desk.item_flags(item, launch.net) == [desk.OUTCOME_UNDONE]
