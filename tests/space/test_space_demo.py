@@ -59,7 +59,8 @@ def test_demo_hubs_list_the_perseverance_stories(client, now):
         wikidata_id="Q111"
     )
     assert Spacecraft.objects.count() == 2
-    assert rover.stories.count() == 2
+    # The sky crane, the sample depot and the landing day's live story.
+    assert rover.stories.count() == 3
     mars = CelestialBody.objects.get(slug="mars")
     for entity in (rover, rover.mission, mars):
         html = client.get(entity.get_absolute_url()).text
