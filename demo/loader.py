@@ -29,6 +29,7 @@ from articles.models import (
     stored_body,
 )
 from authors.models import Author, Book
+from launchdesk.models import BundleItem
 from live import services as live_services
 from live.models import LiveEntry
 from media_library.models import Gallery, GalleryItem, Image
@@ -310,6 +311,15 @@ def _launch_day(*, users, sections, images, authors, hour) -> dict:
                 story.is_live = True
                 story.coverage_start = story.published_at
                 story.save(update_fields=["is_live", "coverage_start"])
+        BundleItem.objects.get_or_create(
+            article=story,
+            defaults={
+                "launch": launch,
+                "offset": story_spec["bundle"].get("offset"),
+                "outcome": story_spec["bundle"].get("outcome", ""),
+                "added_by": editor,
+            },
+        )
         made[story_spec["slug"]] = story
 
     spec = content.LANDING_LIVE

@@ -9,6 +9,7 @@ import pytest
 import demo.loader as demo
 from articles.models import Article, Status
 from demo import content
+from launchdesk.models import BundleItem
 from live.models import LiveEntry
 from space.models import Launch, Slip
 from workflow.models import Transition
@@ -50,6 +51,12 @@ def test_the_bundle_went_through_the_workflow(now):
             assert story.published_at == launch.net + offset
             assert steps == ["submit", "approve", "schedule"]
         assert launch.stories.filter(pk=story.pk).exists()
+        item = BundleItem.objects.get(article=story)
+        assert (item.launch, item.offset, item.outcome) == (
+            launch,
+            offset,
+            spec["bundle"].get("outcome", ""),
+        )
     assert Article.objects.get(slug="live-cargo-dragon-launch").is_live
 
 
