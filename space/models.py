@@ -257,8 +257,13 @@ class Mission(Entity):
 
 class LaunchQuerySet(models.QuerySet):
     def upcoming(self, now):
-        """Launches whose no-earlier-than time is still ahead of `now`."""
-        return self.filter(net__gt=now).order_by("net", "id")
+        """Launches whose no-earlier-than time is still ahead of `now` and
+        that have no outcome yet (one set early, by hand, means it flew)."""
+        return (
+            self.filter(net__gt=now)
+            .exclude(status__in=Launch.OUTCOMES)
+            .order_by("net", "id")
+        )
 
 
 class Launch(Entity):

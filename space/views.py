@@ -142,6 +142,8 @@ def when(launch: Launch) -> dict:
     window, and its time changes, newest first, in plain words (one query)."""
     now = timezone.now()
     left = (launch.net - now).total_seconds()
+    if launch.status in Launch.OUTCOMES:
+        left = 0  # it flew: no countdown, whatever the time said
     return {
         "upcoming": left > 0,
         "countdown": countdown(left) if left > 0 else "",

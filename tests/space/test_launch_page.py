@@ -218,3 +218,22 @@ def test_a_moved_launch_that_is_on_hold_stays_postponed_and_an_outcome_scheduled
         update_launch(launch, status=Launch.Status.SUCCESS, by=None, source="import")
     data = jsonld(client.get(launch.get_absolute_url()).text)
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
+
+
+@pytest.mark.django_db
+def test_a_launch_with_an_outcome_counts_down_no_more(client, now):
+    """An editor may set the outcome before the time the launch last had:
+    the hub stops counting down and the calendar drops it."""
+    launch = LaunchFactory(
+        slug="flown-early",
+        net=now + dt.timedelta(hours=5),
+        status=Launch.Status.SUCCESS,
+    )
+    waiting = LaunchFactory(slug="still-waiting", net=now + dt.timedelta(hours=5))
+
+    page = client.get(launch.get_absolute_url()).content.decode()
+    calendar = client.get("/space/launches.ics").content.decode()
+
+    assert "Lift-off" not in page
+    assert "Lift-off" in client.get(waiting.get_absolute_url()).content.decode()
+    assert "flown-early" not in calendar and "still-waiting" in calendar
