@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from articles.models import Article
 from space.models import Launch
-from workflow import services
+from workflow import services, wording
 from workflow.states import State
 
 from .models import BundleItem, MoveProposal
@@ -66,7 +66,9 @@ def schedule_to_launch(item: BundleItem, *, by):
 
 
 def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """As every workflow message writes a time: "Friday 4 December at 14:30
+    EST (19:30 UTC)"."""
+    return wording.when(moment)
 
 
 @dataclass
@@ -136,7 +138,8 @@ def move_bundle(launch, old_net, new_net, *, by=None) -> Report:
     )
     report = Report(
         launch=launch,
-        action=f"Launch moved from {_when(old_net)} to {_when(new_net)}",
+        action=f"Launch moved from {wording.short_when(old_net)} to "
+        f"{wording.short_when(new_net)}",
         by=by,
         editors=_editors(BundleItem.objects.filter(launch=launch)),
     )

@@ -1,6 +1,7 @@
 """The launch desk: bundling, moves with the launch's time, outcomes."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -98,6 +99,14 @@ def test_auto_moves_every_scheduled_story_with_audit_rows_and_one_email(
     assert "Launch moved" in summaries[0].subject
     assert set(summaries[0].to) == {"edie@example.com", "ed2@example.com"}
     assert "WARNING" not in summaries[0].body
+    # Times as every workflow message writes them, the zone and UTC named.
+    assert re.search(
+        r"now goes live at \w+day \d+ \w+ at \d\d:\d\d \w+ "
+        r"\(\d\d:\d\d UTC\)\.$",
+        summaries[0].body,
+        re.M,
+    )
+    assert ".." not in summaries[0].body
 
 
 def test_the_same_move_told_twice_moves_once(bundle, launch, editor, committed):
