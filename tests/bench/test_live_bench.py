@@ -4,6 +4,7 @@ the page cache), the report's shape, and when it says every reader had the
 entry. No figure of speed is asserted."""
 
 import asyncio
+import concurrent.futures
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,14 @@ from live.page import cursor_of, updates_url
 from tests.factories import ArticleFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_loop(coroutine):
+    """asyncio.run in a thread of its own: a browser test run before this one
+    in the same process (Playwright's sync API) leaves an event loop running
+    in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -50,9 +59,7 @@ def test_readers_get_a_posted_entry_from_the_real_endpoint(live_server, live_sto
         return entry.pk
 
     samples = []
-    asyncio.run(
-        drive(readers, warmup=1.0, timeout=30, post=post, sample=samples.append)
-    )
+    run_loop(drive(readers, warmup=1.0, timeout=30, post=post, sample=samples.append))
     result = summarise(readers, {"before": {}, "after": {}})
 
     assert samples == ["start", "post", "end"]
@@ -80,7 +87,7 @@ def test_a_run_whose_readers_never_get_it_ends_at_its_timeout_and_fails():
         return Reply(304)
 
     readers = Readers(get, "/u/", count=4, interval=0.05, cursor=0)
-    asyncio.run(
+    run_loop(
         drive(readers, warmup=0.1, timeout=0.3, post=lambda: 7, sample=lambda p: 0)
     )
     result = summarise(readers, {})
