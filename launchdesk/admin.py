@@ -10,7 +10,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from core.admin import BoundedInlineMixin
-from space.admin import LaunchAdmin, StoryLinkFormSet
+from space.admin import StoryLinkFormSet
 from space.models import Launch
 
 from . import bundles
@@ -44,8 +44,36 @@ class BundleItemInline(BoundedInlineMixin, admin.TabularInline):
         return bundles.may_bundle(request.user)
 
 
-class LaunchDeskLaunchAdmin(LaunchAdmin):
-    inlines = [*LaunchAdmin.inlines, BundleItemInline]
+# The Launch admin registered now (space's, or another app's subclass of it),
+# so whatever it added (the import view) is kept.
+RegisteredLaunchAdmin = admin.site._registry[Launch].__class__
+
+
+class LaunchDeskLaunchAdmin(RegisteredLaunchAdmin):
+    inlines = [*RegisteredLaunchAdmin.inlines, BundleItemInline]
+    actions = [*(RegisteredLaunchAdmin.actions or []), "schedule_bundle"]
+
+    def has_schedule_bundle_permission(self, request):
+        return bundles.may_bundle(request.user)
+
+    @admin.action(
+        description="Schedule the bundle (each approved story at the launch "
+        "time plus its offset)",
+        permissions=["schedule_bundle"],
+    )
+    def schedule_bundle(self, request, queryset):
+        if not bundles.may_bundle(request.user):  # the action is hidden too
+            raise PermissionDenied
+        for launch in queryset.order_by("net", "pk"):
+            report = bundles.schedule_bundle(launch, by=request.user)
+            if not (report.done or report.warnings):
+                messages.info(
+                    request, f"{launch}: no approved story of its bundle to schedule."
+                )
+                continue
+            level = messages.WARNING if report.warnings else messages.SUCCESS
+            lines = report.done + [f"Not scheduled: {w}" for w in report.warnings]
+            messages.add_message(request, level, f"{launch}: " + " ".join(lines))
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.accept_move_view))

@@ -65,6 +65,35 @@ def schedule_to_launch(item: BundleItem, *, by):
     )
 
 
+def schedule_bundle(launch, *, by) -> "Report":
+    """The admin's "Schedule the bundle": each approved offset story of
+    `launch`'s bundle is scheduled at the launch time plus its offset, each
+    through the workflow. One the workflow refuses (a time already passed, the
+    checklist) stays as it is and is a warning; stories in any other state
+    (a draft, one already scheduled) are left alone."""
+    check_may_bundle(by)
+    report = Report(launch=launch, action="Bundle scheduled", by=by)
+    items = (
+        BundleItem.objects.filter(
+            launch=launch, offset__isnull=False, article__status=State.APPROVED
+        )
+        .select_related("article", "launch")
+        .order_by("offset", "pk")
+    )
+    for item in items:
+        try:
+            with transaction.atomic():
+                schedule_to_launch(item, by=by)
+        except (services.WorkflowPermissionDenied, services.InvalidTransition) as e:
+            reason = " ".join(getattr(e, "messages", [str(e)]))
+            report.warnings.append(f"“{item.article}” was not scheduled: {reason}")
+            continue
+        report.done.append(
+            f"“{item.article}” goes live at {_when(item.article.published_at)}."
+        )
+    return report
+
+
 def _when(moment) -> str:
     """As every workflow message writes a time: "Friday 4 December at 14:30
     EST (19:30 UTC)"."""

@@ -1,13 +1,21 @@
-"""The story bundle on the launch's change page: an editor adds a story to
-it; someone who may change launches but not schedule stories adds nothing."""
+"""The story bundle on the launch's change page, and "Schedule the bundle" on
+the launch list: an editor bundles and schedules; someone who may change
+launches but not schedule stories bundles and schedules nothing."""
+
+import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from launchdesk import bundles
 from launchdesk.models import BundleItem
 from tests.factories import UserFactory
+from tests.launchdesk.bundle_times import LIVE, PREVIEW
+from tests.newsroom.workflow_helpers import snapshot
 from tests.space.test_launch_slips import form_data
+from workflow.models import Transition
+from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +60,71 @@ def test_who_may_not_schedule_stories_bundles_nothing(client, launch, story):
     response = client.post(url, with_row(launch, article))
     assert response.status_code in (302, 403)
     assert not BundleItem.objects.exists()
+
+
+# --- "Schedule the bundle" (an action on the launch list) -----------------------
+
+
+@pytest.fixture
+def approved_bundle(launch, editor, story):
+    preview = bundles.add_to_bundle(
+        launch, story("Starlink 6-10 preview"), by=editor, offset=PREVIEW
+    )
+    live = bundles.add_to_bundle(
+        launch, story("Starlink 6-10 live"), by=editor, offset=LIVE
+    )
+    draft = bundles.add_to_bundle(
+        launch,
+        story("Starlink 6-10 follow-up", status=State.DRAFT),
+        by=editor,
+        offset=dt.timedelta(hours=1),
+    )
+    return [preview, live, draft]
+
+
+def schedule_action(launch) -> dict:
+    return {"action": "schedule_bundle", "_selected_action": [launch.pk]}
+
+
+def test_an_editor_schedules_the_bundle_from_the_launch_list(
+    client, editor, launch, approved_bundle
+):
+    client.force_login(editor)
+    url = reverse("admin:space_launch_changelist")
+    assert "Schedule the bundle" in client.get(url).text
+    response = client.post(url, schedule_action(launch), follow=True)
+    assert response.status_code == 200
+    preview, live, draft = (item.article for item in approved_bundle)
+    for item in approved_bundle:
+        item.article.refresh_from_db()
+    assert (preview.status, preview.published_at) == (
+        State.SCHEDULED,
+        launch.net + approved_bundle[0].offset,
+    )
+    assert (live.status, live.published_at) == (
+        State.SCHEDULED,
+        launch.net + approved_bundle[1].offset,
+    )
+    assert draft.status == State.DRAFT
+    (step,) = Transition.for_item(live).filter(action="schedule")
+    assert step.by == editor
+    assert "Starlink 6-10 live" in response.text
+
+
+def test_who_may_not_schedule_stories_schedules_no_bundle(
+    client, launch, approved_bundle
+):
+    clerk = UserFactory(is_staff=True, username="clerk")
+    clerk.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="space",
+            codename__in=["view_launch", "change_launch"],
+        )
+    )
+    client.force_login(clerk)
+    url = reverse("admin:space_launch_changelist")
+    assert "Schedule the bundle" not in client.get(url).text
+    before = [snapshot(item.article) for item in approved_bundle]
+    response = client.post(url, schedule_action(launch))
+    assert response.status_code in (200, 302, 403)
+    assert [snapshot(item.article) for item in approved_bundle] == before
