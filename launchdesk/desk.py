@@ -103,13 +103,13 @@ def calendar_source(request, model, begin, end):
     now = timezone.now()
     launches = Launch.objects.filter(net__gte=begin, net__lt=end).prefetch_related(
         Prefetch(
-            "bundle_items",
+            "bundle",
             BundleItem.objects.select_related("article").order_by("offset", "pk"),
         )
     )
     entries = []
     for launch in launches:
-        items = list(launch.bundle_items.all())
+        items = list(launch.bundle.all())
         children = []
         for item in items:
             item.launch = launch

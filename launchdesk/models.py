@@ -15,7 +15,7 @@ class BundleItem(models.Model):
         FAILURE = "failure", "Scrub or failure"
 
     launch = models.ForeignKey(
-        "space.Launch", on_delete=models.CASCADE, related_name="bundle_items"
+        "space.Launch", on_delete=models.CASCADE, related_name="bundle"
     )
     article = models.OneToOneField(
         "articles.Article",

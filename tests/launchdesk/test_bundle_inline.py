@@ -24,11 +24,11 @@ def with_row(launch, article, offset="-1 00:00:00") -> dict:
     data = form_data(launch)
     data.update(
         {
-            "bundle_items-TOTAL_FORMS": "1",
-            "bundle_items-INITIAL_FORMS": "0",
-            "bundle_items-0-article": article.pk,
-            "bundle_items-0-offset": offset,
-            "bundle_items-0-outcome": "",
+            "bundle-TOTAL_FORMS": "1",
+            "bundle-INITIAL_FORMS": "0",
+            "bundle-0-article": article.pk,
+            "bundle-0-offset": offset,
+            "bundle-0-outcome": "",
         }
     )
     return data

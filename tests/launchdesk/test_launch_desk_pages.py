@@ -138,7 +138,7 @@ def test_the_calendar_shows_the_launch_and_its_bundle(
 
 
 def test_overdue_and_both_live_are_flagged(editor, bundle, launch, pinned):
-    items = list(launch.bundle_items.select_related("article", "launch"))
+    items = list(launch.bundle.select_related("article", "launch"))
     follow = next(i for i in items if i.article.headline.endswith("follow-up"))
     assert desk.item_flags(follow, NET + dt.timedelta(hours=2)) == [desk.OVERDUE]
     assert desk.item_flags(follow, pinned) == []
