@@ -149,7 +149,10 @@ def test_leaving_with_unsaved_text_asks_first(demo, page):
     page.on("dialog", answer)
     page.get_by_label("Headline").fill("A headline not saved yet")
     page.get_by_role("link", name="Stories").first.click()
-    page.wait_for_timeout(500)
+    for _ in range(100):  # the dialog comes when the browser gets to it
+        if asked:
+            break
+        page.wait_for_timeout(100)
     assert asked == ["beforeunload"]
     assert re.search(rf"{change}$", page.url)
     assert page.get_by_label("Headline").input_value() == "A headline not saved yet"
