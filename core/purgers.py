@@ -26,7 +26,7 @@ another base URL than theirs (a test's recorder, a proxy).
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import parse_qs, quote, urlsplit
@@ -67,7 +67,7 @@ class Cloudflare:
     batch = 30  # tags a purge_cache call may name
 
     def purge(self, keys: list[str]) -> None:
-        for start in range(0, len(keys), self.batch):
+        for tags in _batches(keys, self.batch):
             _send(
                 "POST",
                 f"{self.api}/zones/{quote(self.zone)}/purge_cache",
@@ -75,7 +75,7 @@ class Cloudflare:
                     "Authorization": f"Bearer {self.token}",
                     "Content-Type": "application/json",
                 },
-                json.dumps({"tags": keys[start : start + self.batch]}).encode(),
+                json.dumps({"tags": tags}).encode(),
             )
 
 
@@ -87,16 +87,20 @@ class Fastly:
     batch = 256  # keys a purge call may name
 
     def purge(self, keys: list[str]) -> None:
-        for start in range(0, len(keys), self.batch):
+        for batch in _batches(keys, self.batch):
             _send(
                 "POST",
                 f"{self.api}/service/{quote(self.service)}/purge",
-                {
-                    "Fastly-Key": self.token,
-                    "Surrogate-Key": " ".join(keys[start : start + self.batch]),
-                },
+                {"Fastly-Key": self.token, "Surrogate-Key": " ".join(batch)},
                 b"",
             )
+
+
+def _batches(keys: list[str], size: int) -> Iterator[list[str]]:
+    """`keys` in order, in lists of at most `size`: the most one call of a
+    CDN's purge API may name (Cloudflare's and Fastly's limits differ)."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
 
 
 def _send(method: str, url: str, headers: dict[str, str], body=None) -> None:

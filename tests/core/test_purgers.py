@@ -297,3 +297,11 @@ def test_shared_caches_keep_a_page_until_the_next_scheduled_story(
 
     assert first["s-maxage"] == hit["s-maxage"] == "42"
     assert first["max-age"] == "42"  # a browser's copy ends then too
+
+
+def test_a_full_batch_is_one_call_and_no_keys_no_call(recorder, urls):
+    parse(urls[1]).purge([f"story:{n}" for n in range(30)])
+    parse(urls[2]).purge([])
+
+    assert len(recorder.calls) == 1
+    assert len(json.loads(recorder.calls[0][3])["tags"]) == 30
