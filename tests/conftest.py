@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from tests.newsroom.workflow_helpers import user_in
+from workflow.roles import EDITORS, WRITERS
+
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
@@ -62,3 +65,22 @@ def now(monkeypatch):
     moment = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: moment)
     return moment
+
+
+# Users in each role, for the workflow's tests and live coverage's: one place,
+# so the two suites' writers and editors cannot drift apart.
+
+
+@pytest.fixture
+def writer(db):
+    return user_in(WRITERS, username="wanda", first_name="Wanda")
+
+
+@pytest.fixture
+def other_writer(db):
+    return user_in(WRITERS, username="otto")
+
+
+@pytest.fixture
+def editor(db):
+    return user_in(EDITORS, username="edie", first_name="Edie")

@@ -7,24 +7,7 @@ from django.utils import timezone
 
 from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory
-from tests.newsroom.workflow_helpers import user_in
-from workflow.roles import EDITORS, WRITERS
 from workflow.states import LIVE_STATES, State
-
-
-@pytest.fixture
-def writer(db):
-    return user_in(WRITERS, username="wanda", first_name="Wanda")
-
-
-@pytest.fixture
-def other_writer(db):
-    return user_in(WRITERS, username="otto")
-
-
-@pytest.fixture
-def editor(db):
-    return user_in(EDITORS, username="edie", first_name="Edie")
 
 
 @pytest.fixture
