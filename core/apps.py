@@ -7,3 +7,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        # A PURGE_URLS entry naming no cache we can purge stops every process
+        # as it starts (web servers, the task worker, manage.py) with the
+        # reason, instead of failing the first public page a reader asks for.
+        from core import purgers
+
+        purgers.configured()

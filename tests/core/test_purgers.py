@@ -17,6 +17,7 @@ from core import cache as page_cache
 from core import purgers
 from core.purgers import Cloudflare, Fastly, PurgeFailed, Varnish, parse
 from tests.factories import ArticleFactory
+from tests.newsroom.env_vars import TEST_SECRET_KEY, run_python
 from workflow.states import State
 
 
@@ -105,6 +106,32 @@ def test_urls_name_their_caches():
 def test_urls_that_name_no_cache_are_refused(url):
     with pytest.raises(ImproperlyConfigured, match="PURGE_URLS"):
         parse(url)
+
+
+# What a process started with PURGE_URLS set does before serving anything: Django
+# loaded as gunicorn loads it (newsroom.wsgi), or as manage.py does.
+STARTS = {
+    "web server": "from newsroom.wsgi import application",
+    "manage.py": "from django.core.management import execute_from_command_line\n"
+    "execute_from_command_line(['manage.py', 'check'])",
+}
+
+
+@pytest.mark.parametrize("start", STARTS)
+def test_a_bad_purge_url_stops_the_site_at_start_saying_why(start):
+    env = {
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "PURGE_URLS": "varnish://varnish:80,redis://x",
+    }
+
+    result = run_python(STARTS[start], env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PURGE_URLS: 'redis://x' is not varnish://" in (
+        result.stderr
+    )
+    good = run_python(STARTS[start], {**env, "PURGE_URLS": "varnish://varnish:80"})
+    assert good.returncode == 0, good.stderr
 
 
 # --- The adapters -------------------------------------------------------------------
