@@ -2,7 +2,10 @@
 .env.example and the README's table of variables."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from urllib.parse import urlsplit
 
 import environ
@@ -107,11 +110,45 @@ def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
 # --- docker-compose.yml -------------------------------------------------------
 
 
+def compose_cli() -> list[str] | None:
+    """Docker's compose plugin, or the standalone docker-compose, if either is
+    installed (CI's machine has Debian's docker-compose)."""
+    docker = shutil.which("docker")
+    if (
+        docker
+        and subprocess.run(  # noqa: S603 (a fixed command)
+            [docker, "compose", "version"], capture_output=True, check=False
+        ).returncode
+        == 0
+    ):
+        return [docker, "compose"]
+    standalone = shutil.which("docker-compose")
+    return [standalone] if standalone else None
+
+
+def test_compose_accepts_the_file():
+    cli = compose_cli()
+    if cli is None:
+        pytest.skip("neither docker compose nor docker-compose is installed")
+
+    result = subprocess.run(  # noqa: S603 (our own argument list)
+        [*cli, "--file", str(REPO / "docker-compose.yml"), "config", "--quiet"],
+        env={"PATH": os.environ.get("PATH", ""), "SECRET_KEY": TEST_SECRET_KEY},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_compose_runs_the_site_behind_varnish_with_its_workers(compose):
     assert set(compose["services"]) == {
         "db",
         "redis",
         "s3",
+        "s3-bucket",
         "migrate",
         *WEB_SERVERS,
         "varnish",
@@ -134,9 +171,10 @@ def test_app_services_share_the_image_volumes_and_settings(compose, name, env_va
 
 
 @pytest.mark.parametrize("name", [*WEB_SERVERS, "worker", "scheduler", "launches"])
-def test_app_services_start_once_the_database_is_migrated(compose, name):
+def test_app_services_start_once_migrated_and_the_bucket_is_made(compose, name):
     assert compose["services"][name]["depends_on"] == {
-        "migrate": {"condition": "service_completed_successfully"}
+        "migrate": {"condition": "service_completed_successfully"},
+        "s3-bucket": {"condition": "service_completed_successfully"},
     }
 
 
@@ -329,6 +367,52 @@ def test_the_s3_store_keeps_its_files_on_a_named_volume(compose):
         ("s3-data", "/data")
     ]
     assert {"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"} <= set(environment(s3))
+
+
+@pytest.fixture(scope="module")
+def library_storage(web):
+    """STORAGES["library"] as the settings make it from compose's STORAGE_URL."""
+    url = interpolate(environment(web)["STORAGE_URL"])
+    return load_settings(SECRET_KEY=TEST_SECRET_KEY, STORAGE_URL=url)["STORAGES"][
+        "library"
+    ]
+
+
+def test_the_library_is_in_the_s3_services_bucket(compose, library_storage):
+    s3 = environment(compose["services"]["s3"])
+    options = library_storage["OPTIONS"]
+
+    assert library_storage["BACKEND"] == "media_library.storage.LibraryS3Storage"
+    assert urlsplit(options["endpoint_url"])[:2] == ("http", "s3:9000")
+    assert options["region_name"]
+    # MinIO's keys, with which the bucket was made.
+    assert (options["access_key"], options["secret_key"]) == (
+        interpolate(s3["MINIO_ROOT_USER"]),
+        interpolate(s3["MINIO_ROOT_PASSWORD"]),
+    )
+
+
+def test_the_bucket_is_made_once_before_the_site_starts(compose, library_storage):
+    made = compose["services"]["s3-bucket"]
+    s3 = environment(compose["services"]["s3"])
+    options = library_storage["OPTIONS"]
+    # mc's alias "s3": the s3 service's API, with the keys the site uses.
+    alias = urlsplit(interpolate(environment(made)["MC_HOST_s3"]))
+
+    assert made["image"].startswith("minio/mc")
+    assert [interpolate(part) for part in made["command"]] == [
+        "mb",
+        "--ignore-existing",
+        f"s3/{options['bucket_name']}",
+    ]
+    assert (alias.scheme, alias.hostname, alias.port) == ("http", "s3", 9000)
+    assert (alias.username, alias.password) == (
+        interpolate(s3["MINIO_ROOT_USER"]),
+        interpolate(s3["MINIO_ROOT_PASSWORD"]),
+    )
+    assert made["depends_on"] == {"s3": {"condition": "service_healthy"}}
+    assert made["restart"] == "on-failure", "it ends once done"
+    assert not made.get("ports")
 
 
 # --- .env.example and README --------------------------------------------------
