@@ -134,6 +134,7 @@ class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
         if not (may_post or may_moderate):
             raise PermissionDenied
         form = EntryForm(may_pin=may_moderate)
+        correcting = None  # a refused correction, shown again as typed
         status = 200
         if request.method == "POST":
             action = request.POST.get("action", "")
@@ -153,11 +154,21 @@ class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
             if action == "post":  # the refused or invalid entry keeps its text
                 form = EntryForm(request.POST, may_pin=may_moderate)
                 form.is_valid()
+            elif action == "correct":  # and so does a refused correction
+                correcting = {
+                    "entry": request.POST.get("entry", ""),
+                    "text": request.POST.get("text", ""),
+                    "note": request.POST.get("note", ""),
+                }
         entries = list(
             LiveEntry.objects.for_story(article)
             .select_related("image", "author")
             .order_by("-pinned", "-posted_at", "-id")
         )
+        for entry in entries:  # what each entry's correction form holds
+            entry.correction_draft = {"text": entry.text, "note": "", "refused": False}
+            if correcting and correcting["entry"] == str(entry.pk):
+                entry.correction_draft = {**correcting, "refused": True}
         return TemplateResponse(
             request,
             "live/desk.html",

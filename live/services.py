@@ -18,6 +18,7 @@ from django.utils.html import escape
 from articles import embeds
 from articles.models import Article
 from core.sanitize import clean_html
+from media_library import inline
 from media_library.models import Image
 from workflow.services import is_owner, permission
 
@@ -86,8 +87,9 @@ def clean_text(text: str) -> str:
             for part in _PARAGRAPHS.split(text)
             if part.strip()
         )
-    # An embed goes in its own field, checked, not in the text.
-    return clean_html(text.replace("data-embed", "data-x-embed"))
+    # An embed and a picture go in their own fields, checked, not in the text.
+    text = text.replace("data-embed", "data-x-embed")
+    return clean_html(text.replace("data-library-image", "data-x-library-image"))
 
 
 def clean_embed(url: str) -> str:
@@ -96,6 +98,35 @@ def clean_embed(url: str) -> str:
     if not (url or "").strip():
         return ""
     return embeds.placeholder(embeds.parse(url))
+
+
+ENTRY_PICTURE = "live entry's picture"
+
+
+def picture_problems(image: Image | None, *, on=None) -> list[str]:
+    """What stops `image` being shown in an entry on day `on` (today): the
+    rule for every picture placed in a story (alt text, a credit, a licence
+    that runs), by the function the story checklist asks (`inline.problems`)."""
+    if image is None:
+        return []
+    return inline.problems([image], role=ENTRY_PICTURE, on=on)
+
+
+def check_picture(image: Image | None, *, lead: str) -> None:
+    """Refuse (ValidationError, code "picture") an entry whose picture may not
+    be shown, one message per problem, each after `lead` ("The entry was not
+    posted, because")."""
+    if problems := picture_problems(image):
+        raise ValidationError(
+            [
+                ValidationError(
+                    f"{lead} {problem} Fix it in the library, or choose "
+                    "another picture.",
+                    code="picture",
+                )
+                for problem in problems
+            ]
+        )
 
 
 def embed_url(entry: LiveEntry) -> str:
@@ -132,8 +163,9 @@ def post_entry(
     embed: str = "",
     pinned: bool = False,
 ) -> LiveEntry:
-    """Post an entry now. Empty entries (no text, picture or embed) are refused;
-    a writer's entry waits for an editor when the setting asks for it."""
+    """Post an entry now. Empty entries (no text, picture or embed) are refused,
+    and so is a picture that a story could not show (`check_picture`); a
+    writer's entry waits for an editor when the setting asks for it."""
     _check(article.is_live and can_post(by, article), "post")
     if pinned:
         _check(can_moderate(by, article), "pin entries")
@@ -143,6 +175,7 @@ def post_entry(
         raise ValidationError(
             "Write something, or add a picture or an embed.", code="empty"
         )
+    check_picture(image, lead="The entry was not posted, because")
     status = (
         EntryStatus.PENDING if needs_approval(by, article) else EntryStatus.APPROVED
     )
@@ -163,10 +196,12 @@ def post_entry(
 
 @transaction.atomic
 def approve_entry(entry: LiveEntry, *, by) -> LiveEntry:
-    """Publish a waiting entry, as of now (readers see it arrive now)."""
+    """Publish a waiting entry, as of now (readers see it arrive now): its
+    picture must pass the picture rule today, as at posting."""
     _check(can_moderate(by, entry.article), "approve entries")
     if entry.status == EntryStatus.APPROVED or entry.deleted_at:
         return entry
+    check_picture(entry.image, lead="The entry was not approved, because")
     entry.status = EntryStatus.APPROVED
     entry.posted_at = timezone.now()
     return _save(entry, ["status", "posted_at"])
@@ -183,7 +218,10 @@ def pin_entry(entry: LiveEntry, *, by, pinned: bool = True) -> LiveEntry:
 
 @transaction.atomic
 def correct_entry(entry: LiveEntry, *, by, text: str, note: str) -> LiveEntry:
-    """Replace the text and say what was wrong: readers see the note."""
+    """Replace the text and say what was wrong: readers see the note. The
+    entry shows again as corrected, so its picture must pass the picture rule
+    today, as at posting (a picture whose licence has run out since: delete
+    the entry, and post it again without)."""
     _check(can_moderate(by, entry.article), "correct entries")
     note = " ".join((note or "").split())
     if not note:
@@ -193,9 +231,11 @@ def correct_entry(entry: LiveEntry, *, by, text: str, note: str) -> LiveEntry:
             f"A correction note is at most {CORRECTION_MAX} characters.",
             code="too_long",
         )
-    entry.text = clean_text(text)
-    if not (entry.text or entry.image_id or entry.embed):
+    text = clean_text(text)
+    if not (text or entry.image_id or entry.embed):
         raise ValidationError("A corrected entry cannot be empty.", code="empty")
+    check_picture(entry.image, lead="The correction was not saved, because")
+    entry.text = text
     entry.correction = note
     entry.corrected_at = timezone.now()
     return _save(entry, ["text", "correction", "corrected_at"])
