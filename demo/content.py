@@ -1246,6 +1246,13 @@ SPACE_MISSIONS = [
      "description": "NASA's orbiter mission studying Mars from above since "
                     "2006 and relaying the rovers' data to Earth."},
 ]  # fmt: skip
+# A mission's milestones, by mission and kind (one of each): Perseverance
+# touched down in Jezero Crater at 20:55 UTC on 18 February 2021 (NASA JPL's
+# landing announcement; 15:55 in New York).
+SPACE_MILESTONES = [
+    {"mission": "mars-2020", "kind": "landing", "at": at(2021, 2, 18, 15, 55),
+     "precision": "minute", "place": "jezero-crater"},
+]  # fmt: skip
 SPACE_SPACECRAFT = [
     {"slug": "perseverance", "name": "Perseverance", "mission": "mars-2020",
      "cospar_id": "2020-052A", "norad_id": 45983,

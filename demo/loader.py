@@ -39,6 +39,7 @@ from space.models import (
     Launch,
     LaunchProvider,
     LaunchVehicle,
+    Milestone,
     Mission,
     Place,
     Slip,
@@ -223,6 +224,16 @@ def _space(stories: dict) -> None:
             Spacecraft,
             {"slug": spec["slug"]},
             **{**spec, "mission": missions[spec["mission"]]},
+        )
+    for spec in content.SPACE_MILESTONES:
+        _upsert(
+            Milestone,
+            {"mission": missions[spec["mission"]], "kind": spec["kind"]},
+            **{
+                **spec,
+                "mission": missions[spec["mission"]],
+                "place": places[spec["place"]],
+            },
         )
     _link(stories, content.SPACE_LINKS)
 

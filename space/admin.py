@@ -7,11 +7,14 @@ so space extends the story's admin the way a project extends a third-party
 one. Django runs this module after articles' admin (INSTALLED_APPS order).
 """
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -29,11 +32,70 @@ from .models import (
     Launch,
     LaunchProvider,
     LaunchVehicle,
+    Milestone,
     Mission,
     Place,
     Slip,
     Spacecraft,
 )
+
+# --- Times ---------------------------------------------------------------------
+
+
+class NewsroomDateTimeInput(forms.DateTimeInput):
+    """One box for a date and time (the browser's own picker), in place of the
+    admin's split date and time boxes, whose time box had no label of its own
+    (axe: "Form elements must have labels"). Seconds show, and may be typed,
+    only when the time has some (a Launch Library 2 time may): a form saved
+    untouched must not move a launch by dropping them."""
+
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if isinstance(value, dt.datetime):
+            return value.strftime(
+                "%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M"
+            )
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if isinstance(value, dt.datetime) and value.second:
+            context["widget"]["attrs"]["step"] = "1"
+        return context
+
+
+class NewsroomDateTimeField(forms.DateTimeField):
+    """A time typed in the newsroom's zone (Django reads a form's naive time
+    in TIME_ZONE), which its help text names."""
+
+    widget = NewsroomDateTimeInput
+
+    def __init__(self, *, help_text="", **kwargs):
+        zone = f"In the newsroom's time zone, {settings.TIME_ZONE}."
+        super().__init__(help_text=f"{help_text} {zone}".strip(), **kwargs)
+
+
+NEWSROOM_TIMES = {
+    models.DateTimeField: {
+        "form_class": NewsroomDateTimeField,
+        "widget": NewsroomDateTimeInput,
+    }
+}
+
+
+class StoryLinkFormSet(BaseInlineFormSet):
+    """A form posted without these rows (a page or a script from before them:
+    the story form before the space desk, a mission's before its milestones)
+    leaves the rows as they are, rather than being refused for a missing
+    management form."""
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        name = f"{prefix or self.get_default_prefix()}-TOTAL_FORMS"
+        if data is not None and name not in data:
+            data = data.copy()
+            data[name] = data[name.replace("TOTAL", "INITIAL")] = "0"
+        super().__init__(data, *args, prefix=prefix, **kwargs)
 
 
 class EntityAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
@@ -43,6 +105,19 @@ class EntityAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     # Stories are linked from the story form (the rows below), where the
     # workflow decides who may change the story.
     exclude = ["stories"]
+    formfield_overrides = NEWSROOM_TIMES
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A form shown again for its mistakes is a 400, not a 200: bad input
+        is the client's (a script posting a bad time learns it was refused)."""
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if (
+            request.method == "POST"
+            and response.status_code == 200
+            and "adminform" in (getattr(response, "context_data", None) or {})
+        ):
+            response.status_code = 400
+        return response
 
 
 @admin.register(CelestialBody)
@@ -68,10 +143,25 @@ class LaunchVehicleAdmin(EntityAdmin):
     autocomplete_fields = ["provider"]
 
 
+class MilestoneInline(BoundedInlineMixin, admin.TabularInline):
+    """A mission's landing, orbit insertion, flyby...: its hubs' upcoming
+    events, then key facts. Whoever may change the mission keeps them (the
+    roles give editors the milestones' rights with the entities')."""
+
+    model = Milestone
+    formset = StoryLinkFormSet
+    fields = ["kind", "name", "at", "precision", "place"]
+    autocomplete_fields = ["place"]
+    formfield_overrides = NEWSROOM_TIMES
+    extra = 0
+    verbose_name_plural = "Milestones (landing, orbit insertion, flyby...)"
+
+
 @admin.register(Mission)
 class MissionAdmin(EntityAdmin):
     list_display = ["name", "target", "launch", "wikidata_id"]
     autocomplete_fields = ["target", "launch"]
+    inlines = [MilestoneInline]
 
 
 class SlipInline(admin.TabularInline):
@@ -237,19 +327,6 @@ class SpacecraftAdmin(EntityAdmin):
 
 
 # --- The story form's links ----------------------------------------------------
-
-
-class StoryLinkFormSet(BaseInlineFormSet):
-    """A story form posted without these rows (a page or a script from before
-    the space desk) leaves the story's links as they are, rather than being
-    refused for a missing management form."""
-
-    def __init__(self, data=None, *args, prefix=None, **kwargs):
-        name = f"{prefix or self.get_default_prefix()}-TOTAL_FORMS"
-        if data is not None and name not in data:
-            data = data.copy()
-            data[name] = data[name.replace("TOTAL", "INITIAL")] = "0"
-        super().__init__(data, *args, prefix=prefix, **kwargs)
 
 
 class StoryLinkInline(BoundedInlineMixin, admin.TabularInline):

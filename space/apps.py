@@ -16,7 +16,7 @@ class SpaceConfig(AppConfig):
         from articles.structured_data import extend_story
 
         from . import structured_data
-        from .models import KINDS, Slip
+        from .models import KINDS, Milestone, Slip
         from .signals import purge_hubs, purge_story_pages
 
         # A story's JSON-LD names the entities it is about.
@@ -27,6 +27,10 @@ class SpaceConfig(AppConfig):
         post_delete.connect(
             purge_hubs, sender=Slip, dispatch_uid="space.purge_hubs.slip"
         )
+        # A mission's milestones show on its hubs (upcoming events, key facts).
+        uid = "space.purge_hubs.milestone"
+        post_save.connect(purge_hubs, sender=Milestone, dispatch_uid=uid)
+        post_delete.connect(purge_hubs, sender=Milestone, dispatch_uid=uid)
 
         for model in KINDS.values():
             links = model.stories.through

@@ -88,6 +88,12 @@ class Entity(models.Model):
         """Its launches, for the hub's upcoming ones; None if it has none."""
         return None
 
+    def milestones_q(self) -> Q | None:
+        """Its missions' milestones (a landing, an orbit insertion), for the
+        hub's upcoming events and key facts: a filter on Milestone; None if
+        it has none."""
+        return None
+
     def facts(self) -> list[tuple[str, str, str]]:
         """(label, value, link) for the hub's key facts."""
         return (
@@ -135,6 +141,10 @@ class CelestialBody(Entity):
             | Q(space_spacecraft__mission__target=self)
         )
 
+    def milestones_q(self):
+        # What missions to it do there, and what happens at its places.
+        return Q(mission__target=self) | Q(place__body=self)
+
     def related_groups(self):
         return [
             (heading, items)
@@ -167,6 +177,9 @@ class Place(Entity):
 
     def launches_q(self):
         return Q(pad=self)
+
+    def milestones_q(self):
+        return Q(place=self)
 
 
 class LaunchProvider(Entity):
@@ -254,6 +267,9 @@ class Mission(Entity):
     def launches_q(self):
         return Q(missions=self)
 
+    def milestones_q(self):
+        return Q(mission=self)
+
 
 class LaunchQuerySet(models.QuerySet):
     def upcoming(self, now):
@@ -284,8 +300,7 @@ class Launch(Entity):
 
     net = models.DateTimeField(
         "no earlier than",
-        help_text="The earliest time the launch may happen (NET), in the "
-        "newsroom's time zone.",
+        help_text="The earliest time the launch may happen (NET).",
     )
     window_start = models.DateTimeField("window opens", null=True, blank=True)
     window_end = models.DateTimeField("window closes", null=True, blank=True)
@@ -465,6 +480,10 @@ class Spacecraft(Entity):
     def related_groups(self):
         return [("Mission", [self.mission])] if self.mission else []
 
+    def milestones_q(self):
+        # Its mission's: Perseverance landed when Mars 2020 did.
+        return Q(mission_id=self.mission_id) if self.mission_id else None
+
     def facts(self):
         facts = []
         if self.cospar_id:
@@ -478,6 +497,111 @@ class Spacecraft(Entity):
         if self.norad_id:
             facts.append(("NORAD id", str(self.norad_id), ""))
         return facts + super().facts()
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def upcoming(self, now):
+        return self.filter(at__gt=now).order_by("at", "pk")
+
+    def past(self, now):
+        """Newest first: the key facts read from the latest."""
+        return self.filter(at__lte=now).order_by("-at", "-pk")
+
+
+class Milestone(models.Model):
+    """A moment of a mission after its launch that readers wait for: a
+    landing, an orbit insertion, a flyby. Upcoming, it is one of the hubs'
+    upcoming events; past, one of their key facts ("Landed 18 February 2021
+    at Jezero Crater")."""
+
+    class Kind(models.TextChoices):
+        LANDING = "landing", "Landing"
+        ORBIT_INSERTION = "orbit_insertion", "Orbit insertion"
+        FLYBY = "flyby", "Flyby"
+        ARRIVAL = "arrival", "Arrival"
+        SAMPLE_RETURN = "sample_return", "Sample return"
+        END = "end", "End of mission"
+        OTHER = "other", "Other (name it)"
+
+    class Precision(models.TextChoices):
+        MINUTE = "minute", "To the minute"
+        DAY = "day", "The day only"
+        MONTH = "month", "The month only"
+        YEAR = "year", "The year only"
+
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name="mission",
+    )
+    kind = models.CharField(
+        "what", max_length=20, choices=Kind.choices, default=Kind.LANDING
+    )
+    name = models.CharField(
+        "name",
+        max_length=100,
+        blank=True,
+        help_text="For “Other”, what readers call it, as in “First flight of "
+        "Ingenuity”; otherwise blank.",
+    )
+    at = models.DateTimeField(
+        "when",
+        help_text="Planned (upcoming) or as it happened (past). For a time "
+        "known only to the day, month or year, say so under precision.",
+    )
+    precision = models.CharField(
+        "precision",
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.MINUTE,
+        help_text="How much of the time is known: the hub shows no more.",
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name="where",
+        help_text="Where it happens, if at a place, as in Jezero Crater.",
+    )
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "milestone"
+        verbose_name_plural = "milestones"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(name=""),
+                name="space_milestone_other_named",
+                violation_error_message="Name a milestone of the kind “Other”.",
+            ),
+        ]
+        indexes = [models.Index(fields=["mission", "at"])]
+
+    def __str__(self):
+        return f"{self.mission}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        """ "Landing", or the name given to an "Other"."""
+        return self.name or self.get_kind_display()
+
+    # What happened, for the key facts: "Landed 18 February 2021 ...".
+    PAST = {
+        Kind.LANDING: "Landed",
+        Kind.ORBIT_INSERTION: "Entered orbit",
+        Kind.FLYBY: "Flew by",
+        Kind.ARRIVAL: "Arrived",
+        Kind.SAMPLE_RETURN: "Samples returned",
+        Kind.END: "Mission ended",
+    }
+
+    @property
+    def past_title(self) -> str:
+        return self.name or self.PAST.get(self.kind, self.get_kind_display())
 
 
 # kind in the hub's address -> model; every page, link and test reads this.

@@ -14,6 +14,7 @@ MODELS = (
     "launchprovider",
     "place",
     "celestialbody",
+    "milestone",
 )
 
 GRANTS = {

@@ -16,6 +16,7 @@ import functools
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, Value
+from django.utils import timezone
 
 from articles.models import Article
 from media_library.structured_data import iso
@@ -26,6 +27,7 @@ from .models import (
     Launch,
     LaunchProvider,
     LaunchVehicle,
+    Milestone,
     Mission,
     Place,
     Spacecraft,
@@ -89,10 +91,50 @@ def launch_status(launch: Launch, slips: list) -> str:
     return status
 
 
-def hub(request, entity) -> dict:
+def milestone_start(milestone: Milestone) -> str:
+    """Its startDate to its precision: ISO 8601's reduced forms ("2027-02",
+    "2027") for a time known only to the month or year, in the newsroom's
+    zone, where the editor gave it."""
+    local = timezone.localtime(milestone.at)
+    match milestone.precision:
+        case Milestone.Precision.DAY:
+            return local.date().isoformat()
+        case Milestone.Precision.MONTH:
+            return f"{local:%Y-%m}"
+        case Milestone.Precision.YEAR:
+            return f"{local:%Y}"
+    return iso(milestone.at)
+
+
+def milestone_event(request, milestone: Milestone) -> dict:
+    """An upcoming milestone as a schema.org Event about its mission, where it
+    happens (its place, else the world the mission goes to): schema.org's
+    Event needs no more than a name, a start and a location."""
+    mission = milestone.mission
+    data = {
+        "@type": "Event",
+        "name": f"{mission}: {milestone.title}",
+        "startDate": milestone_start(milestone),
+        "eventStatus": SCHEMA + "EventScheduled",
+        "about": thing(request, mission),
+        "url": request.build_absolute_uri(mission.get_absolute_url()),
+    }
+    where = milestone.place or mission.target
+    if where is not None:
+        data["location"] = thing(request, where)
+    return data
+
+
+def hub(request, entity, *, milestones=()) -> dict:
+    """`milestones`: the upcoming ones the view loaded (with their mission, its
+    target and their place), each an Event: a place's and a world's `event`,
+    what another entity is the `subjectOf`."""
     data = {"@context": "https://schema.org", **thing(request, entity)}
     if entity.description:
         data["description"] = entity.description
+    if milestones:
+        events = [milestone_event(request, m) for m in milestones]
+        data["event" if data["@type"] == "Place" else "subjectOf"] = events
     if isinstance(entity, Launch):
         data["startDate"] = iso(entity.net)
         # The time changes the hub's view loaded (no query here).

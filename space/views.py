@@ -18,9 +18,11 @@ from core.cache import cached_page, card_keys, depends_on
 from media_library.structured_data import script
 
 from . import structured_data
-from .models import KINDS, Launch, Slip
+from .models import KINDS, Launch, Milestone, Slip
 
 UPCOMING = 5
+# The past milestones a hub lists among its key facts, newest first.
+PAST_MILESTONES = 10
 # What a hub's page depends on besides its story cards: any story change
 # (newsroom.signals purges list:feeds with every list of stories) and any
 # change to the space desk (space.signals).
@@ -61,10 +63,25 @@ def hub(request, kind, slug):
         if launches_q is not None
         else []
     )
+    now = timezone.now()
+    milestones_q = entity.milestones_q()
+    coming, passed = [], []
+    if milestones_q is not None:
+        # Two queries, each bounded, however many milestones.
+        found = Milestone.objects.filter(milestones_q).select_related(
+            "mission__target", "place"
+        )
+        coming = list(found.upcoming(now)[:UPCOMING])
+        passed = list(found.past(now)[:PAST_MILESTONES])
     if isinstance(entity, Launch):
         # Its time changes, for the page and its JSON-LD: one query.
         prefetch_related_objects([entity], "slips")
     launch_time = when(entity) if isinstance(entity, Launch) else None
+    events = sorted(
+        [{"launch": launch, "at": launch.net} for launch in upcoming]
+        + [milestone_event(m, entity, now) for m in coming],
+        key=lambda event: event["at"],
+    )
     response = render(
         request,
         "space/hub.html",
@@ -77,12 +94,16 @@ def hub(request, kind, slug):
             "kind": kind,
             "kind_label": entity._meta.verbose_name,
             "facts": entity.facts(),
+            "milestone_facts": [milestone_event(m, entity, now) for m in passed],
             "related_groups": entity.related_groups(),
             "upcoming": upcoming,
+            "events": events,
+            "reader_times": launch_time is not None
+            or any(event.get("reader_time") for event in events),
             "page_obj": page_obj,
             "story_count": page_obj.paginator.count,
             "sections": Section.objects.all(),
-            "jsonld": script(structured_data.hub(request, entity)),
+            "jsonld": script(structured_data.hub(request, entity, milestones=coming)),
             "canonical_url": request.build_absolute_uri(entity.get_absolute_url()),
         },
     )
@@ -127,6 +148,52 @@ def local_text(moment: dt.datetime) -> str:
     abbreviation: "3 March 2026, 09:02 EST"."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'j F Y, H:i')} {local.tzname()}"
+
+
+# --- A mission's milestones ------------------------------------------------------
+
+
+def milestone_time(milestone: Milestone) -> str:
+    """As much of its time as is known: "18 February 2021, 15:55 EST (20:55
+    UTC)" to the minute (the newsroom's zone first, as a launch's time), else
+    the day, month or year in the newsroom's zone, where the editor gave it."""
+    local = timezone.localtime(milestone.at)
+    match milestone.precision:
+        case Milestone.Precision.DAY:
+            return date_format(local, "j F Y")
+        case Milestone.Precision.MONTH:
+            return date_format(local, "F Y")
+        case Milestone.Precision.YEAR:
+            return str(local.year)
+    return f"{local_text(milestone.at)} ({milestone.at.astimezone(dt.UTC):%H:%M} UTC)"
+
+
+def milestone_event(milestone: Milestone, entity, now: dt.datetime) -> dict:
+    """What a hub says of a milestone: upcoming, "Mars 2020: Landing at Jezero
+    Crater, 18 February 2027, ..."; past, a key fact "Landed" / "18 February
+    2021 at Jezero Crater". The mission and the place are named, and linked,
+    unless the hub is theirs."""
+    mission = milestone.mission
+    own = entity == mission or getattr(entity, "mission_id", None) == mission.pk
+    past = milestone.at <= now
+    title = milestone.past_title if past else milestone.title
+    if not own:
+        title = (
+            f"{mission}: {title}"
+            if milestone.name or not past
+            else f"{mission} {title[0].lower()}{title[1:]}"
+        )
+    place = milestone.place if milestone.place != entity else None
+    return {
+        "at": milestone.at,
+        "title": title,
+        "mission": None if own else mission,
+        "place": place,
+        "when": milestone_time(milestone),
+        "iso": iso(milestone.at),
+        # The reader's own zone, where the time is known to the minute.
+        "reader_time": milestone.precision == Milestone.Precision.MINUTE,
+    }
 
 
 def slip_text(slip: Slip, now: dt.datetime) -> str:

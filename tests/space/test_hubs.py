@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Status
-from space.models import KINDS, Launch
+from space.models import KINDS, Launch, Milestone
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -147,6 +147,13 @@ def test_hub_queries_are_fixed(client, now, kind, django_assert_max_num_queries)
         "mission": mission,
         "spacecraft": rovers[0],
     }
+    # Milestones past and upcoming, at the place: on the mission's hubs, the
+    # place's and the world's, in the same number of queries however many.
+    for n in range(1, 4):
+        for sign in (-1, 1):
+            Milestone.objects.create(
+                mission=mission, at=now + sign * timedelta(days=30 * n), place=pad
+            )
     entity = entities[kind]
     for i in range(8):
         s = story(now, hours_ago=i + 1, authors=[AuthorFactory(), AuthorFactory()])
@@ -156,6 +163,9 @@ def test_hub_queries_are_fixed(client, now, kind, django_assert_max_num_queries)
         response = client.get(url)
     assert response.status_code == 200
     assert response.text.count('class="card') >= 8
+    if kind in ("body", "place", "mission", "spacecraft"):
+        assert response.text.count("Landing") == 3 * 2  # the page and JSON-LD
+        assert response.text.count("anded") == 3  # Landed, ... landed
 
 
 @pytest.mark.django_db
@@ -164,7 +174,7 @@ def test_upcoming_launches_on_a_vehicle_hub(client, now):
     LaunchFactory(vehicle=vehicle, name="Next one", net=now + timedelta(days=2))
     LaunchFactory(vehicle=vehicle, name="Gone one", net=now - timedelta(days=2))
     html = client.get(vehicle.get_absolute_url()).text
-    assert "Upcoming launches" in html
+    assert "Upcoming events" in html
     assert "Next one" in html
     assert "Gone one" not in html
 

@@ -42,7 +42,7 @@ def test_editor_form_refuses_a_bad_wikidata_id(client, editor):
     response = client.post(
         reverse("admin:space_mission_add"), mission_data(wikidata_id="Mars")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "A Wikidata id is Q followed by digits" in response.text
     assert not Mission.objects.exists()
 

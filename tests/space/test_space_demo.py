@@ -137,3 +137,18 @@ def test_sky_crane_story_names_its_entities(client, now):
             "sameAs": "https://www.wikidata.org/wiki/Q111",
         },
     ]
+
+
+@pytest.mark.django_db
+def test_demo_landing_of_mars_2020_is_a_key_fact(client, now):
+    load_demo()
+    load_demo()  # a rerun adds no second landing
+    (landing,) = Mission.objects.get(slug="mars-2020").milestones.all()
+    assert landing.at.isoformat() == "2021-02-18T20:55:00+00:00"
+    assert landing.place == Place.objects.get(slug="jezero-crater")
+    html = client.get(Spacecraft.objects.get(slug="perseverance").get_absolute_url())
+    assert re.search(
+        r"<dt>Landed</dt> <dd><time [^>]*>18 February 2021, 15:55 EST \(20:55 UTC\)"
+        r'</time> at <a href="/space/place/jezero-crater/">Jezero Crater</a>',
+        html.text,
+    )

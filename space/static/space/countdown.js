@@ -1,6 +1,7 @@
 // A launch hub's countdown, ticking (progressive enhancement: the page says
-// the same in server-rendered text without this script), and the launch's time
-// in the reader's own time zone. The words match space/views.py countdown().
+// the same in server-rendered text without this script), and the launch's and
+// the milestones' times in the reader's own time zone. The words match
+// space/views.py countdown().
 (function () {
   "use strict";
 
@@ -22,17 +23,19 @@
     return "in " + parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
   }
 
-  var readerTime = document.querySelector("[data-reader-time]");
-  if (readerTime) {
+  // Every time on the page known to the minute (the launch's, a mission's
+  // landing...), in the reader's own time zone.
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  var inReaderZone = new Intl.DateTimeFormat(undefined, {
+    dateStyle: "long",
+    timeStyle: "short",
+  });
+  document.querySelectorAll("[data-reader-time]").forEach(function (readerTime) {
     var at = new Date(readerTime.getAttribute("data-reader-time"));
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     readerTime.querySelector("time").textContent =
-      new Intl.DateTimeFormat(undefined, {
-        dateStyle: "long",
-        timeStyle: "short",
-      }).format(at) + (zone ? " (" + zone + ")" : "");
+      inReaderZone.format(at) + (zone ? " (" + zone + ")" : "");
     readerTime.hidden = false;
-  }
+  });
 
   var clock = document.querySelector("[data-countdown]");
   if (!clock) return;
