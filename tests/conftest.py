@@ -84,3 +84,44 @@ def other_writer(db):
 @pytest.fixture
 def editor(db):
     return user_in(EDITORS, username="edie", first_name="Edie")
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The address of a real S3-compatible server for the tests of the library's
+    bucket (tests/media_library, tests/varnish): moto in server mode, started
+    on a free port for the session (`pip install "moto[server]"`, in the dev
+    extras). Skips, saying so, where moto is not installed."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    pytest.importorskip(
+        "moto", reason='moto is not installed: pip install "moto[server]"'
+    )
+    server = shutil.which("moto_server")
+    if server is None:
+        pytest.skip('moto_server is not on PATH: pip install "moto[server]"')
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 (our own fixed command)
+        [server, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # until it answers, at most 20 s
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)  # noqa: S310
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

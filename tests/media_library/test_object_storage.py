@@ -1,19 +1,16 @@
 """The library in an S3-compatible bucket (STORAGE_URL), against a real S3
-server: moto in server mode, started here on a free port (`pip install
-"moto[server]"`, in the dev extras). Originals and renditions are private
-objects the bucket refuses to anonymous requests; readers get a public
-picture's renditions through the rendition view, made ahead on the task
-queue and sent as immutable; an unpublished picture's answer 404.
+server: moto in server mode (`pip install "moto[server]"`, in the dev extras),
+which tests/conftest.py's s3_endpoint starts on a free port. Originals and
+renditions are private objects the bucket refuses to anonymous requests;
+readers get a public picture's renditions through the rendition view, made
+ahead on the task queue and sent as immutable; an unpublished picture's
+answer 404.
 
 Also, on the filesystem default: once a story is published, its page and
 every picture address on it make no rendition in a reader's request."""
 
 import io
 import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
@@ -30,40 +27,6 @@ pytestmark = pytest.mark.django_db
 
 BUCKET = "newsroom-library"
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    pytest.importorskip(
-        "moto", reason='moto is not installed: pip install "moto[server]"'
-    )
-    server = shutil.which("moto_server")
-    if server is None:
-        pytest.skip('moto_server is not on PATH: pip install "moto[server]"')
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 (our own fixed command)
-        [server, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):  # until it answers, at most 20 s
-            try:
-                urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)  # noqa: S310
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture
