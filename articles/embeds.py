@@ -178,6 +178,18 @@ def frame_origins() -> list[str]:
     return sorted(origins)
 
 
+def player_origins() -> list[str]:
+    """The origins of the video players among them (a video's card asks for
+    autoplay: `PLAYER_ATTRIBUTE`)."""
+    return sorted(
+        {
+            "https://" + urlsplit(p.frame).hostname
+            for p in PROVIDERS
+            if p.frame and p.kind == "video"
+        }
+    )
+
+
 SUPPORTED = (
     "Paste the address of a YouTube or Vimeo video, a NASA Image and Video "
     "Library page, or a post on X, Bluesky or Mastodon"
@@ -563,31 +575,44 @@ PLAYER_ATTRIBUTE = re.compile(
 )
 
 
-def carried(response, attribute: re.Pattern) -> list[str]:
+# A page whose cards may arrive after it loaded (a live story's page, whose
+# script inserts the new entries it polls for: live.page) carries this
+# attribute: the next card may name any provider, and the policy the page
+# loaded with is the one its frames get. (A text that spells it out gets no
+# more than that: the frames of the providers `parse` accepts.)
+ARRIVING_ATTRIBUTE = "data-embeds-may-arrive"
+ARRIVING_MARK = f" {ARRIVING_ATTRIBUTE}".encode()
+
+
+def carried(response, attribute: re.Pattern, *, every: list[str]) -> list[str]:
     """The provider origins the page's cards name in `attribute`, among those
-    `parse` can produce, sorted; none for a streamed response."""
+    `parse` can produce (`every`: all of them on a page where cards may
+    arrive, `ARRIVING_MARK`), sorted; none for a streamed response."""
     if getattr(response, "streaming", False):
         return []
     content = getattr(response, "content", b"")
+    if ARRIVING_MARK in content:
+        return sorted(every)
     if FRAME_MARK not in content:
         return []
     found = {origin.decode() for origin in attribute.findall(content)}
-    return sorted(found & set(frame_origins()))
+    return sorted(found & set(every))
 
 
 class EmbedFramesCSPMiddleware(CSPMiddleware):
     """django-csp's middleware (extended through `get_policy_parts`, as its
     documentation offers), with frame-src 'none' except on a page that
     carries a card for a provider's frame: there it lists exactly those
-    providers' origins. Read from the page itself, so a page served from the
-    page cache gets the same policy as when it was rendered, and a card's
+    providers' origins (every provider's, on a page where cards may arrive
+    later, `ARRIVING_MARK`). Read from the page itself, so a page served from
+    the page cache gets the same policy as when it was rendered, and a card's
     origin counts only if it is one `parse` can produce."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
-        if origins := carried(response, FRAME_ATTRIBUTE):
+        if origins := carried(response, FRAME_ATTRIBUTE, every=frame_origins()):
             parts.replace = {**(parts.replace or {}), "frame-src": origins}
         return parts
 
@@ -600,7 +625,7 @@ class EmbedFramesCSPMiddleware(CSPMiddleware):
         policy = response.get("Permissions-Policy", "")
         if "autoplay=()" not in policy:
             return response
-        if players := carried(response, PLAYER_ATTRIBUTE):
+        if players := carried(response, PLAYER_ATTRIBUTE, every=player_origins()):
             listed = " ".join(f'"{origin}"' for origin in players)
             response["Permissions-Policy"] = policy.replace(
                 "autoplay=()", f"autoplay=({listed})"

@@ -70,6 +70,9 @@ def story_page_part(request, article, *, preview: bool = False):
         cursor=cursor,
         updates_url=updates_url(article) if polling else "",
         interval=settings.LIVE_POLL_SECONDS,
+        # An entry polled for may bring an embed: the page's CSP allows the
+        # providers' frames before its first one arrives.
+        arriving=embeds.ARRIVING_ATTRIBUTE,
     )
     return StoryPagePart(html=mark_safe(str(html)), keys=[live_key(article.pk)])  # noqa: S308
 

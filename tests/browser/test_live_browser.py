@@ -1,8 +1,10 @@
 """Live coverage in a browser: a reader's open page shows an entry posted
-after it loaded, without reloading (live.js polling the updates), and the live
-page and the live desk have no accessibility violations (axe)."""
+after it loaded, without reloading (live.js polling the updates), an embed in
+such an entry plays on the reader's click as one on the page at load does, and
+the live page and the live desk have no accessibility violations (axe)."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -10,6 +12,7 @@ from playwright.sync_api import expect
 
 from live import services
 from tests.browser.admin_login import log_in
+from tests.browser.editing import stub_player
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
 from tests.newsroom.workflow_helpers import user_in
 from workflow.roles import EDITORS, WRITERS, sync_roles
@@ -65,6 +68,54 @@ def test_a_new_entry_appears_on_an_open_page_without_reloading(page, newsroom):
     expect(page.get_by_text("Posted by mistake")).to_be_visible(timeout=15_000)
     services.delete_entry(gone, by=editor)
     expect(page.get_by_text("Posted by mistake")).to_have_count(0, timeout=15_000)
+
+
+LAUNCH_VIDEO = "https://www.youtube.com/watch?v=4czjS9h4Fpg"
+PLAYER = "https://www.youtube-nocookie.com/embed/4czjS9h4Fpg"
+
+
+def test_an_embed_arriving_in_a_new_entry_plays_on_the_readers_click(
+    page, newsroom, live_server, external_requests, axe
+):
+    """The page had no embed when it loaded: the entry bringing the first one
+    arrives by polling, its card asks nothing of the video site until the
+    reader's click, and the click loads the player (the page's CSP allowed
+    its frame from the start)."""
+    ours = urlsplit(live_server.url).netloc
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    player_requests = stub_player(page, "https://www.youtube-nocookie.com")
+    story, editor = newsroom["story"], newsroom["editor"]
+    response = page.goto(story.get_absolute_url())
+    assert page.locator("figure.embed").count() == 0
+    assert (
+        "https://www.youtube-nocookie.com"
+        in (response.headers["content-security-policy"])
+    )
+
+    services.post_entry(story, by=editor, text="Watch the launch", embed=LAUNCH_VIDEO)
+    entry = page.locator("[data-live-list] > li", has_text="Watch the launch")
+    expect(entry).to_be_visible(timeout=15_000)
+    card = entry.locator("figure.embed-youtube")
+    button = card.get_by_role("button", name="Load the video from YouTube")
+    expect(button).to_be_visible()
+    assert card.locator("iframe").count() == 0
+    # Before the click: every request went to our own site.
+    elsewhere = [url for url in requested if urlsplit(url).netloc != ours]
+    assert elsewhere == [], elsewhere
+    assert player_requests == [] and external_requests == []
+    assert axe(page) == []
+
+    button.click()
+    frame = card.locator("iframe")
+    expect(frame).to_have_attribute("src", PLAYER + "?autoplay=1")
+    expect(frame).to_be_focused()
+    # The CSP let the frame load: the stub answered it and its page shows.
+    expect(card.frame_locator("iframe").locator("p")).to_have_text(
+        "The test's stand-in player."
+    )
+    assert player_requests == [PLAYER + "?autoplay=1"]
+    assert external_requests == []
 
 
 def test_the_page_shows_entries_without_javascript(browser, live_server, newsroom):

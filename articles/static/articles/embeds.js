@@ -3,8 +3,12 @@
 // reader presses a card's button: then, and only then, the provider's frame
 // (its address computed by the server, in data-embed-frame) replaces the card.
 // Without JavaScript the button stays hidden and the link to the original is
-// the way to watch or read it.
+// the way to watch or read it. Cards that arrive after the page loaded (a
+// live story's new entries, live/static/live/live.js) are made ready the same
+// way by window.newsroomEmbeds.init(the element holding them).
 ;(() => {
+  // A live story with embeds in its body loads this file twice: once is enough.
+  if (window.newsroomEmbeds) return
   const load = (figure, button) => {
     const frame = document.createElement("iframe")
     // A video starts playing: the reader's click was the request to watch it,
@@ -23,10 +27,15 @@
     figure.classList.add("embed-loaded")
     frame.focus()
   }
-  for (const figure of document.querySelectorAll("figure.embed[data-embed-frame]")) {
-    const button = figure.querySelector("button.embed-load")
-    if (!button) continue
-    button.hidden = false
-    button.addEventListener("click", () => load(figure, button))
+  const init = (root) => {
+    for (const figure of root.querySelectorAll("figure.embed[data-embed-frame]")) {
+      const button = figure.querySelector("button.embed-load")
+      if (!button || "embedReady" in button.dataset) continue
+      button.dataset.embedReady = ""
+      button.hidden = false
+      button.addEventListener("click", () => load(figure, button))
+    }
   }
+  window.newsroomEmbeds = Object.freeze({ init })
+  init(document)
 })()

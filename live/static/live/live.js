@@ -1,7 +1,9 @@
 // A live story's page asks for new entries every data-live-interval seconds
 // (live.views.updates: a small cached JSON document, 304 when nothing
 // changed), while the tab is visible, and puts them in place: pinned first,
-// then newest first. New entries are announced in the polite live region.
+// then newest first. New entries are announced in the polite live region,
+// and their embeds get the click-to-load button of those on the page at load
+// (articles/static/articles/embeds.js, loaded before this script).
 // Without this script the page still shows every entry as of its load.
 (function () {
   "use strict";
@@ -60,6 +62,7 @@
         added += 1;
       }
       place(node);
+      if (window.newsroomEmbeds) window.newsroomEmbeds.init(node);
     });
     if (added) {
       var empty = section.querySelector("[data-live-empty]");

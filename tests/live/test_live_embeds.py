@@ -1,0 +1,61 @@
+"""Embeds in live entries: an entry's embed is drawn as a story's is (a card,
+nothing from the provider), in the page and in the updates readers' scripts
+insert; and a page still polling allows the providers' frames in its CSP
+before its first embed arrives, since the policy it loaded with is the one
+that frame gets (the browser side: tests/browser/test_live_browser.py)."""
+
+import pytest
+from django.urls import reverse
+
+from articles import embeds
+from live import services
+from tests.articles.test_embeds import frame_src
+
+pytestmark = pytest.mark.django_db
+
+VIDEO = "https://www.youtube.com/watch?v=4czjS9h4Fpg"
+FRAME = "https://www.youtube-nocookie.com/embed/4czjS9h4Fpg"
+
+
+def autoplay(response) -> str:
+    policy = response["Permissions-Policy"]
+    return next(part for part in policy.split(", ") if part.startswith("autoplay="))
+
+
+def test_an_entrys_embed_is_a_card_in_the_page_and_in_the_updates(client, post):
+    entry = post("Watch", embed=VIDEO)
+    page = client.get(entry.article.get_absolute_url()).content.decode()
+    assert f'data-embed-frame="{FRAME}"' in page
+    assert "<iframe" not in page
+    url = reverse("live:updates", kwargs={"slug": entry.article.slug})
+    (arrived,) = client.get(url).json()["entries"]
+    assert f'data-embed-frame="{FRAME}"' in arrived["html"]
+    assert '<button type="button" class="embed-load" hidden>' in arrived["html"]
+    assert "<iframe" not in arrived["html"]
+
+
+def test_a_polling_page_allows_every_providers_frame_before_any_embed(
+    client, live_story
+):
+    response = client.get(live_story.get_absolute_url())
+    assert b'figure class="embed' not in response.content
+    assert frame_src(response) == embeds.frame_origins()
+    assert autoplay(response) == (
+        'autoplay=("https://player.vimeo.com" "https://www.youtube-nocookie.com")'
+    )
+    # The same from the page cache.
+    again = client.get(live_story.get_absolute_url())
+    assert frame_src(again) == frame_src(response)
+    assert autoplay(again) == autoplay(response)
+
+
+def test_a_page_that_no_longer_polls_allows_only_the_frames_it_shows(
+    client, editor, live_story, post, committed
+):
+    committed(services.end_coverage, live_story, by=editor)
+    response = client.get(live_story.get_absolute_url())
+    assert frame_src(response) is None
+    assert autoplay(response) == "autoplay=()"
+    post("Replay", embed=VIDEO)
+    response = client.get(live_story.get_absolute_url())
+    assert frame_src(response) == ["https://www.youtube-nocookie.com"]
