@@ -3,6 +3,10 @@ registering a subclass of space's LaunchAdmin in its place (as space adds its
 rows to the story form). Only those who may schedule stories may bundle them,
 checked on the server for every row posted."""
 
+import datetime as dt
+import re
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -12,13 +16,84 @@ from django.views.decorators.http import require_POST
 from core.admin import BoundedInlineMixin
 from space.admin import StoryLinkFormSet
 from space.models import Launch
+from workflow import wording
 
 from . import bundles
 from .models import BundleItem, MoveProposal
 
+# "-24:00", "+1:30", "24 before", "1:30 after", "2 hours before launch", "0".
+OFFSET_RE = re.compile(
+    r"^(?P<sign>[-+\u2212])?\s*(?P<hours>\d{1,4})(?::(?P<minutes>\d{2}))?"
+    r"\s*(?:h|hrs?|hours?)?\s*(?P<side>before|after)?(?:\s+(?:the\s+)?launch)?$",
+    re.IGNORECASE,
+)
+MAX_OFFSET_HOURS = 1000
+
+
+class OffsetField(forms.Field):
+    """A bundled story's offset as editors say it, hours and minutes before or
+    after the launch ("-24:00", "24:00 before", "+1:30"), instead of Django's
+    raw duration ("-1 day, 0:00:00"). A nonzero offset must say its side: a
+    bare "24:00" could be either, and a preview put after the launch would go
+    out a day late. Blank is None (an outcome version)."""
+
+    widget = forms.TextInput(attrs={"size": 14, "placeholder": "-24:00"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Offset from the launch")
+        kwargs.setdefault("help_text", wording.OFFSET_HELP)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.timedelta):
+            minutes = round(abs(value.total_seconds()) / 60)
+            sign = "-" if value < dt.timedelta(0) else "+" if minutes else ""
+            return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+        return value  # as typed, shown again with its error
+
+    def to_python(self, value):
+        typed = " ".join(str(value or "").split())
+        if not typed:
+            return None
+        found = OFFSET_RE.match(typed)
+        if found is None:
+            raise forms.ValidationError(wording.OFFSET_UNREADABLE, code="invalid")
+        hours, minutes = int(found["hours"]), int(found["minutes"] or 0)
+        if minutes > 59:
+            raise forms.ValidationError(wording.OFFSET_MINUTES, code="invalid")
+        delta = dt.timedelta(hours=hours, minutes=minutes)
+        if delta > dt.timedelta(hours=MAX_OFFSET_HOURS):
+            raise forms.ValidationError(
+                wording.OFFSET_TOO_FAR.format(hours=MAX_OFFSET_HOURS), code="max"
+            )
+        sign, side = found["sign"], (found["side"] or "").lower()
+        before = {"-": True, "\u2212": True, "+": False}.get(sign)
+        if side and before is not None and before != (side == "before"):
+            raise forms.ValidationError(
+                wording.OFFSET_BOTH_SIDES.format(typed=typed), code="invalid"
+            )
+        if side:
+            before = side == "before"
+        if before is None and delta:
+            bare = f"{hours}:{minutes:02d}"
+            raise forms.ValidationError(
+                wording.OFFSET_NO_SIDE.format(typed=bare), code="no_side"
+            )
+        return -delta if before else delta
+
+
+class BundleItemForm(forms.ModelForm):
+    offset = OffsetField()
+
+    class Meta:
+        model = BundleItem
+        fields = ["article", "offset", "outcome"]
+
 
 class BundleItemInline(BoundedInlineMixin, admin.TabularInline):
     model = BundleItem
+    form = BundleItemForm
     # A launch form posted without the bundle's rows (a page or a script from
     # before the launch desk) leaves the bundle as it is.
     formset = StoryLinkFormSet
@@ -67,13 +142,14 @@ class LaunchDeskLaunchAdmin(RegisteredLaunchAdmin):
         for launch in queryset.order_by("net", "pk"):
             report = bundles.schedule_bundle(launch, by=request.user)
             if not (report.done or report.warnings):
-                messages.info(
-                    request, f"{launch}: no approved story of its bundle to schedule."
-                )
+                messages.info(request, wording.nothing_to_schedule(launch))
                 continue
             level = messages.WARNING if report.warnings else messages.SUCCESS
-            lines = report.done + [f"Not scheduled: {w}" for w in report.warnings]
-            messages.add_message(request, level, f"{launch}: " + " ".join(lines))
+            messages.add_message(
+                request,
+                level,
+                wording.bundle_result(launch, report.done, report.warnings),
+            )
 
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.accept_move_view))
@@ -99,11 +175,16 @@ class LaunchDeskLaunchAdmin(RegisteredLaunchAdmin):
             messages.error(request, " ".join(e.messages))
             return redirect("admin:index")
         level = messages.WARNING if report.warnings else messages.SUCCESS
-        lines = report.done + [f"Not moved: {w}" for w in report.warnings]
         messages.add_message(
             request,
             level,
-            f"The bundle of {proposal.launch} was moved. " + " ".join(lines),
+            wording.bundle_result(
+                proposal.launch,
+                report.done,
+                report.warnings,
+                lead=wording.bundle_moved(proposal.launch),
+                refused="Not moved",
+            ),
         )
         return redirect("admin:index")
 

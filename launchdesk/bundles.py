@@ -1,6 +1,8 @@
 """What the launch desk does, every path through the workflow's own door
 (`workflow.services.transition`): permissions, audit rows and the per-story
-notifications are the workflow's, as if an editor had done each step."""
+notifications are the workflow's, as if an editor had done each step. What it
+says (the e-mail, the audit comments, the refusals) is written in
+workflow.wording, with the workflow's other messages."""
 
 import logging
 from dataclasses import dataclass, field
@@ -34,9 +36,7 @@ def may_bundle(user) -> bool:
 
 def check_may_bundle(user) -> None:
     if not may_bundle(user):
-        raise BundleRefused(
-            "Only editors who may schedule stories may bundle them to a launch."
-        )
+        raise BundleRefused(wording.BUNDLE_REFUSED)
 
 
 def add_to_bundle(launch, article, *, by, offset=None, outcome="") -> BundleItem:
@@ -53,15 +53,13 @@ def schedule_to_launch(item: BundleItem, *, by):
     """Schedule an approved offset story at the launch time plus its offset."""
     check_may_bundle(by)
     if item.offset is None:
-        raise services.InvalidTransition(
-            "An outcome version goes out when the outcome is known, not at a time."
-        )
+        raise services.InvalidTransition(wording.OUTCOME_HAS_NO_TIME)
     return services.transition(
         item.article,
         "schedule",
         by=by,
         at=item.launch.net + item.offset,
-        comment=f"Scheduled to the launch {item.launch}.",
+        comment=wording.scheduled_to_launch(item.launch),
     )
 
 
@@ -72,7 +70,7 @@ def schedule_bundle(launch, *, by) -> "Report":
     checklist) stays as it is and is a warning; stories in any other state
     (a draft, one already scheduled) are left alone."""
     check_may_bundle(by)
-    report = Report(launch=launch, action="Bundle scheduled", by=by)
+    report = Report(launch=launch, action=wording.BUNDLE_SCHEDULED, by=by)
     items = (
         BundleItem.objects.filter(
             launch=launch, offset__isnull=False, article__status=State.APPROVED
@@ -85,19 +83,17 @@ def schedule_bundle(launch, *, by) -> "Report":
             with transaction.atomic():
                 schedule_to_launch(item, by=by)
         except (services.WorkflowPermissionDenied, services.InvalidTransition) as e:
-            reason = " ".join(getattr(e, "messages", [str(e)]))
-            report.warnings.append(f"“{item.article}” was not scheduled: {reason}")
+            report.warnings.append(
+                wording.not_done(item.article, "not scheduled", _reason(e))
+            )
             continue
-        report.done.append(
-            f"“{item.article}” goes live at {_when(item.article.published_at)}."
-        )
+        report.done.append(wording.goes_live(item.article, item.article.published_at))
     return report
 
 
-def _when(moment) -> str:
-    """As every workflow message writes a time: "Friday 4 December at 14:30
-    EST (19:30 UTC)"."""
-    return wording.when(moment)
+def _reason(error) -> str:
+    """The workflow's refusal, in its own words."""
+    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 @dataclass
@@ -120,17 +116,9 @@ class Report:
         )
         if not recipients:
             return
-        subject = f"{self.launch}: {self.action}"
-        lines = [f"{self.action} for the launch {self.launch}.", ""]
-        if self.done:
-            lines += ["Done:", *[f"- {line}" for line in self.done], ""]
-        if self.warnings:
-            lines += [
-                "Needs you (not done):",
-                *[f"- WARNING: {line}" for line in self.warnings],
-                "",
-            ]
-        body = "\n".join(lines)
+        subject, body = wording.bundle_mail(
+            self.launch, self.action, self.done, self.warnings
+        )
         transaction.on_commit(
             lambda: send_mail(subject, body, None, recipients, fail_silently=True)
         )
@@ -167,13 +155,12 @@ def move_bundle(launch, old_net, new_net, *, by=None) -> Report:
     )
     report = Report(
         launch=launch,
-        action=f"Launch moved from {wording.short_when(old_net)} to "
-        f"{wording.short_when(new_net)}",
+        action=wording.launch_moved(old_net, new_net, short=True),
         by=by,
         editors=_editors(BundleItem.objects.filter(launch=launch)),
     )
     now = timezone.now()
-    comment = f"Launch moved from {_when(old_net)} to {_when(new_net)}"
+    comment = wording.launch_moved(old_net, new_net)
     for item in items:
         article = item.article
         if article.status != State.SCHEDULED:
@@ -183,8 +170,7 @@ def move_bundle(launch, old_net, new_net, *, by=None) -> Report:
             continue
         if new_time <= now:
             report.warnings.append(
-                f"“{article}” was not moved: its new time, {_when(new_time)}, "
-                f"has passed. It stays at {_when(article.published_at)}."
+                wording.new_time_passed(article, new_time, article.published_at)
             )
             continue
         actor = by or item.added_by
@@ -194,10 +180,9 @@ def move_bundle(launch, old_net, new_net, *, by=None) -> Report:
                     article, "reschedule", by=actor, at=new_time, comment=comment
                 )
         except (services.WorkflowPermissionDenied, services.InvalidTransition) as e:
-            reason = " ".join(getattr(e, "messages", [str(e)]))
-            report.warnings.append(f"“{article}” was not moved: {reason}")
+            report.warnings.append(wording.not_done(article, "not moved", _reason(e)))
             continue
-        report.done.append(f"“{article}” now goes live at {_when(new_time)}.")
+        report.done.append(wording.goes_live(article, new_time, moved=True))
     report.send()
     return report
 
@@ -216,12 +201,9 @@ def accept_proposal(proposal: MoveProposal, *, by) -> Report:
         .get(pk=proposal.pk)
     )
     if proposal.decided_at is not None:
-        raise ProposalRefused("This move was already decided.")
+        raise ProposalRefused(wording.MOVE_ALREADY_DECIDED)
     if proposal.is_stale:
-        raise ProposalRefused(
-            f"The launch {proposal.launch} has moved again since: its time is "
-            f"now {_when(proposal.launch.net)}. Use the newer proposal."
-        )
+        raise ProposalRefused(wording.moved_again(proposal.launch, proposal.launch.net))
     report = move_bundle(proposal.launch, proposal.old_net, proposal.new_net, by=by)
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     proposal.save(update_fields=["decided_by", "decided_at"])
@@ -260,7 +242,7 @@ def settle_outcome(launch, status, *, by=None) -> Report:
     )
     report = Report(
         launch=launch,
-        action=f"Launch outcome: {Launch.Status(status).label}",
+        action=wording.launch_outcome(Launch.Status(status).label),
         by=by,
         editors=_editors(items),
     )
@@ -273,8 +255,9 @@ def settle_outcome(launch, status, *, by=None) -> Report:
                 elif item.outcome == drop:
                     _archive(item.article, actor, report)
         except (services.WorkflowPermissionDenied, services.InvalidTransition) as e:
-            reason = " ".join(getattr(e, "messages", [str(e)]))
-            report.warnings.append(f"“{item.article}” was left as it is: {reason}")
+            report.warnings.append(
+                wording.not_done(item.article, "left as it is", _reason(e))
+            )
     report.send()
     return report
 
@@ -283,10 +266,10 @@ def _publish(article, actor, report):
     if article.status == State.PUBLISHED:
         return
     services.transition(article, "publish", by=actor)
-    report.done.append(f"“{article}” is published.")
+    report.done.append(wording.outcome_published(article))
 
 
-ARCHIVE_COMMENT = "The launch's outcome went the other way: this version is not used."
+ARCHIVE_COMMENT = wording.OUTCOME_NOT_USED
 
 
 def _archive(article, actor, report):
@@ -295,10 +278,7 @@ def _archive(article, actor, report):
     if article.status == State.ARCHIVED:
         return
     if article.status == State.PUBLISHED:
-        report.warnings.append(
-            f"“{article}” is on the site although the launch's outcome went the "
-            "other way; unpublish it if it should not be."
-        )
+        report.warnings.append(wording.live_against_outcome(article))
         return
     if article.status == State.SCHEDULED:
         services.transition(article, "unschedule", by=actor, comment=ARCHIVE_COMMENT)
@@ -307,4 +287,4 @@ def _archive(article, actor, report):
             article, "request_changes", by=actor, comment=ARCHIVE_COMMENT
         )
     services.transition(article, "archive", by=actor, comment=ARCHIVE_COMMENT)
-    report.done.append(f"“{article}” is archived.")
+    report.done.append(wording.outcome_archived(article))

@@ -12,15 +12,17 @@ from django.utils import timezone
 from articles.models import Article
 from space.models import Launch
 from workflow import desk as workflow_desk
+from workflow import wording
 from workflow.states import State
 
 from . import bundles
 from .models import BundleItem
 
-OVERDUE = "Overdue"
-CONFLICT = "Not at the launch time plus its offset"
-BOTH_LIVE = "Both outcome versions are live"
-OUTCOME_UNDONE = "The launch's outcome is known but this version was left as it is"
+# The flags, in the newsroom's words (workflow.wording).
+OVERDUE = wording.OVERDUE
+CONFLICT = wording.OFF_LAUNCH_TIME
+BOTH_LIVE = wording.BOTH_OUTCOMES_LIVE
+OUTCOME_UNDONE = wording.OUTCOME_LEFT
 NOT_LIVE = (State.PUBLISHED, State.SCHEDULED, State.ARCHIVED)
 # How long after its time a launch's bundle still shows on the desk.
 DESK_REACH = dt.timedelta(days=2)
@@ -58,16 +60,12 @@ def launch_flags(items: list[BundleItem]) -> list[str]:
     return [BOTH_LIVE] if len(live) > 1 else []
 
 
-def _offset(delta: dt.timedelta) -> str:
-    sign = "−" if delta < dt.timedelta(0) else "+"
-    minutes = abs(int(delta.total_seconds())) // 60
-    return f"NET {sign}{minutes // 60}:{minutes % 60:02d}"
-
-
-def _describe(item: BundleItem) -> str:
+def describe(item: BundleItem) -> str:
+    """A bundled story's place in the bundle, in words: "24 hours before
+    launch", "if success"."""
     if item.offset is None:
-        return f"if {item.get_outcome_display().lower()}"
-    return _offset(item.offset)
+        return wording.outcome_version(item.get_outcome_display())
+    return wording.offset(item.offset)
 
 
 def desk_panel(request):
@@ -87,6 +85,7 @@ def desk_panel(request):
     )
     for item in items:
         if flags := item_flags(item, now):
+            item.describe = describe(item)
             flagged.append((item, flags))
     if not (proposals or flagged):
         return None
@@ -122,7 +121,7 @@ def calendar_source(request, model, begin, end):
                     when=when,
                     label=str(article),
                     url=reverse("admin:articles_article_change", args=[article.pk]),
-                    note=f"{_describe(item)} · {article.get_status_display()}",
+                    note=f"{describe(item)} · {article.get_status_display()}",
                     flags=item_flags(item, now),
                 )
             )

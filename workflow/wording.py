@@ -437,3 +437,153 @@ def saved(obj, *, new: bool, then: str = "") -> str:
 
 def deleted(obj) -> str:
     return f"Deleted “{obj}”."
+
+
+# --- The launch desk ---------------------------------------------------------------
+# The launch desk's words (launchdesk: its bundles, its admin, its panel on the
+# editors' desk and the calendar), here beside the workflow's so that a
+# launch's e-mail reads as a story's does. Each function is given what it
+# names (a launch, a story) and only writes it out: this module knows no
+# launch.
+
+BUNDLE_REFUSED = "Only editors who may schedule stories may bundle them to a launch."
+OUTCOME_HAS_NO_TIME = (
+    "An outcome version goes out when the outcome is known, not at a time."
+)
+BUNDLE_SCHEDULED = "Bundle scheduled"
+MOVE_ALREADY_DECIDED = "This move was already decided."
+# The audit trail's comment on a version archived by the outcome.
+OUTCOME_NOT_USED = "The launch's outcome went the other way: this version is not used."
+
+# What the desk and the calendar flag.
+OVERDUE = "Overdue"
+OFF_LAUNCH_TIME = "Not at the launch time plus its offset"
+BOTH_OUTCOMES_LIVE = "Both outcome versions are live"
+OUTCOME_LEFT = "The launch's outcome is known but this version was left as it is"
+
+# A bundled story's offset as an editor types it, and what is wrong with it.
+OFFSET_HELP = (
+    "Hours and minutes from the launch time: “-24:00” (or “24:00 before”) is a "
+    "day before, “+1:30” (or “1:30 after”) an hour and a half after, “0:00” at "
+    "the launch. Leave it blank for an outcome version."
+)
+OFFSET_UNREADABLE = (
+    "Write the offset as hours and minutes before or after the launch, as in "
+    "“-24:00”, “24:00 before”, “+1:30” or “1:30 after”."
+)
+OFFSET_NO_SIDE = (
+    "Say whether it is before or after the launch: “-{typed}” or “{typed} "
+    "before”, “+{typed}” or “{typed} after”."
+)
+OFFSET_BOTH_SIDES = (
+    "“{typed}” says both before and after the launch: keep the sign or the word."
+)
+OFFSET_MINUTES = "Minutes go up to 59: write “2:30”, not “1:90”."
+OFFSET_TOO_FAR = "An offset is at most {hours} hours (about six weeks) from the launch."
+
+
+def offset(delta: dt.timedelta) -> str:
+    """A bundled story's offset in words: "24 hours before launch", "2 hours
+    and 30 minutes after launch", "at launch"."""
+    minutes = round(abs(delta.total_seconds()) / 60)
+    if minutes == 0:
+        return "at launch"
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((hours, "hour"), (minutes, "minute"))
+        if n
+    ]
+    side = "before" if delta < dt.timedelta(0) else "after"
+    return f"{join(parts)} {side} launch"
+
+
+def outcome_version(outcome_label: str) -> str:
+    """An outcome version on the calendar: "if success"."""
+    return f"if {outcome_label.lower()}"
+
+
+def scheduled_to_launch(launch) -> str:
+    """The audit trail's comment on a story scheduled to its launch."""
+    return f"Scheduled to the launch {launch}."
+
+
+def launch_moved(old: dt.datetime, new: dt.datetime, *, short: bool = False) -> str:
+    """ "Launch moved from … to …": the e-mail's subject (short) and the
+    audit trail's comment on each story moved with it."""
+    form = short_when if short else when
+    return f"Launch moved from {form(old)} to {form(new)}"
+
+
+def launch_outcome(status_label: str) -> str:
+    return f"Launch outcome: {status_label}"
+
+
+def goes_live(item, at: dt.datetime, *, moved: bool = False) -> str:
+    return f"“{item}” {'now goes' if moved else 'goes'} live at {when(at)}."
+
+
+def not_done(item, passive: str, reason: str) -> str:
+    """ "“…” was not scheduled: <the workflow's refusal>" (`passive`: "not
+    scheduled", "not moved", "left as it is")."""
+    return f"“{item}” was {passive}: {reason}"
+
+
+def new_time_passed(item, new: dt.datetime, stays: dt.datetime) -> str:
+    return (
+        f"“{item}” was not moved: its new time, {when(new)}, has passed. "
+        f"It stays at {when(stays)}."
+    )
+
+
+def moved_again(launch, net: dt.datetime) -> str:
+    return (
+        f"The launch {launch} has moved again since: its time is now "
+        f"{when(net)}. Use the newer proposal."
+    )
+
+
+def outcome_published(item) -> str:
+    return f"“{item}” is published."
+
+
+def outcome_archived(item) -> str:
+    return f"“{item}” is archived."
+
+
+def live_against_outcome(item) -> str:
+    return (
+        f"“{item}” is on the site although the launch's outcome went the other "
+        "way; unpublish it if it should not be."
+    )
+
+
+def bundle_mail(launch, action: str, done: Sequence[str], warnings: Sequence[str]):
+    """The one summary e-mail to a bundle's editors: (subject, body)."""
+    lines = [f"{action} for the launch {launch}.", ""]
+    if done:
+        lines += ["Done:", *[f"- {line}" for line in done], ""]
+    if warnings:
+        lines += [
+            "Needs you (not done):",
+            *[f"- WARNING: {line}" for line in warnings],
+            "",
+        ]
+    return one_line(f"{launch}: {action}"), "\n".join(lines)
+
+
+def bundle_result(
+    launch, done: Sequence[str], warnings: Sequence[str], *, lead="", refused=""
+) -> str:
+    """On screen after "Schedule the bundle" or "Move the bundle": what was
+    done, then each refusal."""
+    lines = [*done, *[f"{refused or 'Not scheduled'}: {w}" for w in warnings]]
+    return " ".join([lead or f"{launch}:", *lines])
+
+
+def nothing_to_schedule(launch) -> str:
+    return f"{launch}: no approved story of its bundle to schedule."
+
+
+def bundle_moved(launch) -> str:
+    return f"The bundle of {launch} was moved."

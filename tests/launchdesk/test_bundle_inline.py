@@ -20,7 +20,7 @@ from workflow.states import State
 pytestmark = pytest.mark.django_db
 
 
-def with_row(launch, article, offset="-1 00:00:00") -> dict:
+def with_row(launch, article, offset="-24:00") -> dict:
     data = form_data(launch)
     data.update(
         {
@@ -43,6 +43,69 @@ def test_an_editor_bundles_a_story_on_the_launch_page(client, editor, launch, st
     (item,) = BundleItem.objects.all()
     assert (item.article, item.added_by, item.launch) == (article, editor, launch)
     assert item.offset.total_seconds() == -86400
+
+
+@pytest.mark.parametrize(
+    ("typed", "hours"),
+    [
+        ("-24:00", -24),
+        ("24:00 before", -24),
+        ("24 hours before launch", -24),
+        ("−2:30", -2.5),  # a typographer's minus
+        ("+1:30", 1.5),
+        ("1:30 after", 1.5),
+        ("1:30 after the launch", 1.5),
+        ("0:00", 0),
+        ("  -2  ", -2),
+    ],
+)
+def test_an_offset_is_typed_as_hours_and_minutes(
+    client, editor, launch, story, typed, hours
+):
+    client.force_login(editor)
+    url = reverse("admin:space_launch_change", args=[launch.pk])
+    response = client.post(url, with_row(launch, story("Preview"), offset=typed))
+    assert response.status_code == 302
+    (item,) = BundleItem.objects.all()
+    assert item.offset == dt.timedelta(hours=hours)
+
+
+def test_the_form_shows_offsets_as_they_are_typed(client, editor, launch, story):
+    bundles.add_to_bundle(launch, story("Preview"), by=editor, offset=PREVIEW)
+    bundles.add_to_bundle(launch, story("Live"), by=editor, offset=LIVE)
+    bundles.add_to_bundle(
+        launch, story("After"), by=editor, offset=dt.timedelta(minutes=90)
+    )
+    client.force_login(editor)
+    html = client.get(reverse("admin:space_launch_change", args=[launch.pk])).text
+    for shown in ("-24:00", "-2:00", "+1:30"):
+        assert f'value="{shown}"' in html
+    assert "1 day," not in html  # no raw duration
+    assert "“-24:00” (or “24:00 before”) is a day before" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("24:00", "Say whether it is before or after the launch: “-24:00” or"),
+        ("a day before", "Write the offset as hours and minutes before or after"),
+        ("-1 day, 0:00:00", "Write the offset as hours and minutes before or after"),
+        ("1:90 before", "Minutes go up to 59"),
+        ("-2:00 after", "says both before and after the launch"),
+        ("-2000", "at most 1000 hours"),
+    ],
+)
+def test_a_bad_offset_is_refused_with_its_reason_and_kept(
+    client, editor, launch, story, typed, message
+):
+    client.force_login(editor)
+    url = reverse("admin:space_launch_change", args=[launch.pk])
+    response = client.post(url, with_row(launch, story("Preview"), offset=typed))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f'value="{typed}"' in html  # the text as typed, to correct
+    assert not BundleItem.objects.exists()
 
 
 def test_who_may_not_schedule_stories_bundles_nothing(client, launch, story):

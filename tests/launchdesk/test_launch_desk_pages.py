@@ -13,7 +13,7 @@ from launchdesk.models import MoveProposal
 from space.launches import update_launch
 from tests.launchdesk.bundle_times import LIVE, NET, PREVIEW
 from tests.newsroom.workflow_helpers import snapshot
-from workflow import services
+from workflow import services, wording
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,11 @@ def test_the_desk_shows_the_proposal_with_its_button(client, editor, proposed):
     assert 'id="launch-desk"' in html
     assert "Move the bundle" in html
     assert accept_url(proposed) in html
+    # The bundled stories left at the old time, with their offsets in words.
+    assert (
+        "Starlink 6-10 preview</a>\n      (Starlink 6-10, 24 hours before launch,"
+        in html
+    )
 
 
 def test_a_writer_sees_no_launch_desk(client, writer, proposed):
@@ -132,7 +137,7 @@ def test_the_calendar_shows_the_launch_and_its_bundle(
     html = response.content.decode()
     assert "Launch: Starlink 6-10" in html
     assert "Starlink 6-10 preview" in html
-    assert "NET −24:00" in html
+    assert "24 hours before launch" in html
     assert "if success" in html
     assert html.count(desk.CONFLICT) == 1
 
@@ -155,3 +160,40 @@ def test_the_launch_page_has_the_bundle_inline(client, editor, bundle, launch):
     html = response.content.decode()
     assert "Story bundle" in html
     assert "Starlink 6-10 preview" in html
+
+
+@pytest.mark.parametrize(
+    ("offset", "words"),
+    [
+        (PREVIEW, "24 hours before launch"),
+        (LIVE, "2 hours before launch"),
+        (dt.timedelta(minutes=-150), "2 hours and 30 minutes before launch"),
+        (dt.timedelta(minutes=1), "1 minute after launch"),
+        (dt.timedelta(hours=1), "1 hour after launch"),
+        (dt.timedelta(0), "at launch"),
+    ],
+)
+def test_offsets_read_in_plain_words(offset, words):
+    assert wording.offset(offset) == words
+
+
+def test_the_desk_says_each_flagged_story_s_offset_in_words(
+    rf_editor, bundle, launch, committed
+):
+    committed(
+        services.transition,
+        bundle["live"].article,
+        "reschedule",
+        by=rf_editor.user,
+        at=NET + LIVE + dt.timedelta(minutes=30),
+    )
+    panel = desk.desk_panel(rf_editor)
+    ((item, flags),) = panel.context["flagged"]
+    assert (item.describe, flags) == ("2 hours before launch", [desk.CONFLICT])
+
+
+@pytest.fixture
+def rf_editor(editor):
+    request = RequestFactory().get("/admin/")
+    request.user = editor
+    return request
