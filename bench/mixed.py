@@ -79,9 +79,13 @@ def parse_args(argv=None):
     return args
 
 
-def reader_paths(args, rng: random.Random) -> list[str]:
+def reader_paths(
+    args, rng: random.Random, pictures: list[str] | None = None
+) -> list[str]:
     """What readers ask for, in the proportions they ask: a story page for most
-    requests (the newest most often), then lists, then new picture sizes."""
+    requests (the newest most often), then lists, then new picture sizes: every
+    width of every spec of every picture, unless `pictures` names them (as
+    bench/varnish.py does: only the sizes pages link)."""
     from django.urls import reverse
     from taggit.models import Tag
 
@@ -103,13 +107,14 @@ def reader_paths(args, rng: random.Random) -> list[str]:
         reverse("articles:tag", kwargs={"slug": slug})
         for slug in Tag.objects.values_list("slug", flat=True)[:20]
     ]
-    pictures = [
-        rendition_url(image, name, width, fmt)
-        for image in Image.objects.all()
-        for name, spec in SPECS.items()
-        for width in spec.widths
-        for fmt in formats_for(spec)
-    ]
+    if pictures is None:
+        pictures = [
+            rendition_url(image, name, width, fmt)
+            for image in Image.objects.all()
+            for name, spec in SPECS.items()
+            for width in spec.widths
+            for fmt in formats_for(spec)
+        ]
     paths = []
     for _ in range(20_000):
         draw = rng.random()

@@ -68,7 +68,9 @@ def static_for(result: Result, results: list[Result]) -> Result | None:
 @dataclass(frozen=True)
 class Target:
     name: str  # the result it judges
-    measure: str  # "ratio" or "p95"
+    # "ratio" (to the static file), "p95" (ms), or, for figures that are not a
+    # throughput (bench/varnish.py's), "share" (at least) and "count" (at most)
+    measure: str
     limit: float
     text: str
 
@@ -78,7 +80,11 @@ class Target:
         return result.percentile(95)
 
     def passes(self, value: float) -> bool:
-        return value >= self.limit if self.measure == "ratio" else value < self.limit
+        if self.measure in ("ratio", "share"):
+            return value >= self.limit
+        if self.measure == "count":
+            return value <= self.limit
+        return value < self.limit
 
 
 TARGETS = [
@@ -86,6 +92,13 @@ TARGETS = [
     Target("story_uncached", "ratio", 0.07, "uncached story >= 7% of static"),
     Target("search", "p95", 100.0, "search p95 < 100 ms"),
 ]
+
+# Issue 17's, through Varnish (bench/varnish.py).
+VARNISH_TARGETS = [
+    Target("story_varnish", "ratio", 0.90, "story >= 90% of static, via Varnish"),
+]
+READERS_ANSWERED = Target("mixed", "share", 0.95, "readers answered by Varnish >= 95%")
+RENDERS_IN_READS = Target("renders", "count", 0, "pictures made for readers = 0")
 
 
 @dataclass
@@ -96,10 +109,12 @@ class Check:
     note: str = ""
 
 
-def check_targets(results: list[Result], *, stories: int, vendor: str) -> list[Check]:
+def check_targets(
+    results: list[Result], *, stories: int, vendor: str, targets=TARGETS
+) -> list[Check]:
     by_name = {r.name: r for r in results}
     checks = []
-    for target in TARGETS:
+    for target in targets:
         result = by_name.get(target.name)
         value = None
         if result is not None and not result.skipped and result.requests:
@@ -118,6 +133,13 @@ def check_targets(results: list[Result], *, stories: int, vendor: str) -> list[C
         verdict = "PASS" if target.passes(value) and not result.errors else "FAIL"
         checks.append(Check(target, value, verdict, note))
     return checks
+
+
+def check_value(target: Target, value: float | None, note: str = "") -> Check:
+    """The verdict on a figure that is not a Result's (a share, a count)."""
+    if value is None:
+        return Check(target, None, "SKIP", note or "not measured")
+    return Check(target, value, "PASS" if target.passes(value) else "FAIL", note)
 
 
 def _ms(value: float | None) -> str:
@@ -156,8 +178,10 @@ def format_checks(checks: list[Check]) -> str:
         target = check.target
         if check.value is None:
             shown = "-"
-        elif target.measure == "ratio":
+        elif target.measure in ("ratio", "share"):
             shown = f"{check.value:.1%}"
+        elif target.measure == "count":
+            shown = f"{check.value:g}"
         else:
             shown = f"{check.value:.1f} ms"
         note = f"  ({check.note})" if check.note else ""

@@ -12,7 +12,10 @@ render, and PASS/FAIL for the issue's targets. Absolute figures on a shared mach
 noise; the ratios are what the issue asks for.
 
 `python bench/run.py live ...` runs the live coverage scenario instead
-(bench/live_readers.py: readers polling a live story while an entry is posted).
+(bench/live_readers.py: readers polling a live story while an entry is posted),
+and `python bench/run.py varnish ...` the site through Varnish (bench/varnish.py:
+the cached story against a static file, the hit ratio under a mixed load, and
+pictures made in readers' requests).
 """
 
 import argparse
@@ -432,6 +435,10 @@ def main(argv=None) -> int:
         from bench import live_readers
 
         return live_readers.main(argv[1:])
+    if argv[:1] == ["varnish"]:  # through Varnish: bench/varnish.py
+        from bench import varnish
+
+        return varnish.main(argv[1:])
     args = parse_args(argv)
     started = time.monotonic()
     if not wrk.installed():
