@@ -1,13 +1,16 @@
 """A reader's look at the space desk's hubs: no accessibility violations (axe),
-in light and dark mode."""
+in light and dark mode, with a mission's milestones (a past landing in the key
+facts, an upcoming one among the events, in the reader's own zone)."""
 
+import datetime as dt
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import Status
-from space.models import Launch
+from space.models import Launch, Milestone
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -45,6 +48,18 @@ def hubs(transactional_db):
         cospar_id="2020-052A",
         norad_id=45983,
     )
+    jezero = PlaceFactory(name="Jezero Crater", slug="jezero-crater", body=mars)
+    Milestone.objects.create(
+        mission=mission,
+        at=dt.datetime(2021, 2, 18, 20, 55, tzinfo=dt.UTC),
+        place=jezero,
+    )
+    sample = MissionFactory(name="Mars Sample Return", slug="msr", target=mars)
+    Milestone.objects.create(
+        mission=sample,
+        kind=Milestone.Kind.ORBIT_INSERTION,
+        at=timezone.now().replace(second=0, microsecond=0) + timedelta(days=40),
+    )
     for n in range(3):
         story = ArticleFactory(
             status=Status.PUBLISHED,
@@ -53,7 +68,7 @@ def hubs(transactional_db):
         )
         rover.stories.add(story)
         launch.stories.add(story)
-    return [mission, rover, launch, vehicle]
+    return [mission, rover, launch, vehicle, jezero, mars]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -63,3 +78,26 @@ def test_hubs_have_no_accessibility_violations(page, hubs, axe, scheme):
         page.goto(entity.get_absolute_url())
         assert page.locator("h1").inner_text() == entity.name
         assert axe(page) == [], entity.get_absolute_url()
+
+
+def test_an_upcoming_milestone_shows_in_the_readers_zone(
+    browser, live_server, hubs, settings
+):
+    settings.TIME_ZONE = "America/New_York"  # the newsroom's, in the key fact
+    mars = hubs[-1]
+    at = Milestone.objects.get(kind=Milestone.Kind.ORBIT_INSERTION).at
+    context = browser.new_context(
+        base_url=live_server.url, timezone_id="Asia/Tokyo", locale="en-GB"
+    )
+    try:
+        page = context.new_page()
+        page.goto(mars.get_absolute_url())
+        facts = page.locator("#facts + dl").inner_text()
+        assert "Mars 2020 landed\n18 February 2021, 15:55 EST (20:55 UTC)" in facts
+        reader = page.locator("#upcoming ~ ul [data-reader-time]")
+        expect(reader).to_be_visible()
+        tokyo = at.astimezone(dt.timezone(dt.timedelta(hours=9)))
+        assert f"{tokyo:%H:%M}" in reader.inner_text()
+        assert "Asia/Tokyo" in reader.inner_text()
+    finally:
+        context.close()

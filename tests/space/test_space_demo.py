@@ -140,7 +140,8 @@ def test_sky_crane_story_names_its_entities(client, now):
 
 
 @pytest.mark.django_db
-def test_demo_landing_of_mars_2020_is_a_key_fact(client, now):
+def test_demo_landing_of_mars_2020_is_a_key_fact(client, now, settings):
+    settings.TIME_ZONE = "America/New_York"
     load_demo()
     load_demo()  # a rerun adds no second landing
     (landing,) = Mission.objects.get(slug="mars-2020").milestones.all()
