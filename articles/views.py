@@ -238,8 +238,10 @@ def _related_with_bylines(article, tags) -> list:
 
 # Apps above articles add a part to a story's page (live coverage's entries):
 # each is called as fn(request, article, preview=...) before the page is drawn
-# and returns None or an object with `html` (shown after the body) and `keys`
-# (content keys the page then depends on). Registered in AppConfig.ready().
+# and returns None or an object with `html` (shown after the body), `keys`
+# (content keys the page then depends on) and, optionally, `head` (put in the
+# page's <head> after its feeds: a feed of the part's own). Registered in
+# AppConfig.ready().
 STORY_PAGE_PARTS: list = []
 
 
@@ -293,6 +295,7 @@ def _story_response(
             "sections": sections,
             "preview_banner": banner,
             "parts": [part.html for part in parts],
+            "part_heads": [getattr(part, "head", "") for part in parts],
         },
     )
     return depends_on(

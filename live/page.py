@@ -26,6 +26,7 @@ from .signals import live_key
 class StoryPagePart:
     html: str
     keys: list[str] = field(default_factory=list)
+    head: str = ""  # in the page's <head>: the entries' feed
 
 
 def _macros():
@@ -35,6 +36,11 @@ def _macros():
 def render_entry(entry: LiveEntry) -> str:
     """One entry as readers see it, its embed drawn as in a story's body."""
     return embeds.render(str(_macros().entry(entry)))
+
+
+def render_correction(entry: LiveEntry) -> str:
+    """The note under a corrected entry ("" for none), as on its page."""
+    return str(_macros().correction(entry))
 
 
 def cursor_of(article) -> int:
@@ -49,6 +55,24 @@ def shown_entries(article) -> list[LiveEntry]:
 
 def updates_url(article) -> str:
     return reverse("live:updates", kwargs={"slug": article.slug})
+
+
+def feed_url(article) -> str:
+    return reverse("live:feed_atom", kwargs={"slug": article.slug})
+
+
+def feed_title(article) -> str:
+    """The entries' feed's name, in the feed and where the page links it."""
+    return f"{settings.SITE_NAME}: {article.headline} (live updates)"
+
+
+HEADLINE_MAX = 110  # Google's limit for an Article's headline
+
+
+def entry_headline(entry: LiveEntry, article) -> str:
+    """An entry's title, where one is wanted (JSON-LD, the feed): its text's
+    first words, or the story's headline for an entry without text."""
+    return (plain(entry.text) or article.headline)[:HEADLINE_MAX]
 
 
 def story_page_part(request, article, *, preview: bool = False):
@@ -74,10 +98,18 @@ def story_page_part(request, article, *, preview: bool = False):
         # providers' frames before its first one arrives.
         arriving=embeds.ARRIVING_ATTRIBUTE,
     )
-    return StoryPagePart(html=mark_safe(str(html)), keys=[live_key(article.pk)])  # noqa: S308
+    head = ""
+    if not preview:  # a preview's story is not public: its feed would be a 404
+        head = _macros().feed_link(feed_title(article), feed_url(article))
+    return StoryPagePart(
+        html=mark_safe(str(html)),  # noqa: S308
+        keys=[live_key(article.pk)],
+        head=mark_safe(str(head)),  # noqa: S308
+    )
 
 
-def _plain(html: str) -> str:
+def plain(html: str) -> str:
+    """An entry's text as plain words."""
     return " ".join(strip_tags(html or "").split())
 
 
@@ -98,12 +130,12 @@ def live_blog_posting(request, article, data) -> None:
     page = data["url"]
     updates = []
     for entry in entries:
-        text = _plain(entry.text)
+        text = plain(entry.text)
         update = {
             "@type": "BlogPosting",
             "@id": f"{page}#entry-{entry.pk}",
             "url": f"{page}#entry-{entry.pk}",
-            "headline": (text or data["headline"])[:110],
+            "headline": entry_headline(entry, article),
             "datePublished": iso(entry.posted_at),
             "dateModified": iso(entry.corrected_at or entry.posted_at),
         }
