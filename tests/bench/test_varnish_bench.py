@@ -233,3 +233,55 @@ def test_varnish_counts_hits_and_tells_purges_from_readers():
     share = varnish.hit_share(before, after)
     assert (share.readers, share.hits, share.purges) == (3, 1, 1)
     assert stub.seen.count("/stories/a/") == 2
+
+
+# --- The server's count of pictures made in requests ----------------------------
+
+
+@pytest.mark.django_db
+def test_the_server_logs_each_picture_it_makes_in_a_request(
+    tmp_path, monkeypatch, settings
+):
+    """bench/renders.py's wrapper, in this process: a size nobody made yet,
+    asked of the application, is one line naming the address; asked again,
+    made already, none."""
+    import importlib
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from media_library import renditions
+
+    seed.seed(3)  # no sizes made: a test's transaction never commits
+    log = tmp_path / "renders.log"
+    monkeypatch.setenv("BENCH_RENDERS_LOG", str(log))
+    monkeypatch.setattr(renditions, "render", renditions.render)  # put back after
+    monkeypatch.delitem(sys.modules, "bench.renders", raising=False)
+    server = importlib.import_module("bench.renders")
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    image = usage.public_images().first()
+    spec = SPECS["card"]
+    target = candidates(image, spec)[0][0]
+    path = renditions.rendition_url(image, "card", target, "jpeg")
+
+    def ask() -> str:
+        environ = {"PATH_INFO": path}
+        setup_testing_defaults(environ)
+        statuses = []
+        # As Django's test client does: the request's end must not close the
+        # test's database connection.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = server.application(environ, lambda s, h, *e: statuses.append(s))
+            b"".join(body)
+            body.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        return statuses[0]
+
+    assert ask().startswith("200")
+    assert ask().startswith("200")
+    assert varnish.read_renders(log) == [f"{path} image={image.pk} card-{target}.jpeg"]
