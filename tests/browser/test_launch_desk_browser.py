@@ -70,3 +70,33 @@ def test_an_editor_moves_the_bundle_from_the_desk(page, axe, moved_launch):
         "type", "datetime-local"
     )
     assert axe(page) == []
+
+
+def test_an_editor_types_an_offset_in_hours_and_minutes(page, axe, moved_launch):
+    log_in(page, "editor", EDITOR_PASSWORD)
+    page.goto(f"/admin/space/launch/{moved_launch.pk}/change/")
+    live = page.get_by_role("textbox", name="Offset from the launch").nth(1)
+    expect(live).to_have_value("-2:00")
+
+    # No side given: refused with the reason, the text kept; the page is clean.
+    live.fill("3:00")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "Say whether it is before or after the launch"
+    )
+    live = page.get_by_role("textbox", name="Offset from the launch").nth(1)
+    expect(live).to_have_value("3:00")
+    assert axe(page) == []
+
+    live.fill("3:00 before")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    item = moved_launch.bundle.get(article__headline="Starlink 6-10 live")
+    assert item.offset == dt.timedelta(hours=-3)
+    # The launch's time came back from its datetime-local box unchanged.
+    net = moved_launch.net
+    moved_launch.refresh_from_db()
+    assert moved_launch.net == net
+    expect(
+        page.get_by_role("textbox", name="Offset from the launch").nth(1)
+    ).to_have_value("-3:00")
