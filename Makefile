@@ -3,12 +3,15 @@
 # make test  install, run the test suite (pytest options: make test PYTEST_ARGS="-x")
 # make lighthouse  Lighthouse (mobile) on the readers' pages under gunicorn with
 #            production settings; fails below 100 (95 for performance)
+# make bench-varnish  the site through Varnish (issue 17): the cached story against a
+#            static file, the hit ratio under a mixed load, pictures made for readers
+#            (needs Debian's varnish, varnish-modules and wrk; options: BENCH_ARGS=...)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lighthouse
+.PHONY: install run test lighthouse bench-varnish
 
 install: $(VENV)/.installed
 
@@ -55,3 +58,8 @@ test: install
 # the figures are in README.md. Needs node, npm and Debian's chromium.
 lighthouse: install
 	$(BIN)/python tests/lighthouse/run.py
+
+# The benchmark through Varnish (bench/varnish.py; README, "Through Varnish"). It
+# uses PostgreSQL and Redis on 127.0.0.1 when they answer, else SQLite and a file cache.
+bench-varnish: install
+	$(BIN)/python bench/run.py varnish $(BENCH_ARGS)
