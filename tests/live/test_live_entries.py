@@ -69,6 +69,9 @@ def test_text_is_cleaned_and_paragraphed(post):
     # An embed goes through its own checked field, never through the text.
     sneaked = post('<figure data-embed="https://evil.example/x"></figure>Hi').text
     assert "data-embed" not in sneaked
+    # And a picture through the checked picture field, never a pasted placeholder.
+    sneaked = post('<figure data-library-image="1"></figure>Hi').text
+    assert "data-library-image" not in sneaked
 
 
 def test_an_embed_is_checked_as_in_a_story(post):
