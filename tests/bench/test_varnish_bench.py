@@ -161,6 +161,21 @@ def test_refuses_a_database_not_named_for_the_benchmark(capsys):
     assert "must contain 'bench'" in capsys.readouterr().err
 
 
+def test_the_servers_purge_this_varnish_and_run_tasks_in_process(tmp_path):
+    args = varnish.parse_args(["--database-url", "sqlite:////tmp/x-bench.sqlite3"])
+
+    env = varnish.server_env(args, tmp_path, 6081)
+
+    assert env["PURGE_URLS"] == "varnish://127.0.0.1:6081"
+    assert env["TASKS_BACKEND"] == "immediate"  # pictures made in the uploader
+    assert env["BENCH_RENDERS_LOG"] == str(tmp_path / "renders.log")
+    assert env["DEBUG"] == "off"
+    assert 'backend web { .host = "127.0.0.1"; .port = "8123"; }' in (
+        varnish.backends_vcl(8123)
+    )
+    assert "sub newsroom_backend" in varnish.backends_vcl(8123)
+
+
 def test_run_offers_the_varnish_mode():
     done = subprocess.run(  # noqa: S603 (our own argument list)
         [sys.executable, "bench/run.py", "varnish", "--help"],
