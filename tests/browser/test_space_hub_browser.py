@@ -101,3 +101,18 @@ def test_an_upcoming_milestone_shows_in_the_readers_zone(
         assert "Asia/Tokyo" in reader.inner_text()
     finally:
         context.close()
+
+
+def test_the_mission_form_with_its_milestones_has_no_violations(page, axe, demo):
+    """Where the milestones the hubs show are entered: the mission's admin
+    page, its milestone rows (one labelled date and time box each) included."""
+    from demo.content import EDITOR_PASSWORD
+    from space.models import Mission
+    from tests.browser.admin_login import log_in
+
+    log_in(page, "editor", EDITOR_PASSWORD)
+    mission = Mission.objects.get(slug="mars-2020")
+    page.goto(f"/admin/space/mission/{mission.pk}/change/")
+    when = page.get_by_role("textbox", name="When", exact=True)
+    expect(when).to_have_value("2021-02-18T15:55")
+    assert axe(page) == []
