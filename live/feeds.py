@@ -19,7 +19,7 @@ from core.cache import cached_page, depends_on
 from media_library import inline
 
 from .models import LiveEntry
-from .page import entry_headline, feed_title, plain, render_correction
+from .page import entry_headline, feed_title, keys_of, plain, render_correction
 from .signals import live_key
 
 ENTRIES = 50  # the newest; the page has them all
@@ -41,15 +41,27 @@ class LiveEntriesFeed(Feed):
         # one is deleted: a reader revalidating by date would keep it. The
         # ETag is exact (as articles.feeds.StoryFeed).
         del response.headers["Last-Modified"]
-        pk = request.live_story_id
-        return depends_on(response, live_key(pk), f"story:{pk}")
+        return depends_on(response, *request.live_feed_keys)
 
     def get_object(self, request, slug):
         """The public live story (a 404 otherwise: Feed turns DoesNotExist into
-        one): the one public rule, `Article.objects.public()`. Its id is kept on
-        the request for the keys (one Feed serves every request)."""
+        one): the one public rule, `Article.objects.public()`, with the entries
+        it lists. The keys they make are kept on the request (one Feed serves
+        every request)."""
         article = Article.objects.public().get(slug=slug, is_live=True)
-        request.live_story_id = article.pk
+        article.feed_entries = list(
+            LiveEntry.objects.for_story(article)
+            .shown()
+            .select_related("image")
+            .order_by("-posted_at", "-id")[:ENTRIES]
+        )
+        for entry in article.feed_entries:
+            entry.article = article  # its address, without a query each
+        request.live_feed_keys = [
+            live_key(article.pk),
+            f"story:{article.pk}",
+            *keys_of(article.feed_entries),
+        ]
         return article
 
     def title(self, article):
@@ -66,15 +78,7 @@ class LiveEntriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self, article):
-        entries = list(
-            LiveEntry.objects.for_story(article)
-            .shown()
-            .select_related("image")
-            .order_by("-posted_at", "-id")[:ENTRIES]
-        )
-        for entry in entries:
-            entry.article = article  # its address, without a query each
-        return entries
+        return article.feed_entries
 
     def item_title(self, entry):
         return entry_headline(entry, entry.article)

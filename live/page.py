@@ -75,6 +75,14 @@ def entry_headline(entry: LiveEntry, article) -> str:
     return (plain(entry.text) or article.headline)[:HEADLINE_MAX]
 
 
+def keys_of(entries) -> list[str]:
+    """The content keys of what `entries` show besides themselves: the stories
+    and galleries of ours they embed (articles.embeds.content_keys), so a page,
+    an update or a feed showing one is purged when it changes or stops being
+    public."""
+    return [key for entry in entries for key in embeds.content_keys(entry.embed)]
+
+
 def story_page_part(request, article, *, preview: bool = False):
     """The entries on a live story's page (two queries), newest first with the
     pinned on top, and, while coverage goes on and the page is the public
@@ -103,7 +111,7 @@ def story_page_part(request, article, *, preview: bool = False):
         head = _macros().feed_link(feed_title(article), feed_url(article))
     return StoryPagePart(
         html=mark_safe(str(html)),  # noqa: S308
-        keys=[live_key(article.pk)],
+        keys=[live_key(article.pk), *keys_of(entries)],
         head=mark_safe(str(head)),  # noqa: S308
     )
 

@@ -18,7 +18,7 @@ from articles.models import Article
 from core.cache import cached_page, depends_on
 
 from .models import LiveEntry
-from .page import render_entry
+from .page import keys_of, render_entry
 from .signals import live_key
 
 CURSOR = re.compile(r"[0-9]{1,18}")
@@ -71,4 +71,7 @@ def updates(request, slug):
         }
     )
     patch_cache_control(response, public=True, max_age=settings.LIVE_POLL_MAX_AGE)
-    return depends_on(response, live_key(article.pk), f"story:{article.pk}")
+    shown = [entry for entry in changed if entry.is_shown]
+    return depends_on(
+        response, live_key(article.pk), f"story:{article.pk}", *keys_of(shown)
+    )

@@ -59,3 +59,25 @@ def test_a_page_that_no_longer_polls_allows_only_the_frames_it_shows(
     post("Replay", embed=VIDEO)
     response = client.get(live_story.get_absolute_url())
     assert frame_src(response) == ["https://www.youtube-nocookie.com"]
+
+
+def test_an_embedded_story_of_ours_leaves_the_page_updates_and_feed_with_it(
+    client, post, committed
+):
+    from tests.factories import ArticleFactory
+    from workflow.states import State
+
+    ours = ArticleFactory(headline="The preview we ran", published=True)
+    entry = post("Read our preview", embed=f"story:{ours.pk}")
+    story = entry.article
+    addresses = [
+        story.get_absolute_url(),
+        reverse("live:updates", kwargs={"slug": story.slug}),
+        reverse("live:feed_atom", kwargs={"slug": story.slug}),
+    ]
+    for address in addresses:  # drawn, and stored in the page cache
+        assert "The preview we ran" in client.get(address).content.decode()
+    ours.status = State.UNPUBLISHED
+    committed(ours.save)
+    for address in addresses:
+        assert "The preview we ran" not in client.get(address).content.decode()
