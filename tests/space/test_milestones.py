@@ -269,3 +269,19 @@ def test_a_writer_adds_no_milestone(client, writer, pinned):
     response = client.post(url, mission_form(mission, row()))
     assert response.status_code == 403
     assert not Milestone.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_milestone_place_is_found_by_autocomplete(client, editor, mars2020):
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "space",
+            "model_name": "milestone",
+            "field_name": "place",
+            "term": "Jez",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Jezero Crater"]
