@@ -16,7 +16,6 @@ import functools
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, Value
-from django.utils import timezone
 
 from articles.models import Article
 from media_library.structured_data import iso
@@ -91,21 +90,6 @@ def launch_status(launch: Launch, slips: list) -> str:
     return status
 
 
-def milestone_start(milestone: Milestone) -> str:
-    """Its startDate to its precision: ISO 8601's reduced forms ("2027-02",
-    "2027") for a time known only to the month or year, in the newsroom's
-    zone, where the editor gave it."""
-    local = timezone.localtime(milestone.at)
-    match milestone.precision:
-        case Milestone.Precision.DAY:
-            return local.date().isoformat()
-        case Milestone.Precision.MONTH:
-            return f"{local:%Y-%m}"
-        case Milestone.Precision.YEAR:
-            return f"{local:%Y}"
-    return iso(milestone.at)
-
-
 def milestone_event(request, milestone: Milestone) -> dict:
     """An upcoming milestone as a schema.org Event about its mission, where it
     happens (its place, else the world the mission goes to): schema.org's
@@ -114,7 +98,7 @@ def milestone_event(request, milestone: Milestone) -> dict:
     data = {
         "@type": "Event",
         "name": f"{mission}: {milestone.title}",
-        "startDate": milestone_start(milestone),
+        "startDate": milestone.reduced_iso() or iso(milestone.at),
         "eventStatus": SCHEMA + "EventScheduled",
         "about": thing(request, mission),
         "url": request.build_absolute_uri(mission.get_absolute_url()),

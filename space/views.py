@@ -52,18 +52,18 @@ def hub(request, kind, slug):
     page_obj = Paginator(
         stories.with_card_relations().newest_first(), STORIES_PER_PAGE
     ).get_page(request.GET.get("page"))
+    now = timezone.now()
     launches_q = entity.launches_q()
     upcoming = (
         list(
             Launch.objects.filter(launches_q)
-            .upcoming(timezone.now())
+            .upcoming(now)
             .distinct()
             .select_related("pad", "vehicle")[:UPCOMING]
         )
         if launches_q is not None
         else []
     )
-    now = timezone.now()
     milestones_q = entity.milestones_q()
     coming, passed = [], []
     if milestones_q is not None:
@@ -190,7 +190,7 @@ def milestone_event(milestone: Milestone, entity, now: dt.datetime) -> dict:
         "mission": None if own else mission,
         "place": place,
         "when": milestone_time(milestone),
-        "iso": iso(milestone.at),
+        "iso": milestone.reduced_iso() or iso(milestone.at),
         # The reader's own zone, where the time is known to the minute.
         "reader_time": milestone.precision == Milestone.Precision.MINUTE,
     }

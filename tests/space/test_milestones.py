@@ -139,6 +139,7 @@ def test_a_milestone_known_to_the_day_shows_the_day_only(
         upcoming.save()
     html = client.get(upcoming.mission.get_absolute_url()).text
     assert "Orbit insertion, 9 June 2026" in text(html)
+    assert '<time datetime="2026-06-09">9 June 2026</time>' in html
     assert "23:30" not in html and "data-reader-time" not in html
     (event,) = jsonld(html)["subjectOf"]
     assert event["startDate"] == "2026-06-09"
