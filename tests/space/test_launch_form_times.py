@@ -70,12 +70,22 @@ def test_seconds_are_kept_when_the_form_is_saved_untouched(client, editor, launc
 
 
 @pytest.mark.django_db
-def test_a_bad_time_is_refused_with_the_text_kept(client, editor, launch):
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("next Tuesday", "Enter a valid date/time."),
+        ("2026-13-01T09:00", "Enter a valid date/time."),
+        ("9999-12-31T23:59", "between the years 1 and 9999"),
+    ],
+)
+def test_a_bad_time_is_refused_with_the_text_kept(
+    client, editor, launch, typed, message
+):
     client.force_login(editor)
     url = reverse("admin:space_launch_change", args=[launch.pk])
-    response = client.post(url, form_data(launch) | {"net": "next Tuesday"})
+    response = client.post(url, form_data(launch) | {"net": typed})
     assert response.status_code == 400
-    assert "Enter a valid date/time." in response.text
-    assert 'value="next Tuesday"' in box(response.text, "net")
+    assert message in response.text
+    assert f'value="{typed}"' in box(response.text, "net")
     launch.refresh_from_db()
     assert launch.net == NET
