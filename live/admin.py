@@ -58,6 +58,7 @@ class EntryForm(forms.Form):
 class CorrectionForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     note = forms.CharField(max_length=services.CORRECTION_MAX, label="What was wrong")
+    drop_picture = forms.BooleanField(required=False, label="Take the picture out")
 
 
 @admin.register(LiveEntry)
@@ -159,6 +160,7 @@ class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
                     "entry": request.POST.get("entry", ""),
                     "text": request.POST.get("text", ""),
                     "note": request.POST.get("note", ""),
+                    "drop_picture": bool(request.POST.get("drop_picture")),
                 }
         entries = list(
             LiveEntry.objects.for_story(article)
@@ -239,6 +241,7 @@ class LiveEntryAdmin(ImagePickerMixin, admin.ModelAdmin):
                 by=user,
                 text=form.cleaned_data["text"],
                 note=form.cleaned_data["note"],
+                drop_picture=form.cleaned_data["drop_picture"],
             )
             return "Corrected: readers see the note."
         raise ValidationError("Unknown action.")

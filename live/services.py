@@ -112,18 +112,19 @@ def picture_problems(image: Image | None, *, on=None) -> list[str]:
     return inline.problems([image], role=ENTRY_PICTURE, on=on)
 
 
-def check_picture(image: Image | None, *, lead: str) -> None:
+def check_picture(
+    image: Image | None,
+    *,
+    lead: str,
+    fix: str = "Fix it in the library, or choose another picture.",
+) -> None:
     """Refuse (ValidationError, code "picture") an entry whose picture may not
     be shown, one message per problem, each after `lead` ("The entry was not
-    posted, because")."""
+    posted, because") and followed by what to do."""
     if problems := picture_problems(image):
         raise ValidationError(
             [
-                ValidationError(
-                    f"{lead} {problem} Fix it in the library, or choose "
-                    "another picture.",
-                    code="picture",
-                )
+                ValidationError(f"{lead} {problem} {fix}", code="picture")
                 for problem in problems
             ]
         )
@@ -217,11 +218,13 @@ def pin_entry(entry: LiveEntry, *, by, pinned: bool = True) -> LiveEntry:
 
 
 @transaction.atomic
-def correct_entry(entry: LiveEntry, *, by, text: str, note: str) -> LiveEntry:
+def correct_entry(
+    entry: LiveEntry, *, by, text: str, note: str, drop_picture: bool = False
+) -> LiveEntry:
     """Replace the text and say what was wrong: readers see the note. The
     entry shows again as corrected, so its picture must pass the picture rule
-    today, as at posting (a picture whose licence has run out since: delete
-    the entry, and post it again without)."""
+    today, as at posting; `drop_picture` takes it out (one whose licence has
+    run out since, say)."""
     _check(can_moderate(by, entry.article), "correct entries")
     note = " ".join((note or "").split())
     if not note:
@@ -232,13 +235,19 @@ def correct_entry(entry: LiveEntry, *, by, text: str, note: str) -> LiveEntry:
             code="too_long",
         )
     text = clean_text(text)
-    if not (text or entry.image_id or entry.embed):
+    image = None if drop_picture else entry.image
+    if not (text or image or entry.embed):
         raise ValidationError("A corrected entry cannot be empty.", code="empty")
-    check_picture(entry.image, lead="The correction was not saved, because")
+    check_picture(
+        image,
+        lead="The correction was not saved, because",
+        fix="Fix it in the library, or take the picture out of the entry.",
+    )
     entry.text = text
+    entry.image = image
     entry.correction = note
     entry.corrected_at = timezone.now()
-    return _save(entry, ["text", "correction", "corrected_at"])
+    return _save(entry, ["text", "image", "correction", "corrected_at"])
 
 
 @transaction.atomic

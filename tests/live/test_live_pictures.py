@@ -104,6 +104,7 @@ def test_a_correction_is_refused_while_the_picture_is_unfit(
     # What the editor typed is in the entry's correction form again, open.
     assertContains(response, "Fueling is complete</textarea>", status_code=400)
     assertContains(response, 'value="Fueling had ended"', status_code=400)
+    assertContains(response, "or take the picture out of the entry.", status_code=400)
     assert snapshot(live_story) == before
 
     Image.objects.filter(pk=picture.pk).update(alt_text="The rocket on the pad.")
@@ -111,6 +112,28 @@ def test_a_correction_is_refused_while_the_picture_is_unfit(
     services.correct_entry(entry, by=editor, text="Fueling is complete", note="Done")
     entry.refresh_from_db()
     assert entry.text == "<p>Fueling is complete</p>" and entry.corrected_at == now
+    assert entry.image == picture
+
+
+def test_a_correction_may_take_an_unfit_picture_out(client, now, editor, live_story):
+    picture = ImageFactory(title="Pad")
+    entry = services.post_entry(live_story, by=editor, text="Fueling", image=picture)
+    Image.objects.filter(pk=picture.pk).update(licence_expires_on=timezone.localdate())
+    client.force_login(editor)
+    response = client.post(
+        desk(live_story),
+        {
+            "action": "correct",
+            "entry": entry.pk,
+            "text": "Fueling",
+            "note": "The picture's licence ran out",
+            "drop_picture": "1",
+        },
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.image is None and entry.correction == "The picture's licence ran out"
+    assert entry.text == "<p>Fueling</p>"
 
 
 def test_an_entry_waiting_for_approval_is_refused_once_its_picture_expired(
