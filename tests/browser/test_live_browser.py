@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from live import services
+from live.models import LiveEntry
 from tests.browser.admin_login import log_in
 from tests.browser.editing import stub_player
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory
@@ -116,6 +117,22 @@ def test_an_embed_arriving_in_a_new_entry_plays_on_the_readers_click(
     )
     assert player_requests == [PLAYER + "?autoplay=1"]
     assert external_requests == []
+
+    # The entry is pinned and corrected while the reader watches: it moves to
+    # the top with its new text, and the video keeps playing (the same frame,
+    # not loaded again).
+    frame.evaluate("frame => { frame.stillPlaying = true }")
+    posted = LiveEntry.objects.get(text__contains="Watch the launch")
+    services.pin_entry(posted, by=editor)
+    services.correct_entry(
+        posted, by=editor, text="Watch the launch live", note="It is live."
+    )
+    expect(entry).to_contain_text("It is live.", timeout=15_000)
+    entries = page.locator("[data-live-list] > li")
+    expect(entries.nth(0)).to_contain_text("Watch the launch live")
+    assert frame.evaluate("frame => frame.stillPlaying") is True
+    assert player_requests == [PLAYER + "?autoplay=1"]
+    assert axe(page) == []
 
 
 def test_the_page_shows_entries_without_javascript(browser, live_server, newsroom):

@@ -35,12 +35,59 @@
   function place(node) {
     var children = list.children;
     for (var i = 0; i < children.length; i++) {
-      if (before(node, children[i])) {
-        list.insertBefore(node, children[i]);
+      if (children[i] !== node && before(node, children[i])) {
+        move(node, children[i]);
         return;
       }
     }
-    list.appendChild(node);
+    move(node, null);
+  }
+
+  function move(node, next) {
+    if (node.parentNode === list && node.nextElementSibling === next) return;
+    // moveBefore keeps a video the reader is watching playing; taking its
+    // frame out of the page and putting it back would reload it.
+    if (node.parentNode === list && list.moveBefore) {
+      list.moveBefore(node, next);
+    } else {
+      list.insertBefore(node, next);
+    }
+  }
+
+  // The new version of an entry already on the page (corrected, pinned): it
+  // takes the old one's place, but when the reader has loaded its video, the
+  // old entry is changed around the player instead, which keeps playing.
+  function refresh(old, node) {
+    var playing = old.querySelector(":scope > figure.embed-loaded[data-embed-frame]");
+    var fresh = null;
+    if (playing) {
+      var frame = playing.getAttribute("data-embed-frame");
+      Array.prototype.forEach.call(node.children, function (child) {
+        if (child.matches("figure.embed") &&
+            child.getAttribute("data-embed-frame") === frame) fresh = child;
+      });
+    }
+    if (!fresh) {
+      old.replaceWith(node);
+      return node;
+    }
+    Array.prototype.slice.call(old.childNodes).forEach(function (child) {
+      if (child !== playing) child.remove();
+    });
+    var ahead = true;
+    Array.prototype.slice.call(node.childNodes).forEach(function (child) {
+      if (child === fresh) {
+        ahead = false;
+      } else if (ahead) {
+        old.insertBefore(child, playing);
+      } else {
+        old.appendChild(child);
+      }
+    });
+    ["class", "data-pinned", "data-posted"].forEach(function (name) {
+      old.setAttribute(name, node.getAttribute(name) || "");
+    });
+    return old;
   }
 
   function apply(data) {
@@ -56,7 +103,7 @@
       if (!node) return;
       var old = document.getElementById("entry-" + item.id);
       if (old) {
-        old.remove();
+        node = refresh(old, node);
       } else {
         node.classList.add("live-new");
         added += 1;
