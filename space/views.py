@@ -78,7 +78,10 @@ def hub(request, kind, slug):
         prefetch_related_objects([entity], "slips")
     launch_time = when(entity) if isinstance(entity, Launch) else None
     events = sorted(
-        [{"launch": launch, "at": launch.net} for launch in upcoming]
+        [
+            {"launch": launch, "at": launch.net, "iso": iso(launch.net)}
+            for launch in upcoming
+        ]
         + [milestone_event(m, entity, now) for m in coming],
         key=lambda event: event["at"],
     )

@@ -175,6 +175,9 @@ def test_upcoming_launches_on_a_vehicle_hub(client, now):
     LaunchFactory(vehicle=vehicle, name="Gone one", net=now - timedelta(days=2))
     html = client.get(vehicle.get_absolute_url()).text
     assert "Upcoming events" in html
+    # To the second, in UTC, as a launch's own page writes it (Django's "c"
+    # would write microseconds, which HTML's <time> refuses).
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">', html)
     assert "Next one" in html
     assert "Gone one" not in html
 
