@@ -2,6 +2,11 @@
 is made on the task queue when a picture is uploaded or its file or focal
 point changes, so a published picture's renditions exist before a reader asks
 for one. One task per spec, so a failure retries that spec alone.
+
+And when a picture is placed in something on its way to readers (a story or
+gallery approved, scheduled or published, or a live one edited), whatever
+size of it is missing is made then (`make_missing_renditions`): an upload's
+tasks may have failed for good, or the picture predates them.
 """
 
 from core.tasks import background, later
@@ -35,3 +40,33 @@ def make_renditions_later(image: Image) -> None:
         return
     for spec in SPECS:
         later(make_renditions, image.pk, image.rendition_version, spec)
+
+
+def missing_sizes(image: Image) -> list[tuple[str, int, str]]:
+    """(spec, width, format) of each rendition of `image`'s current version
+    the templates may ask for and that is not made yet. One query."""
+    made = set(
+        image.renditions.filter(version=image.rendition_version).values_list(
+            "spec", "target_width", "format"
+        )
+    )
+    return [
+        (spec, target, fmt)
+        for spec, spec_obj in SPECS.items()
+        for target, _ in candidates(image, spec_obj)
+        for fmt in formats_for(spec_obj)
+        if (spec, target, fmt) not in made
+    ]
+
+
+@background(retries=3, backoff=30)
+def make_missing_renditions(image_ids: list[int]) -> int:
+    """Make the sizes of these pictures that are not made yet; how many."""
+    made = 0
+    for image in Image.objects.filter(pk__in=image_ids):
+        if not image.file or not image.width:
+            continue
+        for spec, target, fmt in missing_sizes(image):
+            rendition_for(image, spec=spec, width=target, fmt=fmt)
+            made += 1
+    return made

@@ -65,6 +65,25 @@ def image_relations() -> list[models.ForeignObjectRel]:
     ]
 
 
+def placed_images(item: models.Model) -> list[int]:
+    """The ids of the library pictures `item` places: its own picture fields
+    (a story's hero, a headshot) and its parts' (a story's inline pictures, a
+    gallery's items, a live story's entries)."""
+    found = set()
+    for rel in image_relations():
+        model = rel.related_model
+        if isinstance(item, model):
+            found.add(getattr(item, rel.field.attname))
+        parent = getattr(model, "usage_parent_field", None)
+        if parent and isinstance(item, model._meta.get_field(parent).related_model):
+            found.update(
+                model._default_manager.filter(**{parent: item}).values_list(
+                    rel.field.attname, flat=True
+                )
+            )
+    return sorted(pk for pk in found if pk is not None)
+
+
 def public_rows(model: type[models.Model]) -> models.QuerySet:
     """The rows of `model` readers can see now, by the model's own rule: its
     manager's `public()` (stories, galleries, author profiles); a row inside
