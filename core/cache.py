@@ -285,8 +285,16 @@ def _keys_headers(keys: list[str]) -> dict[str, str]:
     purge, as here), and SITE, purged with every page (bump_site_version)."""
     from core import purgers
 
-    named = [*(keys or [purgers.UNKEYED]), purgers.SITE]
-    return {KEYS_HEADER: " ".join(named), **purgers.response_headers(named)}
+    return key_headers([*(keys or [purgers.UNKEYED]), purgers.SITE])
+
+
+def key_headers(keys: list[str]) -> dict[str, str]:
+    """The headers that name `keys` to the caches in front (Surrogate-Key, and
+    what core.purgers' adapters read), for a response they keep and a purge of
+    any of these keys must reach: a page (above), a public picture's file."""
+    from core import purgers
+
+    return {KEYS_HEADER: " ".join(keys), **purgers.response_headers(keys)}
 
 
 def _versions_if_unpurged(keys: list[str], purges: int) -> dict | None | bool:

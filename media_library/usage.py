@@ -65,6 +65,13 @@ def image_relations() -> list[models.ForeignObjectRel]:
     ]
 
 
+def content_key(image_id: int) -> str:
+    """The content key of a picture's files in the caches in front: a public
+    picture's renditions carry it, and a purge of it (the story placing the
+    picture unpublished: newsroom.signals) takes them out of those caches."""
+    return f"image:{image_id}"
+
+
 def placed_images(item: models.Model) -> list[int]:
     """The ids of the library pictures `item` places: its own picture fields
     (a story's hero, a headshot) and its parts' (a story's inline pictures, a

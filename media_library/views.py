@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from core.cache import cached_page, depends_on
+from core.cache import cached_page, depends_on, key_headers
 
 from . import structured_data, usage
 from .models import Gallery, GalleryItem, Image
@@ -68,7 +68,7 @@ def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
         return _not_found()
     if version != image.rendition_version:
         response = HttpResponseRedirect(rendition_url(image, spec, width, fmt))
-        _cache_for(response, public=public, max_age=300)
+        _cache_for(response, image, public=public, max_age=300)
         return response
     try:
         made = rendition_for(image, spec=spec, width=width, fmt=fmt)
@@ -81,7 +81,7 @@ def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
     )
     # The address names this exact version, so the bytes never change.
     response["ETag"] = f'"{image.rendition_version}-{spec}-{width}-{ext}"'
-    _cache_for(response, public=public, max_age=PUBLIC_MAX_AGE, immutable=True)
+    _cache_for(response, image, public=public, max_age=PUBLIC_MAX_AGE, immutable=True)
     return response
 
 
@@ -91,12 +91,17 @@ def _is_staff(request) -> bool:
 
 
 def _cache_for(
-    response, *, public: bool, max_age: int, immutable: bool = False
+    response, image: Image, *, public: bool, max_age: int, immutable: bool = False
 ) -> None:
     """A public picture's answer may be cached anywhere for `max_age` (and, for
     the file itself, as `immutable`: browsers need not revalidate it); one
     shown only to staff or a share link's holder, by nobody but their own
-    browser, which asks again each time."""
+    browser, which asks again each time. A public answer names the picture's
+    content key, so that unpublishing what shows it purges it from the caches
+    in front (which keep it as long as max-age says otherwise)."""
+    if public:
+        for name, value in key_headers([usage.content_key(image.pk)]).items():
+            response[name] = value
     if public and immutable:
         patch_cache_control(response, public=True, max_age=max_age, immutable=True)
     elif public:

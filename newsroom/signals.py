@@ -24,7 +24,11 @@ which keys each page shows: `core.cache.depends_on`):
   `media_library.usage.uses_of` (a story using it as hero or in its text, with
   the cards and feeds showing that story; a gallery holding it; an author
   whose headshot it is, with the author list);
-- a section (the menu on every page): every page.
+- a section (the menu on every page): every page;
+- a story or gallery taken down (unpublished, archived, unscheduled), an
+  author made inactive, a picture taken out of a gallery: also the files of
+  the pictures it placed (`image:<id>`, media_library.usage.content_key), which
+  the caches in front otherwise keep a year.
 
 Nothing readers see comes from the rest, which purges nothing: renditions and
 pictures nothing public uses (`affects_public_pages()`), drafts, autosaves,
@@ -66,12 +70,33 @@ def purge_pages(sender=None, instance=None, **kwargs):
     if affects is not None and not affects():
         return
     keys = keys_for(sender, instance, **kwargs)
+    if keys != EVERYTHING and _taken_down(kwargs.get("transition")):
+        keys = set(keys) | _pictures_of(instance)
     if isinstance(instance, Publishable):  # asked once, for the save it was read for
         instance.__dict__.pop("_stored_before_save", None)
     if keys == EVERYTHING:
         transaction.on_commit(bump_site_version)
     elif keys:
         transaction.on_commit(lambda: purge(keys))
+
+
+def _taken_down(transition) -> bool:
+    """A transition from a state readers see to one they do not (unpublished,
+    archived, unscheduled, sent back)."""
+    return (
+        transition is not None
+        and transition.from_state in LIVE_STATES
+        and transition.to_state not in LIVE_STATES
+    )
+
+
+def _pictures_of(item) -> set[str]:
+    """The keys of the pictures `item` places (`media_library.usage`): taken
+    down, the caches in front must stop sending them (they keep a public
+    picture's files a year: media_library.views.rendition)."""
+    from media_library.usage import content_key, placed_images
+
+    return {content_key(pk) for pk in placed_images(item)}
 
 
 def keys_for(sender, instance, **kwargs) -> set[str] | str:
@@ -93,14 +118,18 @@ def keys_for(sender, instance, **kwargs) -> set[str] | str:
         return keys
     if name == "articles.inlineimage":
         return set()  # kept in step with the body, whose save purges
-    if name == "authors.author":
-        return {f"author:{instance.pk}", "list:authors", "list:feeds"}
+    if name == "authors.author":  # with the headshot, should it leave the site
+        return {f"author:{instance.pk}", "list:authors", "list:feeds"} | (
+            _pictures_of(instance) if not instance.is_active else set()
+        )
     if name == "authors.book":
         return {f"author:{instance.author_id}"}
     if name == "media_library.gallery":
         return {f"gallery:{instance.pk}"} if was_live or _live(instance) else set()
-    if name == "media_library.galleryitem":
-        return {f"gallery:{instance.gallery_id}"}
+    if name == "media_library.galleryitem":  # its picture may leave the site
+        from media_library.usage import content_key
+
+        return {f"gallery:{instance.gallery_id}", content_key(instance.image_id)}
     if name == "media_library.image":  # one readers see: affects_public_pages()
         return _picture(instance)
     if name == "media_library.creditpreset":
