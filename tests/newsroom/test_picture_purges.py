@@ -4,24 +4,15 @@ down what showed the picture purges that key: an unpublished story's
 embargoed picture stops being served by the caches, not only by the site."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 
 from media_library.renditions import rendition_url
 from media_library.usage import content_key
-from tests.factories import AuthorFactory, ImageFactory, gallery_with, image_bytes
+from tests.factories import AuthorFactory, ImageFactory, gallery_with
 from workflow import services
 from workflow.states import State
 
 pytestmark = pytest.mark.django_db
-
-SHADES = iter(range(256))
-
-
-def picture():
-    shade = next(SHADES)  # each its own bytes: the library refuses a duplicate
-    data = image_bytes(800, 450, color=(shade, 60, 160), fmt="PNG")
-    return ImageFactory(file=ContentFile(data, name="embargo.png"))
 
 
 @pytest.fixture
@@ -42,7 +33,7 @@ def purged(monkeypatch, django_capture_on_commit_callbacks):
 def test_a_public_pictures_file_names_its_key_a_private_one_none(
     client, story_in, editor
 ):
-    public, private = picture(), picture()
+    public, private = ImageFactory(), ImageFactory()
     story_in(State.PUBLISHED, hero_image=public)
     story_in(State.DRAFT, hero_image=private)
 
@@ -60,7 +51,7 @@ def test_a_public_pictures_file_names_its_key_a_private_one_none(
 
 
 def test_unpublishing_a_story_purges_its_pictures(story_in, editor, purged):
-    hero = picture()
+    hero = ImageFactory()
     story = story_in(State.PUBLISHED, hero_image=hero)
 
     keys = purged(
@@ -72,7 +63,7 @@ def test_unpublishing_a_story_purges_its_pictures(story_in, editor, purged):
 
 
 def test_publishing_and_editing_leave_the_pictures_cached(story_in, editor, purged):
-    hero = picture()
+    hero = ImageFactory()
     story = story_in(State.APPROVED, hero_image=hero)
 
     published = purged(lambda: services.transition(story, "publish", by=editor))
@@ -85,7 +76,7 @@ def test_publishing_and_editing_leave_the_pictures_cached(story_in, editor, purg
 
 
 def test_an_author_made_inactive_purges_their_headshot(purged):
-    headshot = picture()
+    headshot = ImageFactory()
     author = AuthorFactory(headshot=headshot)
     author.bio = "Covers Mars."
     assert content_key(headshot.pk) not in purged(author.save)

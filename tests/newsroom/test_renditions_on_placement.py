@@ -5,31 +5,19 @@ story or gallery that places it makes whatever is missing, and so does an edit
 that places a picture in a published story."""
 
 import pytest
-from django.core.files.base import ContentFile
 
 from media_library import usage
 from media_library.models import GalleryItem, Rendition
 from media_library.tasks import missing_sizes
-from tests.factories import ImageFactory, gallery_with, image_bytes
+from tests.factories import ImageFactory, gallery_with
 from workflow import services
 from workflow.states import State
 
 pytestmark = pytest.mark.django_db
 
 
-SHADES = iter(range(256))
-
-
-def picture():
-    shade = next(SHADES)  # each its own bytes: the library refuses a duplicate
-    data = image_bytes(1600, 900, color=(200, 80, shade), fmt="PNG")
-    image = ImageFactory(file=ContentFile(data, name="plume.png"))
-    Rendition.objects.filter(image=image).delete()  # as if its tasks had failed
-    return image
-
-
 def test_placed_images_finds_every_kind_of_placement(story_in):
-    hero, inline = picture(), picture()
+    hero, inline = ImageFactory(), ImageFactory()
     story = story_in(State.DRAFT, hero_image=hero)
     story.inline_image_rows.create(image=inline)
     gallery = gallery_with(2)
@@ -43,7 +31,7 @@ def test_placed_images_finds_every_kind_of_placement(story_in):
 def test_approving_a_story_makes_its_missing_sizes(
     story_in, editor, django_capture_on_commit_callbacks
 ):
-    image = picture()
+    image = ImageFactory()
     story = story_in(State.IN_REVIEW, hero_image=image)
     assert missing_sizes(image)
 
@@ -57,7 +45,7 @@ def test_approving_a_story_makes_its_missing_sizes(
 def test_sending_a_story_back_makes_nothing(
     story_in, editor, django_capture_on_commit_callbacks
 ):
-    image = picture()
+    image = ImageFactory()
     story = story_in(State.IN_REVIEW, hero_image=image)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +71,7 @@ def test_an_edit_to_a_published_story_makes_its_new_pictures_sizes(
     story_in, editor, django_capture_on_commit_callbacks
 ):
     story = story_in(State.PUBLISHED)
-    image = picture()
+    image = ImageFactory()
     story.hero_image = image
     story.save()
 
@@ -97,7 +85,7 @@ def test_an_edit_to_a_draft_makes_nothing(
     story_in, writer, django_capture_on_commit_callbacks
 ):
     story = story_in(State.DRAFT)
-    image = picture()
+    image = ImageFactory()
     story.hero_image = image
     story.save()
 
