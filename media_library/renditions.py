@@ -168,12 +168,21 @@ def candidates(image: Image, spec: Spec) -> list[tuple[int, Plan]]:
     return found
 
 
+def made_target(image: Image, spec: Spec, target: int) -> int:
+    """The spec's width whose rendition is `target`'s picture: `target`
+    itself, or, for a picture too small to fill it, the smaller width giving
+    the same picture, the one made ahead (`candidates`). No query."""
+    width = image_plan(image, spec, target).width
+    return next(t for t, p in candidates(image, spec) if p.width == width)
+
+
 def jpeg(image: Image, spec: str, target: int) -> tuple[str, int, int]:
     """The address, width and height of the JPEG rendition of `image` in
     `spec` at the spec's width `target` (narrower for a picture too small to
     fill it): for structured data, which states a picture's size. No query."""
-    p = image_plan(image, SPECS[spec], target)
-    return rendition_url(image, spec, target, RenditionFormat.JPEG), p.width, p.height
+    made = made_target(image, SPECS[spec], target)
+    p = image_plan(image, SPECS[spec], made)
+    return rendition_url(image, spec, made, RenditionFormat.JPEG), p.width, p.height
 
 
 # --- URLs --------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .renditions import (
     SPECS,
     formats_for,
     granted,
+    made_target,
     rendition_for,
     rendition_url,
 )
@@ -47,7 +48,8 @@ def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
 
     Only the spec's own widths and formats exist, so a visitor cannot make the
     library store arbitrary sizes. An old version (the focal point or file has
-    changed since the page was cached) redirects to the current one.
+    changed since the page was cached) redirects to the current one, and a
+    width the picture cannot fill to the smaller width that gives its picture.
     """
     spec_obj = SPECS.get(spec)
     fmt = FORMAT_FOR_EXTENSION.get(ext)
@@ -66,8 +68,11 @@ def rendition(request, pk: str, version: str, spec: str, width: str, ext: str):
     public = usage.is_public(image)
     if not (public or _is_staff(request) or granted(request, image)):
         return _not_found()
-    if version != image.rendition_version:
-        response = HttpResponseRedirect(rendition_url(image, spec, width, fmt))
+    made = made_target(image, spec_obj, width)
+    if version != image.rendition_version or made != width:
+        # An older version, or a width the picture is too small to fill (its
+        # picture is a smaller width's, made ahead): never made here.
+        response = HttpResponseRedirect(rendition_url(image, spec, made, fmt))
         _cache_for(response, image, public=public, max_age=300)
         return response
     try:

@@ -361,3 +361,20 @@ def test_transparent_png_keeps_alpha_in_webp_and_goes_on_white_in_jpeg():
     with PILImage.open(jpeg.file) as picture:
         assert picture.getpixel((150, 80)) > (240, 240, 240)
         assert picture.getpixel((10, 80))[2] > 200
+
+
+def test_a_width_a_small_picture_cannot_fill_redirects_to_the_one_made_ahead(client):
+    """A picture narrower than the spec's widths has one rendition for them
+    all (`candidates`): the wider address redirects to it rather than making a
+    copy in a reader's request, and structured data names the one made."""
+    small = published_hero(landscape(width=600, height=338))
+    made_width, _ = renditions.candidates(small, SPECS["hero"])[0]
+    assert made_width == 800
+
+    response = client.get(rendition_url(small, "hero", 1200, "jpeg"))
+
+    assert response.status_code == 302
+    assert response["Location"] == rendition_url(small, "hero", 800, "jpeg")
+    assert not Rendition.objects.filter(image=small, target_width=1200).exists()
+    url, width, _ = renditions.jpeg(small, "hero", 1200)
+    assert (url, width) == (rendition_url(small, "hero", 800, "jpeg"), 600)
