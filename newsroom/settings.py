@@ -172,8 +172,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# `redis://host:6379/0` selects Django's own Redis backend.
+# `redis://host:6379/0` selects Django's own Redis backend; `?key_prefix=news`
+# and `?timeout=600` set the cache's KEY_PREFIX and TIMEOUT (django-environ
+# passes them on lowercased, which Django would silently ignore).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+for _name in ("key_prefix", "timeout", "version"):
+    if _name in CACHES["default"]:
+        CACHES["default"][_name.upper()] = CACHES["default"].pop(_name)
 # Rendered public pages: kept this long at most (0 turns the page cache off),
 # and forgotten at once when what they show changes. Browsers and CDNs may
 # reuse a page for PAGE_BROWSER_CACHE_SECONDS, then revalidate with its ETag.

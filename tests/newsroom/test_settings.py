@@ -107,6 +107,16 @@ def test_redis_cache_url_selects_djangos_redis_backend():
     assert cache["LOCATION"] == "redis://redis:6379/0"
 
 
+def test_a_cache_urls_key_prefix_and_timeout_reach_django():
+    cache = load_settings(
+        SECRET_KEY=TEST_SECRET_KEY,
+        CACHE_URL="redis://redis:6379/0?key_prefix=news&timeout=600",
+    )["CACHES"]["default"]
+
+    assert (cache["KEY_PREFIX"], cache["TIMEOUT"]) == ("news", 600)
+    assert "key_prefix" not in cache and "timeout" not in cache
+
+
 def test_stories_need_a_hero_picture_unless_the_newsroom_says_otherwise():
     assert load_settings(SECRET_KEY=TEST_SECRET_KEY)["STORY_HERO_REQUIRED"] is True
     allowed = load_settings(SECRET_KEY=TEST_SECRET_KEY, STORY_HERO_REQUIRED="off")
