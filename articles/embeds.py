@@ -32,6 +32,8 @@ feed showing a body shows its embeds the same way.
 
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -414,6 +416,36 @@ def public_items(embeds: list[Embed]) -> dict[str, object]:
     return result
 
 
+# (the references looked up, the public items among them), set by `items_for`.
+_known: ContextVar[tuple[set[str], dict[str, object]] | None] = ContextVar(
+    "embedded_items_known", default=None
+)
+
+
+@contextmanager
+def items_for(bodies):
+    """Look up, at once, our stories and galleries embedded in all `bodies`
+    (one query per kind, as `public_items`), for bodies then drawn one by one
+    (a live page's entries, a feed's items): without it each body with such an
+    embed would cost its own queries."""
+    embeds = [embed for body in bodies for embed in found(body)]
+    wanted = {embed.url for embed in embeds if embed.ours}
+    token = _known.set((wanted, public_items(embeds)))
+    try:
+        yield
+    finally:
+        _known.reset(token)
+
+
+def _public_items_of(embeds: list[Embed]) -> dict[str, object]:
+    """`public_items(embeds)`, from what `items_for` looked up when it covers
+    them all."""
+    known = _known.get()
+    if known is not None and all(e.url in known[0] for e in embeds if e.ours):
+        return known[1]
+    return public_items(embeds)
+
+
 PICK_KINDS = ("story", "gallery")
 PICK_RESULTS = 20
 PICK_QUERY_MAX = 200
@@ -481,7 +513,7 @@ def _each(body: str, draw) -> str | None:
     embeds = found(body)
     if not embeds and 'data-embed="' not in (body or ""):
         return None
-    ours = public_items(embeds)
+    ours = _public_items_of(embeds)
 
     def replace(match: re.Match) -> str:
         embed = _parse_match(match)

@@ -13,6 +13,7 @@ articles' Atom generator, which makes every address absolute.
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 
+from articles import embeds
 from articles.feeds import AtomFeed
 from articles.models import Article
 from core.cache import cached_page, depends_on
@@ -79,6 +80,12 @@ class LiveEntriesFeed(Feed):
 
     def items(self, article):
         return article.feed_entries
+
+    def get_feed(self, obj, request):
+        """The feed, our stories and galleries its entries embed looked up
+        once for all of them (`embeds.items_for`)."""
+        with embeds.items_for(entry.embed for entry in obj.feed_entries):
+            return super().get_feed(obj, request)
 
     def item_title(self, entry):
         return entry_headline(entry, entry.article)

@@ -96,9 +96,11 @@ def story_page_part(request, article, *, preview: bool = False):
     entries = shown_entries(article)
     article.live_entries_shown = entries  # for the JSON-LD (live_blog_posting)
     polling = not preview and article.coverage_end is None
+    with embeds.items_for(entry.embed for entry in entries):  # one lookup
+        drawn = [mark_safe(render_entry(e)) for e in entries]  # noqa: S308
     html = _macros().live_section(
         article,
-        entries=[mark_safe(render_entry(e)) for e in entries],  # noqa: S308
+        entries=drawn,
         cursor=cursor,
         updates_url=updates_url(article) if polling else "",
         interval=settings.LIVE_POLL_SECONDS,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 
+from articles import embeds
 from articles.models import Article
 from core.cache import cached_page, depends_on
 
@@ -49,19 +50,18 @@ def updates(request, slug):
         .order_by("-pinned", "-posted_at", "-id")
     )
     cursor = max((e.revision for e in changed), default=since)
-    entries, gone = [], []
-    for entry in changed:
-        if entry.is_shown:
-            entries.append(
-                {
-                    "id": entry.pk,
-                    "pinned": entry.pinned,
-                    "posted": entry.posted_at.isoformat(),
-                    "html": render_entry(entry),
-                }
-            )
-        elif since:
-            gone.append(entry.pk)
+    shown = [entry for entry in changed if entry.is_shown]
+    with embeds.items_for(entry.embed for entry in shown):  # one lookup
+        entries = [
+            {
+                "id": entry.pk,
+                "pinned": entry.pinned,
+                "posted": entry.posted_at.isoformat(),
+                "html": render_entry(entry),
+            }
+            for entry in shown
+        ]
+    gone = [entry.pk for entry in changed if not entry.is_shown] if since else []
     response = JsonResponse(
         {
             "cursor": cursor,

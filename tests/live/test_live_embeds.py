@@ -81,3 +81,36 @@ def test_an_embedded_story_of_ours_leaves_the_page_updates_and_feed_with_it(
     committed(ours.save)
     for address in addresses:
         assert "The preview we ran" not in client.get(address).content.decode()
+
+
+def test_entries_embedding_our_stories_cost_one_lookup_however_many(
+    client, post, django_assert_max_num_queries
+):
+    """The page, the updates and the feed look up every story of ours the
+    entries embed at once (`embeds.items_for`), not one query an entry."""
+    from django.core.cache import cache
+
+    from tests.factories import ArticleFactory
+
+    def embedding(n):
+        ours = ArticleFactory(headline=f"Our preview {n}", published=True)
+        return post(f"Read preview {n}", embed=f"story:{ours.pk}").article
+
+    story = embedding(0)
+    addresses = [
+        story.get_absolute_url(),
+        reverse("live:updates", kwargs={"slug": story.slug}),
+        reverse("live:feed_atom", kwargs={"slug": story.slug}),
+    ]
+    counts = []
+    for address in addresses:
+        cache.clear()
+        with django_assert_max_num_queries(20) as one:
+            assert "Our preview 0" in client.get(address).content.decode()
+        counts.append(len(one.captured_queries))
+    for n in range(1, 6):
+        embedding(n)
+    for address, count in zip(addresses, counts, strict=True):
+        cache.clear()
+        with django_assert_max_num_queries(count):
+            assert "Our preview 5" in client.get(address).content.decode()
