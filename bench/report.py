@@ -189,6 +189,24 @@ def format_checks(checks: list[Check]) -> str:
     return "\n".join(lines)
 
 
+def checks_as_dicts(checks: list[Check]) -> list[dict]:
+    """The verdicts as the JSON reports write them."""
+    return [
+        {
+            "target": check.target.text,
+            "value": check.value,
+            "verdict": check.verdict,
+            "note": check.note,
+        }
+        for check in checks
+    ]
+
+
+def exit_code(checks: list[Check], *, strict: bool) -> int:
+    """1 when `strict` and a target failed, else 0."""
+    return 1 if strict and any(c.verdict == "FAIL" for c in checks) else 0
+
+
 def as_dict(result: Result, results: list[Result]) -> dict:
     """One result as plain data, for --json."""
     return {

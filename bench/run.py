@@ -568,21 +568,12 @@ def _run(args, env, work, started) -> int:
                     "client": "wrk",
                     "connections": args.connections,
                     "results": [report.as_dict(r, results) for r in results],
-                    "checks": [
-                        {
-                            "target": c.target.text,
-                            "value": c.value,
-                            "verdict": c.verdict,
-                            "note": c.note,
-                        }
-                        for c in checks
-                    ],
+                    "checks": report.checks_as_dicts(checks),
                 },
                 indent=2,
             )
         )
-    failed = [c for c in checks if c.verdict == "FAIL"]
-    return 1 if args.strict and failed else 0
+    return report.exit_code(checks, strict=args.strict)
 
 
 if __name__ == "__main__":

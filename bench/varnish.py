@@ -666,21 +666,12 @@ def _run(args, work: Path, started: float) -> int:
                         "desk": desk,
                     },
                     "renders_in_readers_requests": renders,
-                    "checks": [
-                        {
-                            "target": c.target.text,
-                            "value": c.value,
-                            "verdict": c.verdict,
-                            "note": c.note,
-                        }
-                        for c in checks
-                    ],
+                    "checks": report.checks_as_dicts(checks),
                 },
                 indent=2,
             )
         )
-    failed = [c for c in checks if c.verdict == "FAIL"]
-    return 1 if args.strict and failed else 0
+    return report.exit_code(checks, strict=args.strict)
 
 
 def read_renders(path: Path) -> list[str]:
