@@ -300,3 +300,15 @@ def test_the_server_logs_each_picture_it_makes_in_a_request(
     assert ask().startswith("200")
     assert ask().startswith("200")
     assert varnish.read_renders(log) == [f"{path} image={image.pk} card-{target}.jpeg"]
+
+
+def test_the_json_verdicts_and_the_exit_status():
+    target = report.VARNISH_TARGETS[0]
+    passed, failed = report.check_value(target, 0.95), report.check_value(target, 0.5)
+
+    assert report.checks_as_dicts([passed]) == [
+        {"target": target.text, "value": 0.95, "verdict": "PASS", "note": ""}
+    ]
+    assert report.exit_code([passed, failed], strict=True) == 1
+    assert report.exit_code([passed, failed], strict=False) == 0
+    assert report.exit_code([passed], strict=True) == 0
