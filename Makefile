@@ -48,7 +48,7 @@ run: install .env
 	@$(BIN)/python manage.py publish_scheduled --every 30 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
 	echo "Scheduling worker running (manage.py publish_scheduled --every 30)"; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	TASKS_BACKEND=thread $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -217,6 +217,8 @@ LAUNCH_BUNDLES_MOVE = env("LAUNCH_BUNDLES_MOVE", default="propose")
 TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")
 _task_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    # In process too, on a background thread: what `make run` serves with.
+    "thread": "core.tasks.InProcessBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
 if TASKS_BACKEND not in _task_backends:

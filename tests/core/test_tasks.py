@@ -3,6 +3,8 @@ the change commits, and failed tasks listed in the admin, on the embedded
 backend and on the database one the production workers use."""
 
 import datetime as dt
+import threading
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -149,3 +151,74 @@ def test_on_the_database_queue_a_task_is_stored_with_the_change(database_queue):
     run_worker()
 
     assert CALLS == ["kept"]
+
+
+# --- The development server's queue: in process, on a thread ----------------
+
+GATE = threading.Event()
+
+
+@background(retries=1, backoff=10)
+def wait_at_the_gate(value):
+    """Records `value` once the test opens the gate."""
+    assert GATE.wait(timeout=60), "the test never opened the gate"
+    CALLS.append(value)
+    return value
+
+
+@pytest.fixture
+def thread_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "core.tasks.InProcessBackend"}}
+    GATE.clear()
+    yield task_backends["default"]
+    GATE.set()
+    task_backends["default"].drain()
+
+
+def test_the_thread_queue_answers_before_the_task_runs(thread_queue):
+    result = wait_at_the_gate.enqueue("upload")
+
+    assert CALLS == []  # the request goes on; the task waits its turn
+    assert result.status == "READY"
+    GATE.set()
+    thread_queue.drain()
+    assert CALLS == ["upload"]
+
+
+def test_the_thread_queue_runs_tasks_in_order_and_retries_a_failure(thread_queue):
+    GATE.set()
+    record.enqueue("first", fail_times=1)
+    wait_at_the_gate.enqueue("second")
+    thread_queue.drain()
+
+    assert CALLS == ["first", "first", "second"]
+
+
+def test_a_process_that_exits_runs_what_it_queued_first(tmp_path):
+    """`manage.py` commands exit when done: their queued tasks still run."""
+    import os
+    import subprocess
+    import sys
+
+    marker = tmp_path / "ran"
+    env = {
+        **os.environ,
+        "TASKS_BACKEND": "thread",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }
+    script = (
+        "import django\n"
+        "django.setup()\n"
+        "from tests.core.tasks_for_exit import slow_write\n"
+        f"slow_write.enqueue({str(marker)!r})\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=str(Path(__file__).resolve().parents[2]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert marker.read_text() == "yes"

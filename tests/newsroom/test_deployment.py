@@ -463,5 +463,7 @@ def test_make_run_runs_compose_workers_scheduler_beside_the_server(compose):
 
     assert f"python {scheduler} &" in recipe  # in the background…
     assert "manage.py runserver" in recipe  # …of the server
+    # whose tasks (an upload's picture sizes) run on a thread of its own
+    assert "TASKS_BACKEND=thread $(BIN)/python manage.py runserver" in recipe
     assert recipe.index(scheduler) < recipe.index("runserver")
     assert re.search(r"trap '[^']*kill \$\$worker", recipe), "stopped with it"
